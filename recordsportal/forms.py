@@ -1,0 +1,73 @@
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.utils.translation import gettext_lazy as _
+
+from .models import Agency, Department, User
+from .roles import Role
+
+
+class AgencyForm(forms.ModelForm):
+    class Meta:
+        model = Agency
+        fields = [
+            "name",
+            "parent_name",
+            "abbreviation",
+            "identifier_code",
+            "place_name",
+            "target_electronic_exchange",
+            "target_electronic_dossiers",
+        ]
+
+
+class DepartmentForm(forms.ModelForm):
+    class Meta:
+        model = Department
+        fields = ["name", "abbreviation", "kind", "parent", "head", "order", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["head"].queryset = User.objects.filter(is_active=True).select_related("department")
+        if self.instance.pk:
+            # Neither itself nor a unit under it can become its parent.
+            self.fields["parent"].queryset = Department.objects.exclude(path__startswith=self.instance.path)
+
+
+class UserForm(forms.ModelForm):
+    roles = forms.MultipleChoiceField(
+        label=_("Vai trò"), choices=Role.choices, widget=forms.CheckboxSelectMultiple, required=True
+    )
+    password = forms.CharField(
+        label=_("Mật khẩu ban đầu"),
+        widget=forms.PasswordInput(render_value=False),
+        required=False,
+        help_text=_("Bỏ trống khi sửa để giữ mật khẩu hiện tại."),
+    )
+
+    class Meta:
+        model = User
+        fields = ["username", "full_name", "email", "department", "position", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.active()
+        self.fields["department"].required = True
+        if self.instance.pk:
+            self.initial["roles"] = list(
+                self.instance.groups.filter(name__in=Role.values).values_list("name", flat=True)
+            )
+        else:
+            self.fields["password"].required = True
+
+    def clean_password(self):
+        password = self.cleaned_data.get("password")
+        if password:
+            validate_password(password, self.instance)
+        return password
+
+    def clean(self):
+        cleaned = super().clean()
+        roles = set(cleaned.get("roles") or [])
+        if Role.DEPARTMENT_HEAD in roles and not cleaned.get("department"):
+            self.add_error("department", _("Trưởng phòng phải thuộc một phòng, đơn vị."))
+        return cleaned

@@ -1,0 +1,231 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q, Value
+from django.db.models.functions import Concat, Substr
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .querysets import DepartmentQuerySet, UserQuerySet
+from .roles import ROLE_PRECEDENCE, Role
+from .text import normalize_text
+
+percentage_validators = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+class Agency(models.Model):
+    """The agency's own settings: one row (pk=1), edited by the administrator."""
+
+    name = models.CharField(_("tên cơ quan"), max_length=255)
+    parent_name = models.CharField(_("cơ quan chủ quản"), max_length=255, blank=True)
+    abbreviation = models.CharField(
+        _("tên viết tắt"),
+        max_length=20,
+        help_text=_("Dùng trong ký hiệu văn bản, ví dụ BQL trong 15/QĐ-BQL."),
+    )
+    identifier_code = models.CharField(
+        _("mã định danh cơ quan"),
+        max_length=13,
+        validators=[
+            RegexValidator(
+                r"^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[0-9A-Z]{3}$",
+                _("Mã định danh gồm 13 ký tự dạng 000.00.31.H09."),
+            )
+        ],
+        help_text=_("13 ký tự, dùng trong mã hồ sơ điện tử, ví dụ 000.00.31.H09."),
+    )
+    place_name = models.CharField(
+        _("địa danh"), max_length=100, blank=True, help_text=_("Địa danh ghi trên văn bản, ví dụ Hà Tĩnh.")
+    )
+    target_electronic_exchange = models.DecimalField(
+        _("chỉ tiêu văn bản điện tử (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=95,
+        validators=percentage_validators,
+    )
+    target_electronic_dossiers = models.DecimalField(
+        _("chỉ tiêu hồ sơ điện tử (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=40,
+        validators=percentage_validators,
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("cơ quan")
+        verbose_name_plural = _("cơ quan")
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="agency_single_row"),
+            models.CheckConstraint(
+                condition=Q(target_electronic_exchange__gte=0, target_electronic_exchange__lte=100)
+                & Q(target_electronic_dossiers__gte=0, target_electronic_dossiers__lte=100),
+                name="agency_targets_are_percentages",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def load(cls) -> "Agency":
+        """The agency row; a placeholder until the administrator fills it in."""
+        agency, _created = cls.objects.get_or_create(
+            pk=1, defaults={"name": "Cơ quan", "abbreviation": "CQ", "identifier_code": "000.00.00.A00"}
+        )
+        return agency
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        self.name = normalize_text(self.name)
+        self.parent_name = normalize_text(self.parent_name)
+        self.place_name = normalize_text(self.place_name)
+        super().save(*args, **kwargs)
+
+
+class Department(models.Model):
+    """A department or unit of the agency, in a tree (the Office, departments, affiliated units).
+
+    `path` is the materialised path of primary keys ("/1/4/") so that "this department and
+    everything under it" is one indexed prefix match in SQL, for scoping any table.
+    """
+
+    class Kind(models.TextChoices):
+        OFFICE = "office", _("Văn phòng")
+        DEPARTMENT = "department", _("Phòng chuyên môn")
+        UNIT = "unit", _("Đơn vị trực thuộc")
+
+    name = models.CharField(_("tên"), max_length=255)
+    abbreviation = models.CharField(
+        _("tên viết tắt"), max_length=20, help_text=_("Ví dụ VP; dùng trong ký hiệu công văn 123/BQL-VP.")
+    )
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices, default=Kind.DEPARTMENT)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("trực thuộc"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    head = models.ForeignKey(
+        "User",
+        verbose_name=_("trưởng đơn vị"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="headed_departments",
+    )
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    history = HistoricalRecords()
+
+    objects = DepartmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("phòng, đơn vị")
+        verbose_name_plural = _("phòng, đơn vị")
+        ordering = ["order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["abbreviation"], name="department_unique_abbreviation"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 2 if self.path else 0
+
+    def clean(self):
+        if self.pk and self.parent_id and self.parent.path.startswith(self.path):
+            raise ValidationError(
+                {"parent": _("Một đơn vị không thể trực thuộc chính nó hoặc đơn vị cấp dưới của nó.")}
+            )
+
+    @staticmethod
+    def path_for(pk: int, parent: "Department | None") -> str:
+        return f"{parent.path if parent else '/'}{pk}/"
+
+    def save(self, *args, **kwargs):
+        self.name = normalize_text(self.name)
+        self.abbreviation = normalize_text(self.abbreviation).upper()
+        super().save(*args, **kwargs)
+        new_path = self.path_for(self.pk, self.parent)
+        if new_path != self.path:
+            old_path, self.path = self.path, new_path
+            Department.objects.filter(pk=self.pk).update(path=new_path)
+            if old_path:
+                # Moved in the tree: swap the prefix of every descendant in one statement.
+                Department.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                    path=Concat(Value(new_path), Substr("path", len(old_path) + 1))
+                )
+
+
+class PortalUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    """A person who uses the portal: an officer of one department, with a position and roles."""
+
+    full_name = models.CharField(_("họ và tên"), max_length=150)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("phòng, đơn vị"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+    position = models.CharField(_("chức vụ"), max_length=150, blank=True)
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    objects = PortalUserManager()
+
+    REQUIRED_FIELDS = ["email", "full_name"]
+
+    class Meta:
+        verbose_name = _("người dùng")
+        verbose_name_plural = _("người dùng")
+        ordering = ["full_name", "username"]
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    def get_full_name(self):
+        return self.full_name or self.username
+
+    def get_short_name(self):
+        return self.full_name.split()[-1] if self.full_name else self.username
+
+    def save(self, *args, **kwargs):
+        self.full_name = normalize_text(self.full_name)
+        self.position = normalize_text(self.position)
+        super().save(*args, **kwargs)
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        """The user's role codes (from their groups); a superuser is an administrator."""
+        if not self.is_active or not self.pk:
+            return frozenset()
+        # groups.all() uses a prefetch_related("groups") cache when a list view made one.
+        names = {group.name for group in self.groups.all() if group.name in Role.values}
+        if self.is_superuser:
+            names.add(Role.ADMIN)
+        return frozenset(names)
+
+    def has_role(self, *roles: str) -> bool:
+        return any(role in self.roles for role in roles)
+
+    @property
+    def primary_role(self) -> str | None:
+        return next((role for role in ROLE_PRECEDENCE if role in self.roles), None)
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [Role(role).label for role in ROLE_PRECEDENCE if role in self.roles]

@@ -1,0 +1,14 @@
+"""Settings for the test suite: the real settings, with test-only speedups."""
+
+from .settings import *  # noqa: F403
+from .settings import STORAGES
+
+# Tests do not run collectstatic: serve static files unhashed.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+# The real hasher makes each login ~0.3 s; the suite logs in hundreds of times.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SECURE_SSL_REDIRECT = False
+# The browser tests talk plain HTTP to the live server.
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False

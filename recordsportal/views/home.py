@@ -1,0 +1,40 @@
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.shortcuts import render
+
+from ..access import managed_department_paths
+from ..models import Department, User
+from ..roles import Role
+
+HOME_TEMPLATES = {
+    Role.ADMIN: "home/admin.html",
+    Role.LEADERSHIP: "home/leadership.html",
+    Role.OFFICE: "home/office.html",
+    Role.DEPARTMENT_HEAD: "home/department_head.html",
+    Role.OFFICER: "home/officer.html",
+}
+
+
+def _departments_with_counts():
+    return Department.objects.active().annotate(
+        member_count=Count("members", filter=Q(members__is_active=True))
+    ).select_related("head", "parent")
+
+
+@login_required
+def home(request):
+    """Each role lands on a page made for it; a user with no role yet sees who to ask."""
+    user = request.user
+    role = user.primary_role
+    context = {"role": role}
+    if role in (Role.ADMIN, Role.LEADERSHIP, Role.OFFICE):
+        context["departments"] = _departments_with_counts().order_by("path")
+        context["user_count"] = User.objects.filter(is_active=True).count()
+    elif role == Role.DEPARTMENT_HEAD:
+        paths = managed_department_paths(user)
+        context["managed_departments"] = [
+            d for d in _departments_with_counts().order_by("path") if any(d.path.startswith(p) for p in paths)
+        ]
+        context["members"] = User.objects.visible_to(user).filter(is_active=True).select_related("department")
+    template = HOME_TEMPLATES.get(role, "home/no_role.html")
+    return render(request, template, context)
