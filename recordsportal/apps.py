@@ -1,6 +1,18 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def create_role_groups(sender, using="default", **kwargs):
+    """One group per role. Run after every migrate and flush (as Django does for permissions),
+    so the roles exist on a new database and after a test flushes the tables."""
+    from django.contrib.auth.models import Group
+
+    from .roles import Role
+
+    for code in Role.values:
+        Group.objects.using(using).get_or_create(name=code)
 
 
 class RecordsPortalConfig(AppConfig):
@@ -10,6 +22,8 @@ class RecordsPortalConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the deploy checks)
+
+        post_migrate.connect(create_role_groups, sender=self, dispatch_uid="recordsportal.create_role_groups")
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

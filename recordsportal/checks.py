@@ -17,7 +17,7 @@ def secret_key_from_environment(app_configs, **kwargs):
     return []
 
 
-@register(Tags.database, deploy=True)
+@register(Tags.security, deploy=True)
 def production_database(app_configs, **kwargs):
     if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         return [

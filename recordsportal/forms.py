@@ -6,7 +6,25 @@ from .models import Agency, Department, User
 from .roles import Role
 
 
-class AgencyForm(forms.ModelForm):
+class BootstrapFormMixin:
+    """Bootstrap classes on every widget, and the invalid mark on fields with errors."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            if self.is_bound and name in self.errors:
+                css += " is-invalid"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class AgencyForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Agency
         fields = [
@@ -18,9 +36,11 @@ class AgencyForm(forms.ModelForm):
             "target_electronic_exchange",
             "target_electronic_dossiers",
         ]
+        # Vietnamese decimals use a comma (45,5): accept and show them so.
+        localized_fields = ["target_electronic_exchange", "target_electronic_dossiers"]
 
 
-class DepartmentForm(forms.ModelForm):
+class DepartmentForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Department
         fields = ["name", "abbreviation", "kind", "parent", "head", "order", "is_active"]
@@ -33,7 +53,7 @@ class DepartmentForm(forms.ModelForm):
             self.fields["parent"].queryset = Department.objects.exclude(path__startswith=self.instance.path)
 
 
-class UserForm(forms.ModelForm):
+class UserForm(BootstrapFormMixin, forms.ModelForm):
     roles = forms.MultipleChoiceField(
         label=_("Vai trò"), choices=Role.choices, widget=forms.CheckboxSelectMultiple, required=True
     )
@@ -51,7 +71,6 @@ class UserForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = Department.objects.active()
-        self.fields["department"].required = True
         if self.instance.pk:
             self.initial["roles"] = list(
                 self.instance.groups.filter(name__in=Role.values).values_list("name", flat=True)
@@ -68,6 +87,7 @@ class UserForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         roles = set(cleaned.get("roles") or [])
-        if Role.DEPARTMENT_HEAD in roles and not cleaned.get("department"):
-            self.add_error("department", _("Trưởng phòng phải thuộc một phòng, đơn vị."))
+        # Only the Board's leadership and pure administrators work outside a department.
+        if roles & {Role.OFFICER, Role.DEPARTMENT_HEAD, Role.OFFICE} and not cleaned.get("department"):
+            self.add_error("department", _("Cán bộ, trưởng phòng và văn thư phải thuộc một phòng, đơn vị."))
         return cleaned

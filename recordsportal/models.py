@@ -12,7 +12,11 @@ from .querysets import DepartmentQuerySet, UserQuerySet
 from .roles import ROLE_PRECEDENCE, Role
 from .text import normalize_text
 
-percentage_validators = [MinValueValidator(0), MaxValueValidator(100)]
+PERCENTAGE_MESSAGE = _("Tỉ lệ phải từ 0 đến 100%%.")  # %% : the message is %-formatted
+percentage_validators = [
+    MinValueValidator(0, message=PERCENTAGE_MESSAGE),
+    MaxValueValidator(100, message=PERCENTAGE_MESSAGE),
+]
 
 
 class Agency(models.Model):
@@ -131,7 +135,11 @@ class Department(models.Model):
         verbose_name_plural = _("phòng, đơn vị")
         ordering = ["order", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["abbreviation"], name="department_unique_abbreviation"),
+            models.UniqueConstraint(
+                fields=["abbreviation"],
+                name="department_unique_abbreviation",
+                violation_error_message=_("Tên viết tắt này đã được dùng cho một phòng, đơn vị khác."),
+            ),
         ]
 
     def __str__(self):

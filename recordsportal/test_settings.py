@@ -12,3 +12,6 @@ SECURE_SSL_REDIRECT = False
 # The browser tests talk plain HTTP to the live server.
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# Tasks run in-process in unit tests; the integration tests start a real worker on the broker
+# (CELERY_BROKER_URL) and switch eager mode off for their duration.
+CELERY_TASK_ALWAYS_EAGER = True

@@ -1,0 +1,24 @@
+# One image for web, worker and beat (docker-compose.yml picks the command).
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+
+# WeasyPrint needs Pango; fonts with full Vietnamese coverage; gettext for compilemessages.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+      fonts-noto-core fonts-liberation2 gettext poppler-utils \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY . .
+RUN pip install .
+
+# collectstatic needs settings but no database; the key below exists only during the build.
+RUN SECRET_KEY=build-only-key python manage.py collectstatic --no-input \
+ && useradd --create-home --uid 10001 portal \
+ && mkdir -p /data/media && chown -R portal /data
+
+USER portal
+ENV MEDIA_ROOT=/data/media STATIC_ROOT=/app/staticfiles
+EXPOSE 8000
+CMD ["gunicorn", "recordsportal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -1,0 +1,128 @@
+import os
+import shutil
+import socket
+import subprocess
+from dataclasses import dataclass
+
+import pytest
+
+from recordsportal.roles import Role
+
+from .factories import DepartmentFactory, UserFactory
+
+IN_CI = bool(os.environ.get("CI"))
+# Settings variables a subprocess must not inherit from the test run (each test sets its own).
+CLEARED_FOR_SUBPROCESS = {
+    "DATABASE_URL",
+    "CELERY_BROKER_URL",
+    "DEBUG",
+    "SECRET_KEY",
+    "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
+
+
+def require(condition: bool, what: str) -> None:
+    """A test that needs a service or tool: skipped on a developer's machine without it, failed in
+    CI, where everything must be present."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"{what} is required in CI but is not available")
+    pytest.skip(f"{what} is not available")
+
+
+def require_tool(name: str) -> str:
+    path = shutil.which(name)
+    require(path is not None, f"the `{name}` command")
+    return path
+
+
+def port_open(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@dataclass
+class Agency:
+    """A small agency: two departments (one with a sub-unit) and one person per role."""
+
+    office: object
+    dept_a: object
+    dept_b: object
+    unit_a1: object
+    admin: object
+    leader: object
+    clerk: object
+    head_a: object
+    head_b: object
+    officer_a: object
+    officer_a2: object
+    officer_a1_unit: object
+    officer_b: object
+
+
+@pytest.fixture
+def agency(db):
+    office = DepartmentFactory(name="Văn phòng", abbreviation="VP", kind="office")
+    dept_a = DepartmentFactory(name="Phòng Quản lý Đầu tư", abbreviation="QLĐT")
+    dept_b = DepartmentFactory(name="Phòng Quản lý Doanh nghiệp", abbreviation="QLDN")
+    unit_a1 = DepartmentFactory(name="Tổ Thẩm định", abbreviation="TTĐ", parent=dept_a)
+    head_a = UserFactory(username="head_a", full_name="Ngô Thị Trưởng A", department=dept_a, roles=[Role.DEPARTMENT_HEAD, Role.OFFICER])
+    head_b = UserFactory(username="head_b", full_name="Vũ Văn Trưởng B", department=dept_b, roles=[Role.DEPARTMENT_HEAD, Role.OFFICER])
+    dept_a.head = head_a
+    dept_a.save()
+    dept_b.head = head_b
+    dept_b.save()
+    return Agency(
+        office=office,
+        dept_a=dept_a,
+        dept_b=dept_b,
+        unit_a1=unit_a1,
+        admin=UserFactory(username="admin_user", full_name="Quản Trị Viên", department=office, roles=[Role.ADMIN]),
+        leader=UserFactory(username="leader", full_name="Trần Lãnh Đạo", department=None, roles=[Role.LEADERSHIP]),
+        clerk=UserFactory(username="clerk", full_name="Nguyễn Thị Văn Thư", department=office, roles=[Role.OFFICE, Role.OFFICER]),
+        head_a=head_a,
+        head_b=head_b,
+        officer_a=UserFactory(username="officer_a", full_name="Phan Văn Cán Bộ A", department=dept_a),
+        officer_a2=UserFactory(username="officer_a2", full_name="Đỗ Thị Cán Bộ A2", department=dept_a),
+        officer_a1_unit=UserFactory(username="officer_a1", full_name="Hồ Sỹ Tổ Viên", department=unit_a1),
+        officer_b=UserFactory(username="officer_b", full_name="Chu Văn Cán Bộ B", department=dept_b),
+    )
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    url = os.environ.get("CELERY_BROKER_URL", "")
+    require(url.startswith("redis://") and port_open("127.0.0.1", 6379), "Redis (CELERY_BROKER_URL)")
+    return url
+
+
+@pytest.fixture(scope="session")
+def run_python():
+    """Run a Python snippet in a fresh interpreter with a chosen environment (settings are read
+    once per process, so testing them needs a new one)."""
+
+    def _run(code: str, env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+        base = {k: v for k, v in os.environ.items() if k not in CLEARED_FOR_SUBPROCESS}
+        return subprocess.run(
+            [os.sys.executable, *(["-c", code] if code else []), *args],
+            env={**base, **env},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    return _run

@@ -1,0 +1,63 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+HOME_TITLES = {
+    "officer_a": "Việc của tôi",
+    "head_a": "Phòng, đơn vị của tôi",
+    "clerk": "Văn phòng: theo dõi toàn cơ quan",
+    "leader": "Lãnh đạo Ban: tổng quan cơ quan",
+    "admin": "Quản trị hệ thống",
+}
+
+
+@pytest.mark.parametrize(("who", "title"), HOME_TITLES.items())
+def test_each_role_lands_on_its_home_page(agency, client, who, title):
+    user = getattr(agency, who)
+    response = client.post(reverse("login"), {"username": user.username, "password": "Test-pass-2026"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+    page = client.get(reverse("home"))
+    assert page.status_code == 200
+    assert title in page.content.decode()
+
+
+def test_anonymous_visitor_is_sent_to_login(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_home_shows_targets_from_agency_settings(agency, login):
+    from recordsportal.models import Agency
+
+    agency_row = Agency.load()
+    agency_row.target_electronic_exchange = 97
+    agency_row.save()
+    page = login(agency.officer_a).get(reverse("home")).content.decode()
+    assert "≥ 97%" in page
+    assert "≥ 40%" in page
+
+
+def test_department_head_home_lists_own_department_only(agency, login):
+    page = login(agency.head_a).get(reverse("home")).content.decode()
+    assert agency.officer_a.full_name in page
+    assert agency.officer_a1_unit.full_name in page  # the sub-unit belongs to the head's department
+    assert agency.officer_b.full_name not in page
+
+
+def test_menu_follows_roles(agency, login):
+    officer_page = login(agency.officer_a).get(reverse("home")).content.decode()
+    assert reverse("staff:index") not in officer_page
+    assert reverse("people") not in officer_page
+    admin_page = login(agency.admin).get(reverse("home")).content.decode()
+    assert reverse("staff:index") in admin_page
+
+
+def test_english_is_available(agency, login):
+    client = login(agency.officer_a)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("home")).content.decode()
+    assert "My work" in page
+    assert 'lang="en"' in page
