@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "recordsportal",
+    "documents",
+    "backlog",
 ]
 
 MIDDLEWARE = [
@@ -245,5 +247,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # axes logs every login at INFO; keep failures and lockouts (WARNING) only.
         "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

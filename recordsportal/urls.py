@@ -24,6 +24,8 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("people/", people.people, name="people"),
     path("staff/", include(staff_patterns)),
+    path("documents/", include("documents.urls")),
+    path("backlog/", include("backlog.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
@@ -39,6 +41,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", health.health, name="health"),
     path("api/v1/", include(api_urls)),
+    path("api/v1/", include("documents.api_urls")),
+    path("api/v1/backlog/", include("backlog.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),

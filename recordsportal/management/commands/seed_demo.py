@@ -1,9 +1,14 @@
 """Demo data: a realistic Economic Zone Management Board, its departments and people.
 
 Idempotent: run it again and it updates the same rows (users are found by username,
-departments by abbreviation). Later apps add their demo data through `DEMO_SEEDERS`.
+departments by abbreviation). Each app adds its own demo data in `<app>/demo.py`, a function
+`seed(command, acting_user)` called in INSTALLED_APPS order (documents before dossiers).
 """
 
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -71,8 +76,13 @@ USERS = [
     ("cb.bqlda3", "Quách Thị Liên", "BQLDA", "Viên chức", [Role.OFFICER]),
 ]
 
-# Later apps append callables taking (command, acting_user) to add their demo data.
-DEMO_SEEDERS: list = []
+PROJECT_APPS = ("documents", "dossiers", "backlog", "reports")
+
+
+def app_seeders():
+    for config in apps.get_app_configs():
+        if config.name in PROJECT_APPS and find_spec(f"{config.name}.demo"):
+            yield import_module(f"{config.name}.demo").seed
 
 
 class Command(BaseCommand):
@@ -93,8 +103,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             seed_organisation()
             acting_user = User.objects.get(username="admin")
-            for seeder in DEMO_SEEDERS:
-                seeder(self, acting_user)
+            for seed in app_seeders():
+                seed(self, acting_user)
         self.print_logins()
 
     def print_logins(self):
