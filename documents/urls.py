@@ -1,2 +1,6 @@
+from django.urls import include, path
+
 app_name = "documents"
-urlpatterns: list = []
+urlpatterns = [
+    path("", include("documents.urls_io")),
+]

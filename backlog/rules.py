@@ -1,0 +1,68 @@
+"""The rules a line of an inventory must meet, in one place: the browser form, the Excel import
+and the API (through the services) all ask `line_problems`, so a figure refused in one is refused
+in the others with the same words."""
+
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from .models import MAX_BOXES, MAX_DOSSIERS, MAX_SHELF_METRES, MIN_YEAR, InventoryLine
+
+LINE_FIELDS = [
+    "description",
+    "from_year",
+    "to_year",
+    "shelf_metres",
+    "boxes",
+    "estimated_dossiers",
+    "condition",
+    "location",
+    "notes",
+]
+
+
+def _number(value: Decimal | int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+def line_problems(values: dict, campaign) -> dict[str, str]:
+    """{field: Vietnamese message} for a line whose values are already of the right type
+    (int years and counts, Decimal metres). Empty when the line is acceptable."""
+    problems: dict[str, str] = {}
+    if not values.get("description"):
+        problems["description"] = _("chưa nhập tên nhóm tài liệu")
+    scope = campaign.scope_until_year
+    from_year, to_year = values.get("from_year"), values.get("to_year")
+    for name, year in (("from_year", from_year), ("to_year", to_year)):
+        if year is None:
+            problems[name] = _("chưa nhập năm")
+        elif year < MIN_YEAR:
+            problems[name] = _("năm %(year)s không hợp lệ (từ năm %(min)s trở đi)") % {"year": year, "min": MIN_YEAR}
+        elif year > scope:
+            problems[name] = _(
+                "năm %(year)s ngoài phạm vi đợt kiểm kê (tài liệu hình thành đến năm %(scope)s)"
+            ) % {"year": year, "scope": scope}
+    if "from_year" not in problems and "to_year" not in problems and from_year > to_year:
+        problems["to_year"] = _("đến năm (%(to)s) phải bằng hoặc sau từ năm (%(from)s)") % {"to": to_year, "from": from_year}
+
+    limits = (
+        ("shelf_metres", MAX_SHELF_METRES, _("mét giá")),
+        ("boxes", MAX_BOXES, _("hộp/cặp")),
+        ("estimated_dossiers", MAX_DOSSIERS, _("hồ sơ")),
+    )
+    for name, limit, unit in limits:
+        value = values.get(name)
+        if value is None:
+            problems[name] = _("chưa nhập số liệu")
+        elif value < 0:
+            problems[name] = _("phải là số không âm") if name == "shelf_metres" else _("phải là số nguyên không âm")
+        elif value > limit:
+            problems[name] = _("số liệu bất thường (quá %(limit)s %(unit)s cho một dòng); kiểm tra lại") % {
+                "limit": _number(limit),
+                "unit": unit,
+            }
+    if values.get("condition") not in InventoryLine.Condition.values:
+        problems["condition"] = _("chọn một trong: %(choices)s") % {
+            "choices": ", ".join(str(label) for label in InventoryLine.Condition.labels)
+        }
+    return problems

@@ -1,0 +1,69 @@
+"""The register filters, shared by the HTML list, the Excel export and the API."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from recordsportal.models import Department, User
+
+from .choices import Direction, Form, Kind, Status, Urgency
+from .models import Document
+from .querysets import OPEN_STATUSES
+
+DATE_INPUT = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}, format="%d/%m/%Y")
+
+# Columns a user may sort by: public name -> model ordering (id breaks ties, so pages are stable).
+SORTABLE = {
+    "date": ("register_date", "id"),
+    "number": ("register_year", "number", "id"),
+    "symbol": ("number_symbol", "id"),
+    "deadline": ("deadline", "id"),
+    "department": ("department__name", "id"),
+}
+
+
+class DocumentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Tìm kiếm"), method="filter_search")
+    direction = django_filters.ChoiceFilter(label=_("Loại sổ"), choices=Direction.choices)
+    date_from = django_filters.DateFilter(label=_("Từ ngày"), field_name="register_date", lookup_expr="gte", widget=DATE_INPUT)
+    date_to = django_filters.DateFilter(label=_("Đến ngày"), field_name="register_date", lookup_expr="lte", widget=DATE_INPUT)
+    year = django_filters.NumberFilter(label=_("Năm"), field_name="register_year")
+    kind = django_filters.ChoiceFilter(label=_("Tên loại"), choices=Kind.choices)
+    department = django_filters.ModelChoiceFilter(
+        label=_("Phòng, đơn vị"), queryset=Department.objects.active(), method="filter_department"
+    )
+    officer = django_filters.ModelChoiceFilter(label=_("Cán bộ"), queryset=User.objects.filter(is_active=True))
+    form = django_filters.ChoiceFilter(label=_("Hình thức"), choices=Form.choices)
+    urgency = django_filters.ChoiceFilter(label=_("Độ khẩn"), choices=Urgency.choices)
+    status = django_filters.ChoiceFilter(label=_("Trạng thái"), choices=Status.choices)
+    overdue = django_filters.BooleanFilter(label=_("Quá hạn"), method="filter_overdue", widget=forms.CheckboxInput)
+    sort = django_filters.ChoiceFilter(
+        label=_("Sắp xếp"), method="filter_sort",
+        choices=[(key, key) for key in SORTABLE] + [(f"-{key}", f"-{key}") for key in SORTABLE],
+    )
+
+    class Meta:
+        model = Document
+        fields = ["q", "direction", "date_from", "date_to", "year", "kind", "department", "officer", "form",
+                  "urgency", "status", "overdue", "sort"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_department(self, queryset, name, value):
+        # A department includes its units.
+        return queryset.filter(department__path__startswith=value.path)
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        today = timezone.localdate()
+        overdue = Q(status__in=OPEN_STATUSES, deadline__lt=today)
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+    def filter_sort(self, queryset, name, value):
+        descending = value.startswith("-")
+        fields = SORTABLE[value.lstrip("-")]
+        return queryset.order_by(*[f"-{f}" if descending else f for f in fields])

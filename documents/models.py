@@ -1,0 +1,198 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from recordsportal.models import Department
+
+from .choices import Confidentiality, Direction, Form, Kind, Status, Urgency
+from .querysets import DocumentManager, DocumentQuerySet
+
+
+class NumberCounter(models.Model):
+    """The last number issued in one register series for one calendar year. Allocation bumps
+    it with one upsert in the same transaction as the document insert: no gaps, no duplicates."""
+
+    series = models.CharField(max_length=40)
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["series", "year"], name="counter_one_per_series_year")]
+
+    def __str__(self):
+        return f"{self.series} {self.year}: {self.last_number}"
+
+
+class Document(models.Model):
+    """An incoming, outgoing or internal document, as registered by the Office.
+
+    `department`, `officer` and `register_date` are the document's accountability: the lead
+    department/officer and arrival date of an incoming document, the drafting department,
+    drafter and issue date of an outgoing or internal one. The E ratio counts by them, as they
+    were at the time (they are not recomputed when an officer moves).
+    """
+
+    direction = models.CharField(_("loại sổ"), max_length=10, choices=Direction.choices)
+    series = models.CharField(_("sổ đăng ký"), max_length=40, blank=True)
+    register_year = models.PositiveSmallIntegerField(_("năm"), null=True, blank=True)
+    number = models.PositiveIntegerField(_("số"), null=True, blank=True, help_text=_("Số đến, hoặc số văn bản đi."))
+    number_symbol = models.CharField(_("số, ký hiệu"), max_length=100, blank=True)
+    kind = models.CharField(_("tên loại"), max_length=5, choices=Kind.choices, default=Kind.OFFICIAL_LETTER)
+    summary = models.TextField(_("trích yếu"))
+    document_date = models.DateField(_("ngày văn bản"), null=True, blank=True)
+    register_date = models.DateField(_("ngày đến / ngày ban hành"), null=True, blank=True, db_index=True)
+    issuer = models.CharField(_("tác giả, cơ quan ban hành"), max_length=255, blank=True)
+    recipients = models.TextField(_("nơi nhận"), blank=True)
+    recipient_departments = models.ManyToManyField(
+        Department, verbose_name=_("phòng, đơn vị nhận"), blank=True, related_name="received_documents"
+    )
+    signer = models.CharField(_("người ký"), max_length=150, blank=True)
+    file_copy_keeper = models.CharField(_("đơn vị, người lưu bản"), max_length=150, blank=True)
+    copies = models.PositiveSmallIntegerField(_("số lượng bản"), null=True, blank=True)
+    notes = models.TextField(_("ghi chú"), blank=True)
+
+    form = models.CharField(_("hình thức xử lý"), max_length=12, choices=Form.choices, default=Form.ELECTRONIC)
+    received_medium = models.CharField(
+        _("hình thức nhận"),
+        max_length=12,
+        choices=Form.choices,
+        blank=True,
+        help_text=_("Văn bản đến: nhận bản điện tử hay bản giấy (bản giấy được số hóa vẫn xử lý điện tử)."),
+    )
+    urgency = models.CharField(_("độ khẩn"), max_length=12, choices=Urgency.choices, default=Urgency.NORMAL)
+    confidentiality = models.CharField(
+        _("độ mật"), max_length=16, choices=Confidentiality.choices, default=Confidentiality.NORMAL
+    )
+    status = models.CharField(_("trạng thái"), max_length=12, choices=Status.choices, default=Status.REGISTERED)
+
+    department = models.ForeignKey(
+        Department, verbose_name=_("đơn vị chủ trì / soạn thảo"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="documents",
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("cán bộ chủ trì / soạn thảo"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="handled_documents",
+    )
+    co_handlers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("cán bộ phối hợp"), blank=True, related_name="co_handled_documents"
+    )
+    direction_note = models.TextField(_("ý kiến chỉ đạo"), blank=True)
+    deadline = models.DateField(_("hạn xử lý"), null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(_("hoàn thành lúc"), null=True, blank=True)
+
+    search_text = models.TextField(editable=False, default="")
+    import_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="registered_documents"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    is_deleted = models.BooleanField(default=False)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords(excluded_fields=["search_text", "updated_at"])
+
+    objects = DocumentManager.from_queryset(DocumentQuerySet)()
+    all_objects = models.Manager.from_queryset(DocumentQuerySet)()
+
+    class Meta:
+        verbose_name = _("văn bản")
+        verbose_name_plural = _("văn bản")
+        ordering = ["-register_date", "-id"]
+        base_manager_name = "all_objects"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "register_year", "number"],
+                condition=Q(number__isnull=False),
+                name="document_one_number_per_series_year",
+                violation_error_message=_("Số này đã được cấp trong sổ của năm."),
+            ),
+            models.CheckConstraint(
+                condition=Q(number__isnull=True) | Q(register_year__isnull=False, series__gt=""),
+                name="document_number_needs_series_and_year",
+            ),
+        ]
+        indexes = [
+            # Register lists: a direction, a period, newest first.
+            models.Index(fields=["direction", "register_date", "id"], name="doc_direction_date"),
+            # Ratios and department lists: one department's documents in a period, by form.
+            models.Index(fields=["department", "register_date", "form"], name="doc_department_date_form"),
+            models.Index(fields=["officer", "register_date"], name="doc_officer_date"),
+            # "Documents to handle": open ones with a deadline.
+            models.Index(fields=["status", "deadline"], name="doc_status_deadline"),
+        ]
+
+    def __str__(self):
+        return f"{self.number_symbol or self.display_number} – {self.summary[:60]}"
+
+    @property
+    def display_number(self) -> str:
+        return f"{self.number:02d}" if self.number is not None else "—"
+
+    @property
+    def is_confidential(self) -> bool:
+        return self.confidentiality != Confidentiality.NORMAL
+
+    @property
+    def is_overdue(self) -> bool:
+        return bool(
+            self.deadline and self.status not in (Status.DONE, Status.ISSUED) and self.deadline < timezone.localdate()
+        )
+
+    @property
+    def is_open(self) -> bool:
+        return self.direction == Direction.INCOMING and self.status not in (Status.DONE,)
+
+
+class HandlingNote(models.Model):
+    """Progress or completion recorded by a handler of an incoming document."""
+
+    class Kind(models.TextChoices):
+        PROGRESS = "progress", _("Tiến độ")
+        COMPLETION = "completion", _("Hoàn thành")
+        ASSIGNMENT = "assignment", _("Giao xử lý")
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="notes_log")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    text = models.TextField(_("nội dung"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+def attachment_path(instance, filename):
+    # A generated name: the uploaded name is kept in `original_name`, never used on disk.
+    today = timezone.localdate()
+    return f"attachments/{today:%Y/%m}/{uuid.uuid4().hex}.{instance.extension}"
+
+
+class Attachment(models.Model):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=255)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    extension = models.CharField(max_length=10)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name

@@ -1,0 +1,411 @@
+"""Write rules for documents: one function per action, each in one transaction.
+
+Numbers are allocated by `allocate_number` inside the caller's transaction, so a rolled-back
+registration gives its number back: the register never skips or repeats.
+"""
+
+import datetime
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from recordsportal.models import Agency, Department, User
+from recordsportal.roles import Role
+from recordsportal.services import DomainError
+from recordsportal.text import normalize_text, search_key
+
+from .choices import Confidentiality, Direction, Form, Kind, Status
+from .attachments import check_size, detect_type, sha256_of
+from .models import Attachment, Document, HandlingNote, NumberCounter
+
+TEXT_FIELDS = ("number_symbol", "summary", "issuer", "recipients", "signer", "file_copy_keeper", "notes", "direction_note")
+
+
+class DuplicateDocument(DomainError):
+    """An incoming document with the same number/symbol, issuer and date is already registered."""
+
+    def __init__(self, existing: Document):
+        super().__init__(
+            _("Văn bản %(symbol)s của %(issuer)s ngày %(date)s đã được đăng ký (số đến %(number)s).")
+            % {
+                "symbol": existing.number_symbol,
+                "issuer": existing.issuer,
+                "date": existing.document_date.strftime("%d/%m/%Y") if existing.document_date else "—",
+                "number": existing.display_number,
+            }
+        )
+        self.existing = existing
+
+
+# --- numbering ---------------------------------------------------------------------------------
+
+
+def series_for(direction: str, confidentiality: str) -> str:
+    """The register series a document is numbered in: one per direction, with confidential
+    documents in their own series (they are registered under the state-secret rules)."""
+    secret = confidentiality != Confidentiality.NORMAL
+    return f"{direction}-secret" if secret else direction
+
+
+def allocate_number(series: str, year: int) -> int:
+    """The next number of `series` in `year`. Must run inside the transaction that saves the
+    document: the upsert locks the counter row until that transaction ends."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("allocate_number must run inside a transaction")
+    table = NumberCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (series, year, last_number) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (series, year) DO UPDATE SET last_number = {table}.last_number + 1 "
+            "RETURNING last_number",
+            [series, year],
+        )
+        return cursor.fetchone()[0]
+
+
+def raise_counter_to(series: str, year: int, number: int) -> None:
+    """After importing an existing register, continue numbering after its highest number."""
+    table = NumberCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (series, year, last_number) VALUES (%s, %s, %s) "
+            f"ON CONFLICT (series, year) DO UPDATE SET last_number = "
+            f"CASE WHEN {table}.last_number < excluded.last_number THEN excluded.last_number ELSE {table}.last_number END",
+            [series, year, number],
+        )
+
+
+def outgoing_symbol(number: int, kind: str, department: Department | None, agency: Agency) -> str:
+    """`15/QĐ-BQL`; an official letter names the drafting unit instead: `123/BQL-VP`."""
+    if kind == Kind.OFFICIAL_LETTER:
+        unit = department.abbreviation if department else ""
+        return f"{number:02d}/{agency.abbreviation}-{unit}".rstrip("-")
+    return f"{number:02d}/{kind}-{agency.abbreviation}"
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def _normalise(document: Document) -> None:
+    for field in TEXT_FIELDS:
+        setattr(document, field, normalize_text(getattr(document, field)))
+    document.search_text = search_key(f"{document.number_symbol} {document.summary} {document.issuer}")
+
+
+def _save(document: Document, acting_user: User | None) -> Document:
+    _normalise(document)
+    document.full_clean(exclude=["series"])
+    document._history_user = acting_user
+    document.save()
+    return document
+
+
+def find_duplicate(*, number_symbol: str, issuer: str, document_date, exclude_pk=None) -> Document | None:
+    if not number_symbol or not document_date:
+        return None
+    candidates = Document.objects.filter(
+        direction=Direction.INCOMING,
+        number_symbol__iexact=normalize_text(number_symbol),
+        document_date=document_date,
+    ).exclude(pk=exclude_pk)
+    key = search_key(issuer)
+    return next((doc for doc in candidates if search_key(doc.issuer) == key), None)
+
+
+def _require_role(user: User, *roles: str, message: str) -> None:
+    if not user.has_role(*roles):
+        raise DomainError(message)
+
+
+# --- incoming ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def incoming_register(
+    *,
+    acting_user: User,
+    number_symbol: str,
+    issuer: str,
+    summary: str,
+    document_date: datetime.date | None,
+    arrival_date: datetime.date | None = None,
+    kind: str = Kind.OFFICIAL_LETTER,
+    form: str = Form.ELECTRONIC,
+    received_medium: str = Form.ELECTRONIC,
+    urgency: str = "normal",
+    confidentiality: str = Confidentiality.NORMAL,
+    notes: str = "",
+    recipients: str = "",
+    allow_duplicate: bool = False,
+) -> Document:
+    """The Office registers an incoming document; its arrival number is the next in the year."""
+    _require_role(acting_user, Role.OFFICE, message=_("Chỉ văn thư được đăng ký văn bản đến."))
+    arrival_date = arrival_date or timezone.localdate()
+    if document_date and document_date > arrival_date:
+        raise DomainError(_("Ngày văn bản không thể sau ngày đến."), field="document_date")
+    if not allow_duplicate:
+        existing = find_duplicate(number_symbol=number_symbol, issuer=issuer, document_date=document_date)
+        if existing:
+            raise DuplicateDocument(existing)
+    series = series_for(Direction.INCOMING, confidentiality)
+    document = Document(
+        direction=Direction.INCOMING,
+        series=series,
+        register_year=arrival_date.year,
+        number=allocate_number(series, arrival_date.year),
+        number_symbol=number_symbol,
+        issuer=issuer,
+        summary=summary,
+        kind=kind,
+        document_date=document_date,
+        register_date=arrival_date,
+        form=form,
+        received_medium=received_medium,
+        urgency=urgency,
+        confidentiality=confidentiality,
+        notes=notes,
+        recipients=recipients,
+        status=Status.REGISTERED,
+        created_by=acting_user,
+    )
+    return _save(document, acting_user)
+
+
+@transaction.atomic
+def incoming_submit(*, acting_user: User, document: Document) -> Document:
+    """The Office hands the registered document to leadership for assignment."""
+    _require_role(acting_user, Role.OFFICE, message=_("Chỉ văn thư được trình văn bản."))
+    claimed = Document.objects.filter(pk=document.pk, status=Status.REGISTERED).update(status=Status.SUBMITTED)
+    if claimed != 1:
+        raise DomainError(_("Văn bản đã được trình hoặc đã giao xử lý."))
+    document.refresh_from_db()
+    document._history_user = acting_user
+    document.save(update_fields=["status"])  # writes the history row
+    return document
+
+
+def assignment_problems(*, document: Document, department: Department | None, officer: User | None,
+                        deadline: datetime.date | None) -> list[str]:
+    problems = []
+    if document.direction != Direction.INCOMING:
+        problems.append(_("Chỉ giao xử lý văn bản đến."))
+    if document.status == Status.DONE:
+        problems.append(_("Văn bản đã hoàn thành xử lý."))
+    if department is None:
+        problems.append(_("Chưa chọn đơn vị chủ trì."))
+    if officer is not None and department is not None and officer.department_id is not None and not (
+        officer.department.path.startswith(department.path)
+    ):
+        problems.append(_("Cán bộ chủ trì phải thuộc đơn vị chủ trì."))
+    if deadline and document.register_date and deadline < document.register_date:
+        problems.append(_("Hạn xử lý không thể trước ngày đến."))
+    return problems
+
+
+@transaction.atomic
+def incoming_assign(
+    *,
+    acting_user: User,
+    document: Document,
+    department: Department,
+    officer: User | None = None,
+    co_handlers: list[User] | None = None,
+    direction_note: str = "",
+    deadline: datetime.date | None = None,
+) -> Document:
+    """Leadership assigns a lead department (and officer), co-handlers, a note and a deadline.
+    Re-assigning is allowed until the document is done."""
+    _require_role(acting_user, Role.LEADERSHIP, message=_("Chỉ lãnh đạo Ban được giao xử lý văn bản."))
+    document = _locked(document)
+    problems = assignment_problems(document=document, department=department, officer=officer, deadline=deadline)
+    if problems:
+        raise DomainError(" ".join(problems))
+    document.department = department
+    document.officer = officer
+    document.direction_note = direction_note
+    document.deadline = deadline
+    document.assigned_by = acting_user
+    document.assigned_at = timezone.now()
+    if document.status in (Status.REGISTERED, Status.SUBMITTED, Status.ASSIGNED):
+        document.status = Status.ASSIGNED
+    _save(document, acting_user)
+    document.co_handlers.set(co_handlers or [])
+    HandlingNote.objects.create(
+        document=document, author=acting_user, kind=HandlingNote.Kind.ASSIGNMENT,
+        text=direction_note or _("Giao %(department)s chủ trì.") % {"department": department.name},
+    )
+    return document
+
+
+def _locked(document: Document) -> Document:
+    """The current row, locked until the transaction ends: concurrent actions queue up."""
+    return Document.objects.select_for_update().get(pk=document.pk)
+
+
+def _require_handler(document: Document, user: User) -> None:
+    is_handler = document.officer_id == user.pk or document.co_handlers.filter(pk=user.pk).exists()
+    leads_department = document.department_id and document.department.head_id == user.pk
+    if not (is_handler or leads_department):
+        raise DomainError(_("Bạn không phải người được giao xử lý văn bản này."))
+
+
+@transaction.atomic
+def incoming_record_progress(*, acting_user: User, document: Document, text: str) -> HandlingNote:
+    document = _locked(document)
+    _require_handler(document, acting_user)
+    if document.status not in (Status.ASSIGNED, Status.IN_PROGRESS):
+        raise DomainError(_("Chỉ ghi tiến độ cho văn bản đã giao và chưa hoàn thành."))
+    text = normalize_text(text)
+    if not text:
+        raise DomainError(_("Nhập nội dung tiến độ."), field="text")
+    if document.status == Status.ASSIGNED:
+        Document.objects.filter(pk=document.pk, status=Status.ASSIGNED).update(status=Status.IN_PROGRESS)
+        document.status = Status.IN_PROGRESS
+    return HandlingNote.objects.create(document=document, author=acting_user, kind=HandlingNote.Kind.PROGRESS, text=text)
+
+
+@transaction.atomic
+def incoming_complete(*, acting_user: User, document: Document, text: str = "") -> Document:
+    """The lead officer (or a co-handler, or the head of the lead department) closes the handling."""
+    document = _locked(document)
+    _require_handler(document, acting_user)
+    now = timezone.now()
+    claimed = Document.objects.filter(
+        pk=document.pk, status__in=[Status.ASSIGNED, Status.IN_PROGRESS]
+    ).update(status=Status.DONE, completed_at=now)
+    if claimed != 1:
+        raise DomainError(_("Văn bản chưa được giao hoặc đã hoàn thành."))
+    document.refresh_from_db()
+    document._history_user = acting_user
+    document.save(update_fields=["status", "completed_at"])
+    HandlingNote.objects.create(
+        document=document, author=acting_user, kind=HandlingNote.Kind.COMPLETION,
+        text=normalize_text(text) or _("Đã hoàn thành xử lý."),
+    )
+    return document
+
+
+# --- outgoing and internal ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def outgoing_issue(
+    *,
+    acting_user: User,
+    kind: str,
+    summary: str,
+    department: Department,
+    drafter: User | None = None,
+    signer: str = "",
+    recipients: str = "",
+    recipient_departments: list[Department] | None = None,
+    form: str = Form.ELECTRONIC,
+    urgency: str = "normal",
+    confidentiality: str = Confidentiality.NORMAL,
+    issue_date: datetime.date | None = None,
+    copies: int | None = None,
+    file_copy_keeper: str = "",
+    notes: str = "",
+    direction: str = Direction.OUTGOING,
+) -> Document:
+    """The Office numbers and issues an outgoing document (`15/QĐ-BQL`, `123/BQL-VP`).
+    Internal documents are numbered the same way in their own series."""
+    if direction == Direction.OUTGOING:
+        _require_role(acting_user, Role.OFFICE, message=_("Chỉ văn thư được cấp số văn bản đi."))
+    if direction == Direction.INTERNAL and not recipient_departments:
+        raise DomainError(_("Văn bản nội bộ phải gửi tới ít nhất một phòng, đơn vị."), field="recipient_departments")
+    if form == Form.ELECTRONIC and confidentiality != Confidentiality.NORMAL:
+        raise DomainError(_("Văn bản mật không được gửi dưới dạng điện tử."), field="form")
+    issue_date = issue_date or timezone.localdate()
+    agency = Agency.load()
+    series = series_for(direction, confidentiality)
+    number = allocate_number(series, issue_date.year)
+    document = Document(
+        direction=direction,
+        series=series,
+        register_year=issue_date.year,
+        number=number,
+        number_symbol=outgoing_symbol(number, kind, department, agency),
+        kind=kind,
+        summary=summary,
+        document_date=issue_date,
+        register_date=issue_date,
+        issuer=agency.name,
+        department=department,
+        officer=drafter or acting_user,
+        signer=signer,
+        recipients=recipients,
+        form=form,
+        urgency=urgency,
+        confidentiality=confidentiality,
+        copies=copies,
+        file_copy_keeper=file_copy_keeper,
+        notes=notes,
+        status=Status.ISSUED,
+        created_by=acting_user,
+    )
+    _save(document, acting_user)
+    if recipient_departments:
+        document.recipient_departments.set(recipient_departments)
+    return document
+
+
+def internal_send(*, acting_user: User, **fields) -> Document:
+    """An officer drafts and sends an internal document to other departments of the agency.
+    Kept in the portal, it is exchanged electronically by construction."""
+    if not acting_user.department_id:
+        raise DomainError(_("Bạn chưa thuộc phòng, đơn vị nào."))
+    fields.setdefault("department", acting_user.department)
+    fields.setdefault("drafter", acting_user)
+    return outgoing_issue(acting_user=acting_user, direction=Direction.INTERNAL, **fields)
+
+
+# --- trash -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def document_delete(*, acting_user: User, document: Document) -> None:
+    """Into the trash: nothing is hard-deleted by users. The number stays taken."""
+    _require_role(acting_user, Role.OFFICE, message=_("Chỉ văn thư được xóa văn bản."))
+    if Document.all_objects.filter(pk=document.pk, is_deleted=False).update(
+        is_deleted=True, deleted_at=timezone.now(), deleted_by=acting_user
+    ) != 1:
+        raise DomainError(_("Văn bản đã ở trong thùng rác."))
+    document.refresh_from_db()
+    document._history_user = acting_user
+    document.save(update_fields=["is_deleted"])
+
+
+@transaction.atomic
+def document_restore(*, acting_user: User, document: Document) -> None:
+    _require_role(acting_user, Role.OFFICE, message=_("Chỉ văn thư được khôi phục văn bản."))
+    if Document.all_objects.filter(pk=document.pk, is_deleted=True).update(
+        is_deleted=False, deleted_at=None, deleted_by=None
+    ) != 1:
+        raise DomainError(_("Văn bản không ở trong thùng rác."))
+    document.refresh_from_db()
+    document._history_user = acting_user
+    document.save(update_fields=["is_deleted"])
+
+
+# --- attachments -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def attachment_add(*, acting_user: User, document: Document, upload) -> Attachment:
+    """Check the size and the type by content, store under a generated name, record SHA-256."""
+    check_size(upload)
+    file_type = detect_type(upload)
+    attachment = Attachment(
+        document=document,
+        original_name=normalize_text(upload.name)[:255],
+        extension=file_type.extension,
+        content_type=file_type.content_type,
+        size=upload.size,
+        sha256=sha256_of(upload),
+        uploaded_by=acting_user,
+    )
+    attachment.file.save(upload.name, upload, save=False)
+    attachment.save()
+    return attachment

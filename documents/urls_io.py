@@ -1,0 +1,3 @@
+"""Excel import, exports and the register book (mounted under /documents/ by documents/urls.py)."""
+
+urlpatterns: list = []
