@@ -1,0 +1,415 @@
+"""Write rules for backlog inventories: one function per action, each in one transaction, each
+taking `acting_user` (the audit trail names them) and raising DomainError with a Vietnamese
+message. Transitions collect their preconditions first (`*_problems`), and the pages offer a
+button only when that list is empty; status changes are claimed by a conditional UPDATE so two
+clicks (or two people) cannot both win.
+"""
+
+import datetime
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from recordsportal.models import Department, User
+from recordsportal.roles import Role
+from recordsportal.services import DomainError
+from recordsportal.text import normalize_text
+
+from .models import Campaign, DeadlineMiss, Inventory, InventoryLine
+from .querysets import can_review
+from .rules import LINE_FIELDS, line_problems
+
+
+class LinesRejected(DomainError):
+    """Some lines break the rules; `errors` lists each problem ("Dòng 3, Mét giá: ...")."""
+
+    def __init__(self, message, errors: Sequence[str]):
+        super().__init__(message)
+        self.errors = list(errors)
+
+
+def _audited(instance, acting_user):
+    instance._history_user = acting_user
+    return instance
+
+
+def _full_clean(instance, exclude=None):
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as error:
+        messages = []
+        for field_errors in error.message_dict.values():
+            messages.extend(field_errors)
+        raise DomainError(" ".join(messages)) from error
+
+
+def _require_office(acting_user):
+    if not can_review(acting_user):
+        raise DomainError(_("Chỉ Văn phòng (văn thư, lưu trữ) được thực hiện thao tác này."))
+
+
+def local_date(moment: datetime.datetime) -> datetime.date:
+    """The calendar day in the agency's time zone (Asia/Ho_Chi_Minh): 23:30 on the deadline is
+    on time even though it is 16:30 UTC."""
+    return timezone.localtime(moment).date()
+
+
+# --- campaigns -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def campaign_open(
+    *,
+    acting_user: User,
+    title: str,
+    scope_until_year: int,
+    deadline: datetime.date,
+    departments: Iterable[Department],
+    effort_norm: Decimal = Decimal("10"),
+) -> Campaign:
+    """Open a campaign and start an empty (draft) inventory for each department included, so the
+    status table shows every department from the first day."""
+    _require_office(acting_user)
+    departments = list(departments)
+    if not departments:
+        raise DomainError(_("Chọn ít nhất một phòng, đơn vị thực hiện kiểm kê."), field="departments")
+    campaign = Campaign(
+        title=normalize_text(title),
+        scope_until_year=scope_until_year,
+        deadline=deadline,
+        effort_norm=effort_norm,
+        created_by=acting_user,
+    )
+    _full_clean(campaign)
+    _audited(campaign, acting_user).save()
+    campaign.departments.set(departments)
+    for department in departments:
+        inventory_create(acting_user=acting_user, campaign=campaign, department=department)
+    return campaign
+
+
+@transaction.atomic
+def inventory_create(*, acting_user: User, campaign: Campaign, department: Department) -> Inventory:
+    """Start a department's inventory (also used when a department is added to a campaign)."""
+    _require_office(acting_user)
+    if not campaign.is_open:
+        raise DomainError(_("Đợt kiểm kê đã đóng."))
+    if Inventory.objects.filter(campaign=campaign, department=department).exists():
+        raise DomainError(_("Phòng, đơn vị này đã có bản kiểm kê trong đợt."), field="department")
+    campaign.departments.add(department)
+    inventory = Inventory(campaign=campaign, department=department)
+    _full_clean(inventory)
+    _audited(inventory, acting_user).save()
+    return inventory
+
+
+@transaction.atomic
+def campaign_close(*, acting_user: User, campaign: Campaign, now: datetime.datetime | None = None) -> Campaign:
+    """Close the campaign: no more filling or submitting. Late and missing departments are
+    recorded (if the deadline has passed) so the violations report finds them."""
+    _require_office(acting_user)
+    now = now or timezone.now()
+    claimed = Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.OPEN).update(
+        status=Campaign.Status.CLOSED, closed_at=now
+    )
+    if claimed != 1:
+        raise DomainError(_("Đợt kiểm kê đã được đóng trước đó."))
+    campaign.refresh_from_db()
+    _audited(campaign, acting_user).save(update_fields=["status", "closed_at"])  # history row
+    campaign_record_deadline_misses(acting_user=acting_user, campaign=campaign, now=now)
+    return campaign
+
+
+@transaction.atomic
+def campaign_record_deadline_misses(
+    *, acting_user: User | None, campaign: Campaign, now: datetime.datetime | None = None
+) -> int:
+    """Once the deadline has passed, record every department that submitted late or not at all.
+    Idempotent (one row per campaign and department, updated in place): the daily task and
+    closing the campaign may both run it. Returns the number of departments recorded."""
+    now = now or timezone.now()
+    if local_date(now) <= campaign.deadline:
+        return 0
+    recorded = 0
+    for inventory in Inventory.objects.filter(campaign=campaign).select_related("department"):
+        if inventory.first_submitted_at is None:
+            kind = DeadlineMiss.Kind.MISSING
+        elif inventory.late:
+            kind = DeadlineMiss.Kind.LATE
+        else:
+            DeadlineMiss.objects.filter(campaign=campaign, department=inventory.department).delete()
+            continue
+        _record_miss(inventory, kind)
+        recorded += 1
+    return recorded
+
+
+def _record_miss(inventory: Inventory, kind: str) -> None:
+    DeadlineMiss.objects.update_or_create(
+        campaign=inventory.campaign,
+        department=inventory.department,
+        defaults={
+            "kind": kind,
+            "deadline": inventory.campaign.deadline,
+            "submitted_at": inventory.first_submitted_at if kind == DeadlineMiss.Kind.LATE else None,
+        },
+    )
+
+
+# --- filling an inventory --------------------------------------------------------------------------
+
+
+def inventory_edit_problems(inventory: Inventory) -> list[str]:
+    problems = []
+    if not inventory.campaign.is_open:
+        problems.append(_("Đợt kiểm kê đã đóng."))
+    if inventory.status == Inventory.Status.SUBMITTED:
+        problems.append(_("Bản kiểm kê đã nộp, đang chờ Văn phòng xem xét; không sửa được."))
+    elif inventory.status == Inventory.Status.ACCEPTED:
+        problems.append(_("Bản kiểm kê đã được chấp nhận; không sửa được."))
+    return problems
+
+
+def _check_lines(inventory: Inventory, lines: Sequence[dict]) -> list[InventoryLine]:
+    objects, errors = [], []
+    for number, values in enumerate(lines, start=1):
+        values = {name: values.get(name) for name in LINE_FIELDS}
+        for name in ("description", "location", "notes"):
+            values[name] = normalize_text(values[name] or "")
+        problems = line_problems(values, inventory.campaign)
+        for name, message in problems.items():
+            label = InventoryLine._meta.get_field(name).verbose_name
+            errors.append(_("Dòng %(n)s, %(field)s: %(message)s") % {"n": number, "field": label, "message": message})
+        if not problems:
+            objects.append(InventoryLine(inventory=inventory, order=number, **values))
+    if errors:
+        raise LinesRejected(_("Có %(count)s lỗi; chưa lưu gì.") % {"count": len(errors)}, errors)
+    for line in objects:
+        _full_clean(line, exclude=["inventory"])
+    return objects
+
+
+def _claim_edit(inventory: Inventory, expected_version: int | None) -> None:
+    """Bump the version if the inventory is still editable and unchanged since the page was
+    loaded: a conditional UPDATE, so a concurrent submit or save makes this one fail cleanly."""
+    problems = inventory_edit_problems(inventory)
+    if problems:
+        raise DomainError(" ".join(problems))
+    claim = Inventory.objects.filter(pk=inventory.pk, status__in=Inventory.EDITABLE, campaign__status=Campaign.Status.OPEN)
+    if expected_version is not None:
+        claim = claim.filter(version=expected_version)
+    if claim.update(version=F("version") + 1, updated_at=timezone.now()) != 1:
+        raise DomainError(
+            _("Bản kiểm kê vừa được người khác thay đổi hoặc đã nộp. Hãy tải lại trang rồi thực hiện lại.")
+        )
+    inventory.refresh_from_db()
+
+
+@transaction.atomic
+def inventory_save_lines(
+    *, acting_user: User, inventory: Inventory, lines: Sequence[dict], expected_version: int | None = None,
+    declared_none: bool | None = None,
+) -> Inventory:
+    """Replace the draft's lines with `lines` (dicts of the line fields). Every line is checked
+    first; one bad line and nothing changes."""
+    objects = _check_lines(inventory, lines)
+    _claim_edit(inventory, expected_version)
+    for line in inventory.lines.all():
+        _audited(line, acting_user).delete()
+    for line in objects:
+        _audited(line, acting_user).save()
+    if declared_none is not None:
+        inventory.declared_none = declared_none and not objects
+    elif objects:
+        inventory.declared_none = False
+    _audited(inventory, acting_user).save(update_fields=["declared_none", "updated_at"])
+    return inventory
+
+
+@transaction.atomic
+def inventory_line_add(*, acting_user: User, inventory: Inventory, **values) -> InventoryLine:
+    """Append one line (the API's "create a line")."""
+    (line,) = _check_lines(inventory, [values])
+    _claim_edit(inventory, None)
+    line.order = (inventory.lines.order_by("-order").values_list("order", flat=True).first() or 0) + 1
+    _audited(line, acting_user).save()
+    if inventory.declared_none:
+        inventory.declared_none = False
+        _audited(inventory, acting_user).save(update_fields=["declared_none", "updated_at"])
+    return line
+
+
+@transaction.atomic
+def inventory_import_xlsx(*, acting_user: User, inventory: Inventory, upload) -> Inventory:
+    """Read the filled template; if the whole file is right, replace the draft's lines with its
+    lines in one transaction. Any problem (file, template, or any cell) and nothing is saved;
+    LinesRejected lists every problem by row and column."""
+    from .excel import parse_inventory_upload
+
+    problems = inventory_edit_problems(inventory)
+    if problems:
+        raise DomainError(" ".join(problems))
+    lines, errors = parse_inventory_upload(upload, inventory)
+    if errors:
+        raise LinesRejected(_("Tệp có %(count)s lỗi; chưa lưu gì. Sửa tệp rồi tải lên lại.") % {"count": len(errors)}, errors)
+    return inventory_save_lines(acting_user=acting_user, inventory=inventory, lines=lines)
+
+
+# --- submitting and reviewing ------------------------------------------------------------------------
+
+
+def inventory_submit_problems(inventory: Inventory) -> list[str]:
+    problems = inventory_edit_problems(inventory)
+    if not problems and not inventory.declared_none and not inventory.lines.exists():
+        problems.append(
+            _("Bản kiểm kê chưa có dòng nào. Nhập số liệu, hoặc xác nhận phòng, đơn vị không có tài liệu tồn đọng.")
+        )
+    return problems
+
+
+@transaction.atomic
+def inventory_submit(
+    *, acting_user: User, inventory: Inventory, declare_none: bool = False, now: datetime.datetime | None = None
+) -> Inventory:
+    """Submit to the Office; the inventory is locked until returned. Submitting after the
+    deadline (a calendar day in Asia/Ho_Chi_Minh) is allowed and marked late."""
+    now = now or timezone.now()
+    if declare_none and not inventory.lines.exists():
+        inventory.declared_none = True
+    problems = inventory_submit_problems(inventory)
+    if problems:
+        raise DomainError(" ".join(problems))
+    first = inventory.first_submitted_at or now
+    late = local_date(first) > inventory.campaign.deadline
+    claimed = Inventory.objects.filter(
+        pk=inventory.pk, status__in=Inventory.EDITABLE, version=inventory.version, campaign__status=Campaign.Status.OPEN
+    ).update(
+        status=Inventory.Status.SUBMITTED,
+        submitted_at=now,
+        first_submitted_at=first,
+        submitted_by=acting_user,
+        late=late,
+        declared_none=inventory.declared_none,
+        version=F("version") + 1,
+        updated_at=now,
+    )
+    if claimed != 1:
+        raise DomainError(_("Bản kiểm kê vừa được người khác thay đổi hoặc đã nộp. Hãy tải lại trang."))
+    inventory.refresh_from_db()
+    _audited(inventory, acting_user).save(update_fields=["updated_at"])  # the history row, with the actor
+    if late:
+        _record_miss(inventory, DeadlineMiss.Kind.LATE)
+    return inventory
+
+
+def inventory_review_problems(inventory: Inventory) -> list[str]:
+    if inventory.status != Inventory.Status.SUBMITTED:
+        return [_("Chỉ xem xét được bản kiểm kê đã nộp (hiện: %(status)s).") % {"status": inventory.get_status_display()}]
+    return []
+
+
+def _review(inventory, acting_user, status, **fields):
+    _require_office(acting_user)
+    problems = inventory_review_problems(inventory)
+    if problems:
+        raise DomainError(" ".join(problems))
+    now = timezone.now()
+    claimed = Inventory.objects.filter(pk=inventory.pk, status=Inventory.Status.SUBMITTED).update(
+        status=status, reviewed_at=now, reviewed_by=acting_user, version=F("version") + 1, updated_at=now, **fields
+    )
+    if claimed != 1:
+        raise DomainError(_("Bản kiểm kê vừa được người khác xử lý. Hãy tải lại trang."))
+    inventory.refresh_from_db()
+    _audited(inventory, acting_user).save(update_fields=["updated_at"])
+    return inventory
+
+
+@transaction.atomic
+def inventory_return(*, acting_user: User, inventory: Inventory, reason: str) -> Inventory:
+    """Send a submitted inventory back to its department for correction, with the reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Nhập lý do trả lại để phòng, đơn vị biết cần sửa gì."), field="reason")
+    return _review(inventory, acting_user, Inventory.Status.RETURNED, return_reason=reason)
+
+
+@transaction.atomic
+def inventory_accept(*, acting_user: User, inventory: Inventory) -> Inventory:
+    return _review(inventory, acting_user, Inventory.Status.ACCEPTED)
+
+
+# --- reminders ---------------------------------------------------------------------------------------
+
+
+def _heads_of(department: Department) -> list[User]:
+    heads = {department.head} if department.head_id and department.head.is_active else set()
+    heads |= set(
+        User.objects.filter(department=department, is_active=True, groups__name=Role.DEPARTMENT_HEAD)
+    )
+    return sorted((u for u in heads if u.email), key=lambda u: u.pk)
+
+
+def campaign_send_reminders(*, acting_user: User | None, campaign: Campaign, now: datetime.datetime | None = None) -> int:
+    """Email the heads of the departments whose inventory is not with the Office (draft or
+    returned). Returns the number of emails sent. Mail goes out before the reminder time is
+    written, outside a transaction: a mail server failure must not roll back other reminders."""
+    now = now or timezone.now()
+    if not campaign.is_open:
+        return 0
+    pending = list(
+        Inventory.objects.filter(campaign=campaign, status__in=Inventory.EDITABLE).select_related("department__head")
+    )
+    base = getattr(settings, "SITE_URL", "").rstrip("/")
+    messages, reminded = [], []
+    for inventory in pending:
+        heads = _heads_of(inventory.department)
+        if not heads:
+            continue
+        link = base + reverse("backlog:inventory", args=[inventory.pk])
+        if inventory.status == Inventory.Status.RETURNED:
+            state = _("Bản kiểm kê đã bị Văn phòng trả lại để chỉnh sửa. Lý do: %(reason)s") % {"reason": inventory.return_reason}
+        else:
+            state = _("Phòng, đơn vị chưa nộp bản kiểm kê.")
+        subject = _("[Nhắc việc] Kiểm kê tài liệu tồn đọng: %(title)s, hạn %(deadline)s") % {
+            "title": campaign.title,
+            "deadline": campaign.deadline.strftime("%d/%m/%Y"),
+        }
+        body = _(
+            "Kính gửi %(department)s,\n\n%(state)s\nĐợt kiểm kê: %(title)s (tài liệu hình thành đến năm %(scope)s).\n"
+            "Hạn nộp: %(deadline)s.\n\nLập và nộp bản kiểm kê tại: %(link)s\n\nVăn phòng"
+        ) % {
+            "department": inventory.department.name,
+            "state": state,
+            "title": campaign.title,
+            "scope": campaign.scope_until_year,
+            "deadline": campaign.deadline.strftime("%d/%m/%Y"),
+            "link": link,
+        }
+        messages.append((subject, body, None, [head.email for head in heads]))
+        reminded.append(inventory.pk)
+    sent = send_mass_mail(messages, fail_silently=False) if messages else 0
+    Inventory.objects.filter(pk__in=reminded).update(last_reminded_at=now)
+    return sent
+
+
+def campaigns_daily(*, now: datetime.datetime | None = None) -> dict:
+    """The daily job: record late/missing departments of every campaign whose deadline has
+    passed, and remind the open campaigns 7 days and 1 day before their deadline."""
+    now = now or timezone.now()
+    today = local_date(now)
+    recorded = reminded = 0
+    for campaign in Campaign.objects.filter(deadline__lt=today):
+        recorded += campaign_record_deadline_misses(acting_user=None, campaign=campaign, now=now)
+    for campaign in Campaign.objects.filter(
+        status=Campaign.Status.OPEN, deadline__in=[today + datetime.timedelta(days=7), today + datetime.timedelta(days=1)]
+    ):
+        reminded += campaign_send_reminders(acting_user=None, campaign=campaign, now=now)
+    return {"recorded": recorded, "reminded": reminded}
