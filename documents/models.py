@@ -196,3 +196,40 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+def register_import_path(instance, filename):
+    # A generated name: the uploaded name is kept in `original_name`, never used on disk.
+    today = timezone.localdate()
+    return f"imports/{today:%Y/%m}/{uuid.uuid4().hex}.xlsx"
+
+
+class RegisterImport(models.Model):
+    """An uploaded register file (.xlsx) kept between the steps of an import: upload, column
+    mapping, dry-run preview, confirmation. The file stays as evidence of what was imported."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Chờ xác nhận")
+        IMPORTED = "imported", _("Đã nhập")
+
+    direction = models.CharField(_("loại sổ"), max_length=10, choices=Direction.choices)
+    file = models.FileField(upload_to=register_import_path, max_length=255)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    headers = models.JSONField(default=list)
+    mapping = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.UPLOADED)
+    created_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    imported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("lần nhập sổ")
+        verbose_name_plural = _("các lần nhập sổ")
+
+    def __str__(self):
+        return f"{self.original_name} ({self.get_status_display()})"
