@@ -16,6 +16,7 @@ from recordsportal.services import DomainError
 from recordsportal.text import normalize_text, search_key
 
 from .choices import Confidentiality, Direction, Form, Kind, Status
+from . import rules
 from .attachments import check_size, detect_type, sha256_of
 from .models import Attachment, Document, HandlingNote, NumberCounter
 
@@ -138,6 +139,7 @@ def incoming_register(
     notes: str = "",
     recipients: str = "",
     allow_duplicate: bool = False,
+    attachments=(),
 ) -> Document:
     """The Office registers an incoming document; its arrival number is the next in the year."""
     _require_role(acting_user, Role.OFFICE, message=_("Chỉ văn thư được đăng ký văn bản đến."))
@@ -169,7 +171,10 @@ def incoming_register(
         status=Status.REGISTERED,
         created_by=acting_user,
     )
-    return _save(document, acting_user)
+    _save(document, acting_user)
+    for upload in attachments:
+        attachment_add(acting_user=acting_user, document=document, upload=upload)
+    return document
 
 
 @transaction.atomic
@@ -244,9 +249,7 @@ def _locked(document: Document) -> Document:
 
 
 def _require_handler(document: Document, user: User) -> None:
-    is_handler = document.officer_id == user.pk or document.co_handlers.filter(pk=user.pk).exists()
-    leads_department = document.department_id and document.department.head_id == user.pk
-    if not (is_handler or leads_department):
+    if not rules.is_handler(user, document):
         raise DomainError(_("Bạn không phải người được giao xử lý văn bản này."))
 
 
@@ -308,6 +311,7 @@ def outgoing_issue(
     file_copy_keeper: str = "",
     notes: str = "",
     direction: str = Direction.OUTGOING,
+    attachments=(),
 ) -> Document:
     """The Office numbers and issues an outgoing document (`15/QĐ-BQL`, `123/BQL-VP`).
     Internal documents are numbered the same way in their own series."""
@@ -348,6 +352,8 @@ def outgoing_issue(
     _save(document, acting_user)
     if recipient_departments:
         document.recipient_departments.set(recipient_departments)
+    for upload in attachments:
+        attachment_add(acting_user=acting_user, document=document, upload=upload)
     return document
 
 
@@ -409,3 +415,11 @@ def attachment_add(*, acting_user: User, document: Document, upload) -> Attachme
     attachment.file.save(upload.name, upload, save=False)
     attachment.save()
     return attachment
+
+
+@transaction.atomic
+def attachments_add(*, acting_user: User, document: Document, uploads) -> list[Attachment]:
+    """Attach several files to an existing document: all of them, or none."""
+    if not rules.can_attach(acting_user, document):
+        raise DomainError(_("Bạn không được đính kèm tệp vào văn bản này."))
+    return [attachment_add(acting_user=acting_user, document=document, upload=upload) for upload in uploads]

@@ -1,6 +1,23 @@
 from django.urls import include, path
 
+from .views import detail, entry, registers
+
 app_name = "documents"
 urlpatterns = [
+    path("", registers.register_list, name="list"),
+    path("to-handle/", registers.to_handle, name="to_handle"),
+    path("trash/", registers.trash, name="trash"),
+    path("incoming/new/", entry.incoming_create, name="incoming_create"),
+    path("outgoing/new/", entry.outgoing_create, name="outgoing_create"),
+    path("internal/new/", entry.internal_create, name="internal_create"),
+    path("<int:pk>/", detail.document_detail, name="detail"),
+    path("<int:pk>/submit/", detail.document_submit, name="submit"),
+    path("<int:pk>/assign/", detail.document_assign, name="assign"),
+    path("<int:pk>/progress/", detail.document_progress, name="progress"),
+    path("<int:pk>/complete/", detail.document_complete, name="complete"),
+    path("<int:pk>/attachments/", detail.document_attach, name="attach"),
+    path("<int:pk>/attachments/<int:attachment_pk>/", detail.attachment_download, name="attachment"),
+    path("<int:pk>/delete/", detail.document_delete, name="delete"),
+    path("<int:pk>/restore/", detail.document_restore, name="restore"),
     path("", include("documents.urls_io")),
 ]

@@ -1,9 +1,24 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
 from .models import Agency, Department, User
 from .roles import Role
+
+
+def add_error_to_form(form, error) -> None:
+    """Show a refused action on the form: a DomainError on its field (or the whole form), a
+    model ValidationError on the fields it names. One mapping for every view."""
+    from .services import DomainError
+
+    if isinstance(error, DomainError):
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+    elif isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 class BootstrapFormMixin:

@@ -224,6 +224,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "recordsportal.api.exceptions.portal_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Records Portal API",
@@ -234,6 +235,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets used by several fields get one stable name each in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "DocumentKindEnum": "documents.choices.Kind",
+        "DocumentFormEnum": "documents.choices.Form",
+        "DepartmentKindEnum": "recordsportal.models.Department.Kind",
+    },
 }
 
 # --- Logging: one line per event on stderr, for the container log collector -------------------------

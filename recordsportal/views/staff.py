@@ -13,7 +13,7 @@ from django.views.generic import CreateView, FormView, ListView, TemplateView, U
 
 from .. import services
 from ..guards import RoleRequiredMixin, get_visible_or_404
-from ..forms import AgencyForm, DepartmentForm, UserForm
+from ..forms import AgencyForm, DepartmentForm, UserForm, add_error_to_form
 from ..models import Agency, Department, User
 from ..roles import Role
 from ..text import normalize_text
@@ -21,14 +21,6 @@ from ..text import normalize_text
 
 class AdminOnly(RoleRequiredMixin):
     required_roles = (Role.ADMIN,)
-
-
-def _apply_validation_error(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class StaffIndex(AdminOnly, TemplateView):
@@ -80,7 +72,7 @@ class DepartmentFormMixin(AdminOnly):
         try:
             services.department_save(acting_user=self.request.user, department=form.instance)
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            add_error_to_form(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Đã lưu phòng, đơn vị “%(name)s”.") % {"name": form.instance.name})
         return redirect(self.success_url)
@@ -141,11 +133,8 @@ class UserFormMixin(AdminOnly):
                 user = services.user_create(
                     acting_user=self.request.user, roles=data["roles"], password=data["password"], **fields
                 )
-        except ValidationError as error:
-            _apply_validation_error(form, error)
-            return self.form_invalid(form)
-        except services.DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+        except (ValidationError, services.DomainError) as error:
+            add_error_to_form(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Đã lưu người dùng “%(name)s”.") % {"name": user.full_name})
         return redirect(self.success_url)

@@ -1,0 +1,128 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from recordsportal.forms import BootstrapFormMixin
+from recordsportal.models import Department, User
+
+from .attachments import MAX_ATTACHMENT_BYTES
+from .choices import Confidentiality, Form, Kind, Urgency
+
+DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "autocomplete": "off"})
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several attachments in one field; each is checked by the attachment service."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if not data:
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return []
+        files = data if isinstance(data, (list, tuple)) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
+def attachments_field(required=False):
+    return MultipleFileField(
+        label=_("Tệp đính kèm"),
+        required=required,
+        help_text=_("PDF, DOCX, XLSX, ảnh PNG/JPEG/TIFF hoặc XML/edXML; tối đa %(limit)d MB mỗi tệp.")
+        % {"limit": MAX_ATTACHMENT_BYTES // 1024 // 1024},
+    )
+
+
+class IncomingForm(BootstrapFormMixin, forms.Form):
+    arrival_date = forms.DateField(label=_("Ngày đến"), widget=DATE_WIDGET, initial=timezone.localdate)
+    number_symbol = forms.CharField(label=_("Số, ký hiệu"), max_length=100, help_text=_("Ví dụ 125/UBND-KT"))
+    document_date = forms.DateField(label=_("Ngày văn bản"), widget=DATE_WIDGET)
+    issuer = forms.CharField(label=_("Tác giả, cơ quan ban hành"), max_length=255)
+    kind = forms.ChoiceField(label=_("Tên loại"), choices=Kind.choices, initial=Kind.OFFICIAL_LETTER)
+    summary = forms.CharField(label=_("Trích yếu"), widget=forms.Textarea(attrs={"rows": 3}))
+    recipients = forms.CharField(label=_("Đơn vị, người nhận"), required=False, max_length=500)
+    received_medium = forms.ChoiceField(label=_("Hình thức nhận"), choices=Form.choices, initial=Form.ELECTRONIC)
+    form = forms.ChoiceField(
+        label=_("Hình thức xử lý"), choices=Form.choices, initial=Form.ELECTRONIC,
+        help_text=_("Điện tử: văn bản (bản gốc điện tử hoặc bản số hóa) được chuyển và xử lý trên hệ thống."),
+    )
+    urgency = forms.ChoiceField(label=_("Độ khẩn"), choices=Urgency.choices)
+    confidentiality = forms.ChoiceField(label=_("Độ mật"), choices=Confidentiality.choices)
+    notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    attachments = attachments_field()
+    allow_duplicate = forms.BooleanField(
+        label=_("Tôi đã kiểm tra: đây là văn bản khác, vẫn đăng ký"), required=False, widget=forms.HiddenInput
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("confidentiality", Confidentiality.NORMAL) != Confidentiality.NORMAL and cleaned.get("form") == Form.ELECTRONIC:
+            self.add_error("form", _("Văn bản mật không được xử lý dưới dạng điện tử."))
+        return cleaned
+
+
+class AssignForm(BootstrapFormMixin, forms.Form):
+    department = forms.ModelChoiceField(label=_("Đơn vị chủ trì"), queryset=Department.objects.active())
+    officer = forms.ModelChoiceField(
+        label=_("Cán bộ chủ trì"), queryset=User.objects.filter(is_active=True).select_related("department"), required=False
+    )
+    co_handlers = forms.ModelMultipleChoiceField(
+        label=_("Cán bộ phối hợp"), queryset=User.objects.filter(is_active=True), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    deadline = forms.DateField(label=_("Hạn xử lý"), widget=DATE_WIDGET, required=False)
+    direction_note = forms.CharField(label=_("Ý kiến chỉ đạo"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].label_from_instance = lambda u: f"{u.full_name} – {u.department or ''}"
+
+
+class NoteForm(BootstrapFormMixin, forms.Form):
+    text = forms.CharField(label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class AttachmentForm(BootstrapFormMixin, forms.Form):
+    attachments = attachments_field(required=True)
+
+
+class OutgoingForm(BootstrapFormMixin, forms.Form):
+    issue_date = forms.DateField(label=_("Ngày ban hành"), widget=DATE_WIDGET, initial=timezone.localdate)
+    kind = forms.ChoiceField(label=_("Tên loại"), choices=Kind.choices, initial=Kind.OFFICIAL_LETTER)
+    department = forms.ModelChoiceField(label=_("Đơn vị soạn thảo"), queryset=Department.objects.active())
+    drafter = forms.ModelChoiceField(label=_("Người soạn thảo"), queryset=User.objects.filter(is_active=True), required=False)
+    summary = forms.CharField(label=_("Trích yếu"), widget=forms.Textarea(attrs={"rows": 3}))
+    signer = forms.CharField(label=_("Người ký"), max_length=150)
+    recipients = forms.CharField(label=_("Nơi nhận (bên ngoài)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    recipient_departments = forms.ModelMultipleChoiceField(
+        label=_("Nơi nhận nội bộ"), queryset=Department.objects.active(), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+    )
+    form = forms.ChoiceField(
+        label=_("Hình thức"), choices=Form.choices, initial=Form.ELECTRONIC,
+        help_text=_("Điện tử: văn bản ký số, gửi qua hệ thống."),
+    )
+    urgency = forms.ChoiceField(label=_("Độ khẩn"), choices=Urgency.choices)
+    confidentiality = forms.ChoiceField(label=_("Độ mật"), choices=Confidentiality.choices)
+    copies = forms.IntegerField(label=_("Số lượng bản"), min_value=1, required=False)
+    file_copy_keeper = forms.CharField(label=_("Đơn vị, người lưu bản"), max_length=150, required=False)
+    notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    attachments = attachments_field()
+
+
+class InternalForm(BootstrapFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Tên loại"), choices=Kind.choices, initial=Kind.OFFICIAL_LETTER)
+    summary = forms.CharField(label=_("Trích yếu"), widget=forms.Textarea(attrs={"rows": 3}))
+    recipient_departments = forms.ModelMultipleChoiceField(
+        label=_("Gửi tới phòng, đơn vị"), queryset=Department.objects.active(),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    attachments = attachments_field()

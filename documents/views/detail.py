@@ -1,0 +1,154 @@
+"""One document: its page, its actions (each one service call), its attachments."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from recordsportal.guards import get_visible_or_404, role_required
+from recordsportal.roles import Role
+from recordsportal.services import DomainError
+
+from .. import services
+from ..forms import AssignForm, AttachmentForm, NoteForm
+from ..models import Attachment, Document
+from ..rules import available_actions
+
+
+def _document_for(user, pk, *, include_deleted=False):
+    manager = Document.all_objects if include_deleted else Document.objects
+    queryset = manager.visible_to(user).select_related("department__head", "officer", "created_by", "assigned_by")
+    return get_visible_or_404(queryset, pk=pk)
+
+
+@login_required
+def document_detail(request, pk):
+    document = _document_for(request.user, pk)
+    actions = available_actions(request.user, document)
+    assign_form = None
+    if "assign" in actions:
+        assign_form = AssignForm(initial={
+            "department": document.department_id, "officer": document.officer_id,
+            "co_handlers": list(document.co_handlers.values_list("pk", flat=True)),
+            "deadline": document.deadline, "direction_note": document.direction_note,
+        })
+    return render(request, "documents/detail.html", {
+        "document": document,
+        "actions": actions,
+        "assign_form": assign_form,
+        "note_form": NoteForm(),
+        "attachment_form": AttachmentForm(),
+        "attachments": document.attachments.select_related("uploaded_by"),
+        "notes_log": document.notes_log.select_related("author"),
+        "co_handlers": document.co_handlers.select_related("department"),
+        "recipient_departments": document.recipient_departments.all(),
+        "history": document.history.select_related("history_user")[:20],
+        "today": timezone.localdate(),
+    })
+
+
+def _run(request, action, success_message):
+    """Run one service; a refusal comes back as an error message on the document page."""
+    try:
+        action()
+    except (DomainError, ValidationError) as error:
+        messages.error(request, getattr(error, "message", None) or "; ".join(error.messages))
+        return False
+    messages.success(request, success_message)
+    return True
+
+
+@require_POST
+@login_required
+def document_submit(request, pk):
+    document = _document_for(request.user, pk)
+    _run(request, lambda: services.incoming_submit(acting_user=request.user, document=document), _("Đã trình lãnh đạo."))
+    return redirect("documents:detail", pk=pk)
+
+
+@require_POST
+@login_required
+def document_assign(request, pk):
+    document = _document_for(request.user, pk)
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("documents:detail", pk=pk)
+    data = form.cleaned_data
+    _run(
+        request,
+        lambda: services.incoming_assign(
+            acting_user=request.user, document=document, department=data["department"], officer=data["officer"],
+            co_handlers=list(data["co_handlers"]), direction_note=data["direction_note"], deadline=data["deadline"],
+        ),
+        _("Đã giao xử lý."),
+    )
+    return redirect("documents:detail", pk=pk)
+
+
+@require_POST
+@login_required
+def document_progress(request, pk):
+    document = _document_for(request.user, pk)
+    text = request.POST.get("text", "")
+    _run(request, lambda: services.incoming_record_progress(acting_user=request.user, document=document, text=text),
+         _("Đã ghi tiến độ."))
+    return redirect("documents:detail", pk=pk)
+
+
+@require_POST
+@login_required
+def document_complete(request, pk):
+    document = _document_for(request.user, pk)
+    text = request.POST.get("text", "")
+    _run(request, lambda: services.incoming_complete(acting_user=request.user, document=document, text=text),
+         _("Đã hoàn thành xử lý văn bản."))
+    return redirect("documents:detail", pk=pk)
+
+
+@require_POST
+@login_required
+def document_attach(request, pk):
+    document = _document_for(request.user, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("documents:detail", pk=pk)
+
+    uploads = form.cleaned_data["attachments"]
+    _run(request, lambda: services.attachments_add(acting_user=request.user, document=document, uploads=uploads),
+         _("Đã đính kèm tệp."))
+    return redirect("documents:detail", pk=pk)
+
+
+@login_required
+def attachment_download(request, pk, attachment_pk):
+    document = _document_for(request.user, pk)
+    attachment = get_visible_or_404(Attachment.objects.filter(document=document), pk=attachment_pk)
+    return FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+@require_POST
+@role_required(Role.OFFICE)
+def document_delete(request, pk):
+    document = _document_for(request.user, pk)
+    if _run(request, lambda: services.document_delete(acting_user=request.user, document=document),
+            _("Đã chuyển văn bản vào thùng rác.")):
+        return redirect("documents:list")
+    return redirect("documents:detail", pk=pk)
+
+
+@require_POST
+@role_required(Role.OFFICE)
+def document_restore(request, pk):
+    document = _document_for(request.user, pk, include_deleted=True)
+    _run(request, lambda: services.document_restore(acting_user=request.user, document=document),
+         _("Đã khôi phục văn bản."))
+    return redirect("documents:trash")

@@ -1,0 +1,59 @@
+"""Register lists: all documents one may see, documents to handle, the trash."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+
+from recordsportal.guards import role_required
+from recordsportal.pagination import quick_page
+from recordsportal.roles import Role
+
+from ..choices import Direction
+from ..filters import DocumentFilter
+from ..models import Document
+
+
+def list_queryset(user):
+    return Document.objects.visible_to(user).select_related("department", "officer")
+
+
+@login_required
+def register_list(request):
+    """Every register the user may see, filtered, searched and sorted; no COUNT(*) per page."""
+    documents = DocumentFilter(request.GET, queryset=list_queryset(request.user), request=request)
+    page = quick_page(documents.qs, request.GET.get("page"))
+    context = {
+        "filter": documents,
+        "page": page,
+        "today": timezone.localdate(),
+        "directions": Direction.choices,
+        "current_sort": request.GET.get("sort", ""),
+        "query_string": _without(request.GET, "page"),
+        "sort_query_string": _without(request.GET, "page", "sort"),
+    }
+    template = "documents/_register_rows.html" if request.headers.get("HX-Request") else "documents/register_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def to_handle(request):
+    """The officer's desk: incoming documents they lead or co-handle, overdue first."""
+    documents = (
+        Document.objects.to_handle_by(request.user)
+        .select_related("department", "officer")
+        .order_by("deadline", "register_date", "id")
+    )
+    return render(request, "documents/to_handle.html", {"documents": documents, "today": timezone.localdate()})
+
+
+@role_required(Role.OFFICE)
+def trash(request):
+    documents = Document.all_objects.filter(is_deleted=True).select_related("deleted_by").order_by("-deleted_at")
+    return render(request, "documents/trash.html", {"page": quick_page(documents, request.GET.get("page"))})
+
+
+def _without(querydict, *keys):
+    params = querydict.copy()
+    for key in keys:
+        params.pop(key, None)
+    return params.urlencode()
