@@ -266,6 +266,8 @@ def parse_inventory_upload(upload, inventory) -> tuple[list[dict], list[str]]:
                 lines.append(line)
     except XlsxError as error:
         return [], [str(error)]
+    except Exception:  # noqa: BLE001 - a damaged or hostile sheet part fails while rows are read
+        return [], [_("Tệp Excel bị hỏng, không đọc được.")]
     if not errors and not lines:
         errors.append(CellError(None, None, _("Tệp không có dòng số liệu nào (số liệu nhập từ dòng %(row)s).") % {"row": HEADER_ROW + 1}))
     if errors:

@@ -1,0 +1,294 @@
+"""Pages of the backlog inventories: thin — parse, call one query or one service, render.
+
+Who reaches what: heads, the Office, leadership and the administrator reach the section (an
+officer gets 403); every campaign and inventory comes through the access functions in
+querysets.py (404 when out of scope); changing an inventory needs the head's write scope;
+reviewing needs the Office.
+"""
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from recordsportal.guards import role_required
+from recordsportal.pdf import pdf_response
+from recordsportal.roles import Role
+from recordsportal.services import DomainError
+from recordsportal.xlsx import XLSX_CONTENT_TYPE
+
+from . import exports, services, tasks
+from .excel import build_template, template_name
+from .forms import CampaignForm, LineFormSet, ReturnForm, SaveLinesForm, SubmitForm, UploadForm
+from .models import Campaign, Inventory
+from .querysets import (
+    campaign_get_for_user,
+    campaign_status_counts,
+    can_review,
+    consolidate,
+    inventories_late_or_missing,
+    inventory_get_for_user,
+)
+from .rules import LINE_FIELDS
+
+SECTION_ROLES = (Role.DEPARTMENT_HEAD, Role.OFFICE, Role.LEADERSHIP, Role.ADMIN)
+PLAN_ROLES = (Role.OFFICE, Role.LEADERSHIP, Role.ADMIN)
+OFFICE_ROLES = (Role.OFFICE, Role.ADMIN)
+
+
+def _domain_error(request, error: DomainError):
+    messages.error(request, error.message)
+    for line in getattr(error, "errors", []):
+        messages.error(request, line)
+
+
+# --- campaigns -------------------------------------------------------------------------------------
+
+
+@role_required(*SECTION_ROLES)
+def campaign_list(request):
+    campaigns = list(Campaign.objects.visible_to(request.user).prefetch_related("departments"))
+    inventories = Inventory.objects.visible_to(request.user).filter(campaign__in=campaigns).select_related("department")
+    by_campaign: dict[int, list] = {}
+    for inventory in inventories:
+        by_campaign.setdefault(inventory.campaign_id, []).append(inventory)
+    rows = [
+        {"campaign": c, "counts": campaign_status_counts(c, by_campaign.get(c.pk, [])), "inventories": by_campaign.get(c.pk, [])}
+        for c in campaigns
+    ]
+    editable_ids = set(Inventory.objects.editable_by(request.user).filter(campaign__in=campaigns).values_list("pk", flat=True))
+    return render(
+        request,
+        "backlog/campaign_list.html",
+        {"rows": rows, "can_review": can_review(request.user), "editable_ids": editable_ids},
+    )
+
+
+@role_required(*OFFICE_ROLES)
+def campaign_create(request):
+    form = CampaignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            campaign = services.campaign_open(acting_user=request.user, **data)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Đã mở đợt kiểm kê “%(title)s”.") % {"title": campaign.title})
+            return redirect("backlog:campaign", pk=campaign.pk)
+    return render(request, "backlog/campaign_form.html", {"form": form})
+
+
+@role_required(*SECTION_ROLES)
+def campaign_detail(request, pk):
+    campaign = campaign_get_for_user(user=request.user, pk=pk)
+    inventories = list(
+        Inventory.objects.visible_to(request.user).filter(campaign=campaign).select_related("department", "submitted_by").with_totals()
+    )
+    editable_ids = set(Inventory.objects.editable_by(request.user).filter(campaign=campaign).values_list("pk", flat=True))
+    return render(
+        request,
+        "backlog/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "inventories": inventories,
+            "counts": campaign_status_counts(campaign, inventories),
+            "misses": inventories_late_or_missing(campaign).visible_to(request.user),
+            "can_review": can_review(request.user),
+            "can_plan": request.user.has_role(*PLAN_ROLES),
+            "editable_ids": editable_ids,
+        },
+    )
+
+
+@require_POST
+@role_required(*OFFICE_ROLES)
+def campaign_close(request, pk):
+    campaign = campaign_get_for_user(user=request.user, pk=pk)
+    try:
+        services.campaign_close(acting_user=request.user, campaign=campaign)
+    except DomainError as error:
+        _domain_error(request, error)
+    else:
+        messages.success(request, _("Đã đóng đợt kiểm kê; các phòng, đơn vị nộp muộn hoặc không nộp đã được ghi nhận."))
+    return redirect("backlog:campaign", pk=campaign.pk)
+
+
+@require_POST
+@role_required(*OFFICE_ROLES)
+def campaign_remind(request, pk):
+    campaign = campaign_get_for_user(user=request.user, pk=pk)
+    if not campaign.is_open:
+        messages.error(request, _("Đợt kiểm kê đã đóng."))
+    else:
+        # After commit: the task reads what this request wrote; it runs in the worker (or at once
+        # when Celery is eager, in development).
+        transaction.on_commit(lambda: tasks.send_reminders.delay(campaign.pk, request.user.pk))
+        messages.success(request, _("Đã gửi yêu cầu nhắc việc tới trưởng các phòng, đơn vị chưa nộp."))
+    return redirect("backlog:campaign", pk=campaign.pk)
+
+
+@role_required(*PLAN_ROLES)
+def consolidation(request, pk):
+    campaign = campaign_get_for_user(user=request.user, pk=pk)
+    return render(
+        request, "backlog/consolidation.html", {"campaign": campaign, "plan": consolidate(campaign, user=request.user)}
+    )
+
+
+@role_required(*PLAN_ROLES)
+def consolidation_xlsx(request, pk):
+    campaign = campaign_get_for_user(user=request.user, pk=pk)
+    return exports.plan_xlsx_response(campaign, consolidate(campaign, user=request.user), user=request.user)
+
+
+@role_required(*PLAN_ROLES)
+def consolidation_pdf(request, pk):
+    campaign = campaign_get_for_user(user=request.user, pk=pk)
+    plan = consolidate(campaign, user=request.user)
+    return pdf_response(
+        "backlog/plan_pdf.html",
+        {"campaign": campaign, "plan": plan},
+        f"ke-hoach-chinh-ly-dot{campaign.pk}.pdf",
+        inline=request.GET.get("inline") == "1",
+    )
+
+
+# --- inventories -----------------------------------------------------------------------------------
+
+
+def _line_initial(inventory):
+    return [{name: getattr(line, name) for name in LINE_FIELDS} for line in inventory.lines.all()]
+
+
+def _inventory_page(request, inventory, *, formset=None, upload_form=None, upload_errors=None, return_form=None, status=200):
+    can_edit = Inventory.objects.editable_by(request.user).filter(pk=inventory.pk).exists()
+    editable = can_edit and not services.inventory_edit_problems(inventory)
+    if editable and formset is None:
+        formset = LineFormSet(initial=_line_initial(inventory), prefix="lines", form_kwargs={"campaign": inventory.campaign})
+    lines = list(inventory.lines.all())
+    return render(
+        request,
+        "backlog/inventory_detail.html",
+        {
+            "inventory": inventory,
+            "campaign": inventory.campaign,
+            "lines": lines,
+            "totals": Inventory.objects.filter(pk=inventory.pk).with_totals().get(),
+            "editable": editable,
+            "can_edit": can_edit,
+            "formset": formset if editable else None,
+            "upload_form": upload_form or UploadForm(),
+            "upload_errors": upload_errors or [],
+            "submit_problems": services.inventory_submit_problems(inventory) if can_edit else [],
+            "submit_form": SubmitForm(),
+            "can_review": can_review(request.user) and not services.inventory_review_problems(inventory),
+            "return_form": return_form or ReturnForm(),
+        },
+        status=status,
+    )
+
+
+@role_required(*SECTION_ROLES)
+def inventory_detail(request, pk):
+    if request.method != "POST":
+        return _inventory_page(request, inventory_get_for_user(user=request.user, pk=pk))
+    inventory = inventory_get_for_user(user=request.user, pk=pk, write=True)
+    formset = LineFormSet(request.POST, prefix="lines", form_kwargs={"campaign": inventory.campaign})
+    version_form = SaveLinesForm(request.POST)
+    if not (formset.is_valid() and version_form.is_valid()):
+        messages.error(request, _("Có lỗi trong bảng số liệu; chưa lưu gì. Xem các ô được đánh dấu."))
+        return _inventory_page(request, inventory, formset=formset, status=400)
+    lines = [
+        {name: form.cleaned_data[name] for name in LINE_FIELDS}
+        for form in formset.forms
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
+    try:
+        services.inventory_save_lines(
+            acting_user=request.user, inventory=inventory, lines=lines, expected_version=version_form.cleaned_data["version"]
+        )
+    except DomainError as error:
+        _domain_error(request, error)
+        return _inventory_page(request, inventory, formset=formset, status=400)
+    messages.success(request, _("Đã lưu bản nháp (%(n)s dòng).") % {"n": len(lines)})
+    return redirect("backlog:inventory", pk=inventory.pk)
+
+
+@role_required(*SECTION_ROLES)
+def inventory_template(request, pk):
+    inventory = inventory_get_for_user(user=request.user, pk=pk)
+    response = HttpResponse(build_template(inventory), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{template_name(inventory)}"'
+    return response
+
+
+@require_POST
+@role_required(*SECTION_ROLES)
+def inventory_upload(request, pk):
+    inventory = inventory_get_for_user(user=request.user, pk=pk, write=True)
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _inventory_page(request, inventory, upload_form=form, status=400)
+    try:
+        services.inventory_import_xlsx(acting_user=request.user, inventory=inventory, upload=form.cleaned_data["file"])
+    except services.LinesRejected as error:
+        return _inventory_page(request, inventory, upload_form=form, upload_errors=[error.message, *error.errors], status=400)
+    except DomainError as error:
+        return _inventory_page(request, inventory, upload_form=form, upload_errors=[error.message], status=400)
+    inventory.refresh_from_db()
+    messages.success(
+        request, _("Đã nhập %(n)s dòng từ tệp Excel vào bản nháp. Kiểm tra lại rồi nộp.") % {"n": inventory.lines.count()}
+    )
+    return redirect("backlog:inventory", pk=inventory.pk)
+
+
+@require_POST
+@role_required(*SECTION_ROLES)
+def inventory_submit(request, pk):
+    inventory = inventory_get_for_user(user=request.user, pk=pk, write=True)
+    form = SubmitForm(request.POST)
+    form.is_valid()
+    try:
+        inventory = services.inventory_submit(
+            acting_user=request.user, inventory=inventory, declare_none=form.cleaned_data.get("declare_none", False)
+        )
+    except DomainError as error:
+        _domain_error(request, error)
+    else:
+        if inventory.late:
+            messages.warning(request, _("Đã nộp bản kiểm kê cho Văn phòng (sau hạn: ghi nhận nộp muộn)."))
+        else:
+            messages.success(request, _("Đã nộp bản kiểm kê cho Văn phòng."))
+    return redirect("backlog:inventory", pk=inventory.pk)
+
+
+@require_POST
+@role_required(*OFFICE_ROLES)
+def inventory_return(request, pk):
+    inventory = inventory_get_for_user(user=request.user, pk=pk)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        return _inventory_page(request, inventory, return_form=form, status=400)
+    try:
+        services.inventory_return(acting_user=request.user, inventory=inventory, reason=form.cleaned_data["reason"])
+    except DomainError as error:
+        _domain_error(request, error)
+    else:
+        messages.success(request, _("Đã trả lại bản kiểm kê cho %(d)s.") % {"d": inventory.department.name})
+    return redirect("backlog:inventory", pk=inventory.pk)
+
+
+@require_POST
+@role_required(*OFFICE_ROLES)
+def inventory_accept(request, pk):
+    inventory = inventory_get_for_user(user=request.user, pk=pk)
+    try:
+        services.inventory_accept(acting_user=request.user, inventory=inventory)
+    except DomainError as error:
+        _domain_error(request, error)
+    else:
+        messages.success(request, _("Đã chấp nhận bản kiểm kê của %(d)s.") % {"d": inventory.department.name})
+    return redirect("backlog:inventory", pk=inventory.pk)
