@@ -20,7 +20,11 @@ from __future__ import annotations
 import datetime
 import hashlib
 import re
+import zipfile
+import zlib
 from dataclasses import dataclass, field
+
+from xml.etree import ElementTree
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -32,7 +36,7 @@ from simple_history.utils import bulk_create_with_history
 from recordsportal.roles import Role
 from recordsportal.services import DomainError
 from recordsportal.text import normalize_text, search_key
-from recordsportal.xlsx import XlsxError, column_letter, open_sheet
+from recordsportal.xlsx import Sheet, XlsxError, column_letter, open_sheet
 
 from .choices import Confidentiality, Direction, Form, Kind, Status, Urgency, kind_from_label
 from .models import Document
@@ -160,6 +164,7 @@ class RowIssue:
     message: str
     column: str = ""  # the Excel letter, "" for a whole-row problem
     header: str = ""
+    code: str = ""  # "registered_duplicate" for a row the database already holds
 
     def __str__(self):
         if self.column:
@@ -515,9 +520,9 @@ def _check_against_file_and_database(parsed, plan: ImportPlan, skip_registered_d
                 "issuer": values.get("issuer", ""), "number": _display(registered[identity][1]),
             }
             if skip_registered_duplicates:
-                plan.skipped.append(RowIssue(row, message + _(", bỏ qua")))
+                plan.skipped.append(RowIssue(row, message + _(", bỏ qua"), code="registered_duplicate"))
             else:
-                plan.errors.append(RowIssue(row, message))
+                plan.errors.append(RowIssue(row, message, code="registered_duplicate"))
             continue
         if values.get("number"):
             slot = (series_for(direction, values["confidentiality"]), values["register_date"].year, values["number"])
@@ -545,9 +550,38 @@ def _display(number) -> str:
 # --- entry points ------------------------------------------------------------------------------
 
 
+# What openpyxl and the XML/zip layers raise for a damaged workbook once it is being parsed
+# (`open_sheet` checks the container, but a truncated sheet XML only shows while reading rows).
+DAMAGED = (ElementTree.ParseError, zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, TypeError,
+           IndexError, AttributeError, OSError)
+
+
+def _damaged() -> XlsxError:
+    return XlsxError(_("Tệp Excel bị hỏng, không đọc được."))
+
+
+def _open(upload) -> Sheet:
+    try:
+        sheet = open_sheet(upload, max_rows=MAX_IMPORT_ROWS, max_bytes=MAX_IMPORT_BYTES)
+    except DAMAGED as exc:
+        raise _damaged() from exc
+
+    def guarded(rows):
+        while True:
+            try:
+                item = next(rows)
+            except StopIteration:
+                return
+            except DAMAGED as exc:
+                raise _damaged() from exc
+            yield item
+
+    return Sheet(headers=sheet.headers, rows=guarded(sheet.rows))
+
+
 def read_headers(upload) -> list[str]:
     """The header row of an upload, after the size and zip checks; raises XlsxError."""
-    sheet = open_sheet(upload, max_rows=MAX_IMPORT_ROWS, max_bytes=MAX_IMPORT_BYTES)
+    sheet = _open(upload)
     sheet.rows.close()
     return sheet.headers
 
@@ -558,7 +592,7 @@ def import_preview(*, upload, direction: str, mapping: dict | None = None,
     file (as a DomainError, so views show its message)."""
     fields_for(direction)
     try:
-        sheet = open_sheet(upload, max_rows=MAX_IMPORT_ROWS, max_bytes=MAX_IMPORT_BYTES)
+        sheet = _open(upload)
         return build_plan(sheet, direction=direction, mapping=mapping,
                           skip_registered_duplicates=skip_registered_duplicates)
     except XlsxError as exc:

@@ -1,0 +1,79 @@
+"""Forms of the Excel import and the register book."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy as _
+
+from recordsportal.forms import BootstrapFormMixin
+
+from .choices import Direction
+from .exports import BOOK_DIRECTIONS
+from .importer import IMPORT_DIRECTIONS, MAX_IMPORT_BYTES, fields_for
+
+NOT_IN_FILE = ""
+
+
+class ImportUploadForm(BootstrapFormMixin, forms.Form):
+    direction = forms.ChoiceField(
+        label=_("Sổ"), choices=[(d.value, d.label) for d in IMPORT_DIRECTIONS], initial=Direction.INCOMING
+    )
+    file = forms.FileField(
+        label=_("Tệp Excel (.xlsx) xuất từ hệ thống quản lý văn bản"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = gettext("Dòng đầu là tiêu đề cột. Tối đa %(size)s MB.") % {
+            "size": MAX_IMPORT_BYTES // (1024 * 1024)}
+
+
+class ImportMappingForm(BootstrapFormMixin, forms.Form):
+    """For each field of the register, which column of the file feeds it."""
+
+    def __init__(self, *args, headers: list[str], direction: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(NOT_IN_FILE, _("— không có trong tệp —"))] + [
+            (str(index), f"{_('Cột')} {_letter(index)}: {header or '—'}") for index, header in enumerate(headers)
+        ]
+        self.import_fields = fields_for(direction)
+        for import_field in self.import_fields:
+            self.fields[import_field.name] = forms.ChoiceField(
+                label=import_field.label, choices=choices, required=import_field.required,
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        used: dict[str, str] = {}
+        for name, value in cleaned.items():
+            if value in (None, NOT_IN_FILE):
+                continue
+            if value in used:
+                self.add_error(name, _("Cột này đã được chọn cho “%(other)s”.") % {"other": self.fields[used[value]].label})
+            used[value] = name
+        return cleaned
+
+    def mapping(self) -> dict[str, int]:
+        return {name: int(value) for name, value in self.cleaned_data.items() if value not in (None, NOT_IN_FILE)}
+
+
+def _letter(index: int) -> str:
+    from recordsportal.xlsx import column_letter
+
+    return column_letter(index + 1)
+
+
+class RegisterBookForm(BootstrapFormMixin, forms.Form):
+    direction = forms.ChoiceField(label=_("Sổ"), choices=[(d.value, d.label) for d in BOOK_DIRECTIONS])
+    year = forms.IntegerField(label=_("Năm"), min_value=1990, max_value=2100)
+    month = forms.TypedChoiceField(
+        label=_("Tháng"), required=False, coerce=int, empty_value=None,
+        choices=[("", _("Cả năm"))] + [(str(m), str(m)) for m in range(1, 13)],
+    )
+    secret = forms.BooleanField(label=_("Sổ văn bản mật"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = timezone.localdate().year
+        self.fields["month"].choices = [("", gettext("Cả năm"))] + [
+            (str(m), gettext("Tháng %(month)s") % {"month": m}) for m in range(1, 13)]
