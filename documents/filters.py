@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from recordsportal.forms import BootstrapFormMixin
 from recordsportal.models import Department, User
 
 from .choices import Direction, Form, Kind, Status, Urgency
@@ -13,6 +14,11 @@ from .models import Document
 from .querysets import OPEN_STATUSES
 
 DATE_INPUT = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}, format="%d/%m/%Y")
+ALL = _("Tất cả")
+
+
+class FilterForm(BootstrapFormMixin, forms.Form):
+    pass
 
 # Columns a user may sort by: public name -> model ordering (id breaks ties, so pages are stable).
 SORTABLE = {
@@ -26,18 +32,18 @@ SORTABLE = {
 
 class DocumentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Tìm kiếm"), method="filter_search")
-    direction = django_filters.ChoiceFilter(label=_("Loại sổ"), choices=Direction.choices)
+    direction = django_filters.ChoiceFilter(label=_("Loại sổ"), choices=Direction.choices, empty_label=ALL)
     date_from = django_filters.DateFilter(label=_("Từ ngày"), field_name="register_date", lookup_expr="gte", widget=DATE_INPUT)
     date_to = django_filters.DateFilter(label=_("Đến ngày"), field_name="register_date", lookup_expr="lte", widget=DATE_INPUT)
     year = django_filters.NumberFilter(label=_("Năm"), field_name="register_year")
-    kind = django_filters.ChoiceFilter(label=_("Tên loại"), choices=Kind.choices)
+    kind = django_filters.ChoiceFilter(label=_("Tên loại"), choices=Kind.choices, empty_label=ALL)
     department = django_filters.ModelChoiceFilter(
-        label=_("Phòng, đơn vị"), queryset=Department.objects.active(), method="filter_department"
+        label=_("Phòng, đơn vị"), queryset=Department.objects.active(), method="filter_department", empty_label=ALL
     )
-    officer = django_filters.ModelChoiceFilter(label=_("Cán bộ"), queryset=User.objects.filter(is_active=True))
-    form = django_filters.ChoiceFilter(label=_("Hình thức"), choices=Form.choices)
-    urgency = django_filters.ChoiceFilter(label=_("Độ khẩn"), choices=Urgency.choices)
-    status = django_filters.ChoiceFilter(label=_("Trạng thái"), choices=Status.choices)
+    officer = django_filters.ModelChoiceFilter(label=_("Cán bộ"), queryset=User.objects.filter(is_active=True), empty_label=ALL)
+    form = django_filters.ChoiceFilter(label=_("Hình thức"), choices=Form.choices, empty_label=ALL)
+    urgency = django_filters.ChoiceFilter(label=_("Độ khẩn"), choices=Urgency.choices, empty_label=ALL)
+    status = django_filters.ChoiceFilter(label=_("Trạng thái"), choices=Status.choices, empty_label=ALL)
     overdue = django_filters.BooleanFilter(label=_("Quá hạn"), method="filter_overdue", widget=forms.CheckboxInput)
     sort = django_filters.ChoiceFilter(
         label=_("Sắp xếp"), method="filter_sort",
@@ -46,6 +52,7 @@ class DocumentFilter(django_filters.FilterSet):
 
     class Meta:
         model = Document
+        form = FilterForm
         fields = ["q", "direction", "date_from", "date_to", "year", "kind", "department", "officer", "form",
                   "urgency", "status", "overdue", "sort"]
 

@@ -13,6 +13,11 @@ from ..filters import DocumentFilter
 from ..models import Document
 
 
+# The filters laid out on the page; `q` and `overdue` have their own places, the rest
+# (year, officer, sort) arrive from links such as the dashboard's.
+SHOWN_FILTERS = ["direction", "date_from", "date_to", "form", "kind", "department", "urgency", "status"]
+
+
 def list_queryset(user):
     return Document.objects.visible_to(user).select_related("department", "officer")
 
@@ -24,6 +29,7 @@ def register_list(request):
     page = quick_page(documents.qs, request.GET.get("page"))
     context = {
         "filter": documents,
+        "filter_fields": [documents.form[name] for name in SHOWN_FILTERS],
         "page": page,
         "today": timezone.localdate(),
         "directions": Direction.choices,

@@ -231,3 +231,9 @@ class TestAttachmentsFixity:
             archive.writestr("word/document.xml", "<w:document/>")
         document = incoming(attachments=[SimpleUploadedFile("du-thao.docx", buffer.getvalue())])
         assert document.attachments.get().extension == "docx"
+
+
+def test_malformed_filter_date_is_reported_not_ignored(agency, login, incoming):
+    incoming()
+    page = login(agency.clerk).get(reverse("documents:list"), {"date_from": "31/02/2026"}).content.decode()
+    assert "Nhập một ngày hợp lệ" in page or "ngày hợp lệ" in page
