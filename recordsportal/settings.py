@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "axes",
     "recordsportal",
     "documents",
+    "dossiers",
     "backlog",
 ]
 

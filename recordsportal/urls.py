@@ -25,6 +25,7 @@ urlpatterns = [
     path("people/", people.people, name="people"),
     path("staff/", include(staff_patterns)),
     path("documents/", include("documents.urls")),
+    path("dossiers/", include("dossiers.urls")),
     path("backlog/", include("backlog.urls")),
     path(
         "accounts/login/",
@@ -42,6 +43,7 @@ urlpatterns = [
     path("health/", health.health, name="health"),
     path("api/v1/", include(api_urls)),
     path("api/v1/", include("documents.api_urls")),
+    path("api/v1/", include("dossiers.api_urls")),
     path("api/v1/backlog/", include("backlog.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
