@@ -50,6 +50,8 @@ class AgencyForm(BootstrapFormMixin, forms.ModelForm):
             "place_name",
             "target_electronic_exchange",
             "target_electronic_dossiers",
+            "archive_due_rule",
+            "file_plan_numbering",
         ]
         # Vietnamese decimals use a comma (45,5): accept and show them so.
         localized_fields = ["target_electronic_exchange", "target_electronic_dossiers"]

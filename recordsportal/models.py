@@ -57,6 +57,21 @@ class Agency(models.Model):
         default=40,
         validators=percentage_validators,
     )
+    class ArchiveDueRule(models.TextChoices):
+        LAW_2024 = "2024", _("Luật Lưu trữ 2024: đến 31/12 của năm sau năm công việc kết thúc")
+        LAW_2011 = "2011", _("Luật Lưu trữ 2011: một năm kể từ ngày công việc kết thúc")
+
+    class FilePlanNumbering(models.TextChoices):
+        CONTINUOUS = "continuous", _("Liên tục trong cả danh mục")
+        PER_HEADING = "per_heading", _("Bắt đầu lại từ 01 trong mỗi đề mục lớn")
+
+    archive_due_rule = models.CharField(
+        _("thời hạn nộp lưu hồ sơ"), max_length=4, choices=ArchiveDueRule.choices, default=ArchiveDueRule.LAW_2024
+    )
+    file_plan_numbering = models.CharField(
+        _("đánh số hồ sơ trong danh mục"), max_length=12, choices=FilePlanNumbering.choices,
+        default=FilePlanNumbering.CONTINUOUS,
+    )
     history = HistoricalRecords()
 
     class Meta:
