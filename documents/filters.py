@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from recordsportal.forms import BootstrapFormMixin
 from recordsportal.models import Department, User
 
-from .choices import Direction, Form, Kind, Status, Urgency
+from .choices import Confidentiality, Direction, Form, Kind, Status, Urgency
 from .models import Document
 from .querysets import OPEN_STATUSES
 
@@ -43,6 +43,7 @@ class DocumentFilter(django_filters.FilterSet):
     officer = django_filters.ModelChoiceFilter(label=_("Cán bộ"), queryset=User.objects.filter(is_active=True), empty_label=ALL)
     form = django_filters.ChoiceFilter(label=_("Hình thức"), choices=Form.choices, empty_label=ALL)
     urgency = django_filters.ChoiceFilter(label=_("Độ khẩn"), choices=Urgency.choices, empty_label=ALL)
+    confidentiality = django_filters.ChoiceFilter(label=_("Độ mật"), choices=Confidentiality.choices, empty_label=ALL)
     status = django_filters.ChoiceFilter(label=_("Trạng thái"), choices=Status.choices, empty_label=ALL)
     overdue = django_filters.BooleanFilter(label=_("Quá hạn"), method="filter_overdue", widget=forms.CheckboxInput)
     sort = django_filters.ChoiceFilter(
@@ -54,7 +55,7 @@ class DocumentFilter(django_filters.FilterSet):
         model = Document
         form = FilterForm
         fields = ["q", "direction", "date_from", "date_to", "year", "kind", "department", "officer", "form",
-                  "urgency", "status", "overdue", "sort"]
+                  "urgency", "confidentiality", "status", "overdue", "sort"]
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)

@@ -22,6 +22,7 @@ NAV_ITEMS = [
         _("Cán bộ"), "people", "people", (Role.DEPARTMENT_HEAD, Role.OFFICE, Role.LEADERSHIP, Role.ADMIN)
     ),
     NavItem(_("Tài liệu tồn đọng"), "backlog:index", "box-seam", (Role.DEPARTMENT_HEAD, Role.OFFICE, Role.LEADERSHIP, Role.ADMIN)),
+    NavItem(_("Chỉ tiêu"), "reports:dashboard", "graph-up"),
     NavItem(_("Quản trị"), "staff:index", "gear", (Role.ADMIN,)),
 ]
 

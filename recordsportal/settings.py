@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "documents",
     "dossiers",
     "backlog",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -206,7 +208,18 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # The books of a month close on the 1st of the next; the current month refreshes nightly.
+    # Each computation detects that month's violations right after it.
+    "compliance-previous-month": {
+        "task": "reports.compute_previous_month",
+        "schedule": crontab(minute=30, hour=1, day_of_month=1),
+    },
+    "compliance-current-month": {"task": "reports.compute_month", "schedule": crontab(minute=0, hour=2)},
+}
+# Confidential documents may not be exchanged electronically (Decision 28/2018): leave them out
+# of E and show their count beside it, so no department is penalised for obeying the law.
+COMPLIANCE_EXCLUDE_CONFIDENTIAL = env_bool("COMPLIANCE_EXCLUDE_CONFIDENTIAL", True)
 
 # --- Email (reminders) ---------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

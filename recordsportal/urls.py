@@ -27,6 +27,7 @@ urlpatterns = [
     path("documents/", include("documents.urls")),
     path("dossiers/", include("dossiers.urls")),
     path("backlog/", include("backlog.urls")),
+    path("reports/", include("reports.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
@@ -45,6 +46,7 @@ urlpatterns = [
     path("api/v1/", include("documents.api_urls")),
     path("api/v1/", include("dossiers.api_urls")),
     path("api/v1/backlog/", include("backlog.api_urls")),
+    path("api/v1/", include("reports.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),

@@ -1,0 +1,113 @@
+"""JSON API: compliance figures by period and scope, violations with their review actions."""
+
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from recordsportal.guards import get_visible_or_404
+
+from . import services
+from .dashboard import build, parse_month
+from .models import Violation
+from .querysets import violations_visible_to
+
+
+class FigureSerializer(serializers.Serializer):
+    numerator = serializers.IntegerField()
+    denominator = serializers.IntegerField()
+    excluded = serializers.IntegerField()
+    ratio = serializers.FloatField(allow_null=True, help_text="Percent; null for an empty period.")
+    target = serializers.FloatField()
+    passes = serializers.BooleanField(allow_null=True)
+
+
+class RowSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    department_id = serializers.IntegerField(allow_null=True)
+    officer_id = serializers.IntegerField(allow_null=True)
+    e_month = FigureSerializer()
+    e_year = FigureSerializer()
+    h_month = FigureSerializer()
+    h_year = FigureSerializer()
+
+
+class ComplianceSerializer(serializers.Serializer):
+    month = serializers.DateField()
+    scope = serializers.CharField(source="scope.value")
+    headline = RowSerializer()
+    rows = RowSerializer(many=True)
+
+
+class ComplianceView(APIView):
+    """E and H for a month (and year to date), for the caller's scope: the agency and its
+    departments, the departments a head leads, or the officer's own figures."""
+
+    @extend_schema(parameters=[OpenApiParameter("month", str, description="YYYY-MM; default: this month")],
+                   responses=ComplianceSerializer)
+    def get(self, request):
+        return Response(ComplianceSerializer(build(request.user, parse_month(request.query_params.get("month")))).data)
+
+
+class ViolationSerializer(serializers.ModelSerializer):
+    department_name = serializers.CharField(source="department.name", read_only=True)
+    evidence_summary = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Violation
+        fields = ["id", "kind", "department", "department_name", "officer", "period", "evidence", "evidence_summary",
+                  "status", "review_note", "proposed_points", "decision"]
+        read_only_fields = fields
+
+
+class ReviewSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    points = serializers.DecimalField(max_digits=5, decimal_places=2, required=False, allow_null=True)
+
+
+class DecisionSerializer(serializers.Serializer):
+    approve = serializers.BooleanField()
+
+
+class ViolationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = ViolationSerializer
+    filterset_fields = ["kind", "status", "department"]
+
+    def get_queryset(self):
+        return violations_visible_to(self.request.user).order_by("-period", "id")
+
+    def get_object(self):
+        return get_visible_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+    def _review(self, request, run):
+        payload = ReviewSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        violation = run(self.get_object(), payload.validated_data)
+        return Response(ViolationSerializer(violation).data)
+
+    @extend_schema(request=ReviewSerializer, responses=ViolationSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        return self._review(request, lambda v, d: services.violation_confirm(
+            acting_user=request.user, violation=v, points=d.get("points"), note=d["note"]))
+
+    @extend_schema(request=ReviewSerializer, responses=ViolationSerializer)
+    @action(detail=True, methods=["post"])
+    def dismiss(self, request, pk=None):
+        return self._review(request, lambda v, d: services.violation_dismiss(acting_user=request.user, violation=v, reason=d["note"]))
+
+    @extend_schema(request=ReviewSerializer, responses=ViolationSerializer)
+    @action(detail=True, methods=["post"])
+    def correct(self, request, pk=None):
+        return self._review(request, lambda v, d: services.violation_mark_corrected(acting_user=request.user, violation=v, note=d["note"]))
+
+    @extend_schema(request=DecisionSerializer, responses=ViolationSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        payload = DecisionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        violation = services.violation_decide(acting_user=request.user, violation=self.get_object(),
+                                              approve=payload.validated_data["approve"])
+        return Response(ViolationSerializer(violation).data)

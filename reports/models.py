@@ -1,0 +1,142 @@
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from recordsportal.models import Department
+
+
+class Metric(models.TextChoices):
+    ELECTRONIC_EXCHANGE = "E", _("Văn bản trao đổi, xử lý điện tử")
+    ELECTRONIC_DOSSIERS = "H", _("Hồ sơ công việc lập điện tử")
+
+
+class ScopeKind(models.TextChoices):
+    AGENCY = "agency", _("Toàn cơ quan")
+    DEPARTMENT = "department", _("Phòng, đơn vị")
+    OFFICER = "officer", _("Cán bộ")
+
+
+class Snapshot(models.Model):
+    """One ratio for one month and one scope, with its numerator and denominator.
+
+    Written by `compliance.compute_month` as an upsert keyed by (month, metric, scope_key), so
+    running a month twice leaves the same rows. A department's figures include its units.
+    """
+
+    month = models.DateField(help_text="First day of the month.")
+    metric = models.CharField(max_length=1, choices=Metric.choices)
+    scope = models.CharField(max_length=12, choices=ScopeKind.choices)
+    scope_key = models.CharField(max_length=40)  # "agency", "department:12", "officer:34"
+    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    numerator = models.PositiveIntegerField(default=0)
+    denominator = models.PositiveIntegerField(default=0)
+    # Confidential documents are left out of E by law (they may not be exchanged electronically);
+    # their count is kept beside the ratio so the exclusion is visible.
+    excluded = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["month", "metric", "scope_key"], name="snapshot_one_per_month_metric_scope"),
+            models.CheckConstraint(condition=Q(numerator__lte=models.F("denominator")), name="snapshot_numerator_le_denominator"),
+        ]
+        indexes = [
+            models.Index(fields=["scope", "metric", "month"], name="snapshot_scope_metric_month"),
+            models.Index(fields=["department", "month"], name="snapshot_department_month"),
+            models.Index(fields=["officer", "month"], name="snapshot_officer_month"),
+        ]
+
+    def __str__(self):
+        return f"{self.metric} {self.scope_key} {self.month:%m/%Y}: {self.numerator}/{self.denominator}"
+
+    @property
+    def ratio(self) -> float | None:
+        """None for an empty period: no ratio, never 0% or 100%."""
+        return self.numerator * 100 / self.denominator if self.denominator else None
+
+
+class ViolationKind(models.TextChoices):
+    E_BELOW_TARGET = "e_below_target", _("Tỉ lệ văn bản điện tử dưới chỉ tiêu")
+    H_BELOW_TARGET = "h_below_target", _("Tỉ lệ hồ sơ điện tử dưới chỉ tiêu")
+    INVENTORY_LATE = "inventory_late", _("Nộp danh mục tài liệu tồn đọng muộn")
+    INVENTORY_MISSING = "inventory_missing", _("Không nộp danh mục tài liệu tồn đọng")
+    DOSSIERS_OVERDUE = "dossiers_overdue", _("Hồ sơ đến hạn chưa nộp lưu")
+    DOCUMENTS_OVERDUE = "documents_overdue", _("Văn bản đến quá hạn xử lý")
+
+
+class DeductionRule(models.Model):
+    """The emulation points proposed for each kind of violation; edited by the Office."""
+
+    kind = models.CharField(_("loại vi phạm"), max_length=30, choices=ViolationKind.choices, unique=True)
+    points = models.DecimalField(_("điểm trừ"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("mức trừ điểm thi đua")
+        verbose_name_plural = _("mức trừ điểm thi đua")
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.points}"
+
+
+class Violation(models.Model):
+    class Status(models.TextChoices):
+        DETECTED = "detected", _("Phát hiện")
+        NOTIFIED = "notified", _("Đã nhắc nhở")
+        CONFIRMED = "confirmed", _("Đã xác nhận")
+        DISMISSED = "dismissed", _("Đã bỏ qua")
+        CORRECTED = "corrected", _("Đã khắc phục")
+
+    class Decision(models.TextChoices):
+        PENDING = "", _("Chưa quyết định")
+        APPROVED = "approved", _("Lãnh đạo đồng ý trừ điểm")
+        REJECTED = "rejected", _("Lãnh đạo không trừ điểm")
+
+    kind = models.CharField(_("loại"), max_length=30, choices=ViolationKind.choices)
+    department = models.ForeignKey(Department, verbose_name=_("phòng, đơn vị"), on_delete=models.PROTECT, related_name="violations")
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    period = models.DateField(_("kỳ"), help_text="First day of the month the violation belongs to.")
+    # What was detected, so detection can run again without creating a second row.
+    key = models.CharField(max_length=120, unique=True)
+    evidence = models.JSONField(default=dict)
+    status = models.CharField(_("trạng thái"), max_length=12, choices=Status.choices, default=Status.DETECTED)
+    review_note = models.TextField(_("ghi chú xem xét"), blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    proposed_points = models.DecimalField(_("điểm đề xuất trừ"), max_digits=5, decimal_places=2, null=True, blank=True)
+    decision = models.CharField(_("quyết định"), max_length=10, choices=Decision.choices, default=Decision.PENDING, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    detected_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-period", "department__name", "kind"]
+        indexes = [models.Index(fields=["period", "status"], name="violation_period_status")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} – {self.department} – {self.period:%m/%Y}"
+
+    @property
+    def evidence_summary(self) -> str:
+        """The evidence in one line, for tables and reports."""
+        e = self.evidence or {}
+        if "ratio" in e:
+            return _("%(ratio)s%% (%(n)s/%(d)s), chỉ tiêu %(t)s%%") % {
+                "ratio": e["ratio"], "n": e["numerator"], "d": e["denominator"], "t": e["target"]}
+        if "count" in e:
+            return _("%(count)s hồ sơ/văn bản") % {"count": e["count"]}
+        if "campaign" in e:
+            return str(e["campaign"])
+        return ""
+
+
+def month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def next_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)

@@ -1,0 +1,146 @@
+"""Read rules for the dashboard and reports: everything comes from snapshots (a few rows per
+department per month), never from the documents themselves."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Sum
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from recordsportal.access import Scope, managed_department_paths, scope_filter, scope_of
+from recordsportal.models import Department, User
+
+from .models import Metric, ScopeKind, Snapshot, Violation, month_start, next_month
+
+
+@dataclass
+class Figure:
+    """A ratio with its numerator and denominator and the links to the records it counts."""
+
+    numerator: int = 0
+    denominator: int = 0
+    excluded: int = 0
+    target: float | None = None
+    numerator_url: str = ""
+    denominator_url: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        return self.numerator * 100 / self.denominator if self.denominator else None
+
+    @property
+    def passes(self) -> bool | None:
+        if self.ratio is None or self.target is None:
+            return None
+        return self.ratio >= self.target
+
+
+def months_of_year_until(month: datetime.date):
+    return month.replace(month=1), next_month(month)
+
+
+def _sums(metric, scope_keys, start, end) -> dict[str, tuple[int, int, int]]:
+    rows = (
+        Snapshot.objects.filter(metric=metric, scope_key__in=scope_keys, month__gte=start, month__lt=end)
+        .values("scope_key")
+        .annotate(n=Sum("numerator"), d=Sum("denominator"), x=Sum("excluded"))
+    )
+    return {row["scope_key"]: (row["n"], row["d"], row["x"]) for row in rows}
+
+
+def figures_for(metric, scope_keys, month, *, year_to_date=False) -> dict[str, tuple[int, int, int]]:
+    """(numerator, denominator, excluded) per scope key for the month, or January..month."""
+    start, end = months_of_year_until(month) if year_to_date else (month, next_month(month))
+    return _sums(metric, scope_keys, start, end)
+
+
+def trend(metric, scope_key, last_month, months=12) -> list[dict]:
+    first = last_month
+    for _ in range(months - 1):
+        first = (first - datetime.timedelta(days=1)).replace(day=1)
+    rows = {
+        month: (numerator, denominator)
+        for month, numerator, denominator in Snapshot.objects.filter(
+            metric=metric, scope_key=scope_key, month__gte=first, month__lte=last_month
+        ).values_list("month", "numerator", "denominator")
+    }
+    points, month = [], first
+    while month <= last_month:
+        numerator, denominator = rows.get(month, (0, 0))
+        points.append({"month": month, "ratio": round(numerator * 100 / denominator, 1) if denominator else None})
+        month = next_month(month)
+    return points
+
+
+def departments_in_view(user):
+    """The departments whose rows the dashboard table shows to `user`."""
+    scope = scope_of(user)
+    departments = Department.objects.filter(is_active=True).select_related("head").order_by("path")
+    if scope is Scope.AGENCY:
+        return departments
+    if scope is Scope.DEPARTMENT:
+        paths = managed_department_paths(user)
+        return [d for d in departments if any(d.path.startswith(p) for p in paths)]
+    return []
+
+
+def officers_in(department):
+    return User.objects.filter(is_active=True, department__path__startswith=department.path).select_related("department")
+
+
+def department_key(department_id) -> str:
+    return f"department:{department_id}"
+
+
+def officer_key(officer_id) -> str:
+    return f"officer:{officer_id}"
+
+
+# --- links from a figure to the records it counts --------------------------------------------------
+
+
+def period_bounds(month, year_to_date):
+    start, end = months_of_year_until(month) if year_to_date else (month, next_month(month))
+    return start, end - datetime.timedelta(days=1)
+
+
+def document_links(month, *, year_to_date=False, department=None, officer=None) -> tuple[str, str]:
+    from django.conf import settings
+
+    start, last = period_bounds(month, year_to_date)
+    params = {"date_from": start.strftime("%d/%m/%Y"), "date_to": last.strftime("%d/%m/%Y"), "sort": "date"}
+    if getattr(settings, "COMPLIANCE_EXCLUDE_CONFIDENTIAL", True):
+        params["confidentiality"] = "normal"
+    if department:
+        params["department"] = department
+    if officer:
+        params["officer"] = officer
+    base = reverse("documents:list")
+    return f"{base}?{urlencode({**params, 'form': 'electronic'})}", f"{base}?{urlencode(params)}"
+
+
+def dossier_links(month, *, year_to_date=False, department=None, officer=None) -> tuple[str, str]:
+    try:
+        base = reverse("dossiers:list")
+    except Exception:  # the dossiers app offers no list yet
+        return "", ""
+    start, last = period_bounds(month, year_to_date)
+    params = {"opened_from": start.isoformat(), "opened_to": last.isoformat()}
+    if department:
+        params["department"] = department
+    if officer:
+        params["officer"] = officer
+    return f"{base}?{urlencode({**params, 'form': 'electronic'})}", f"{base}?{urlencode(params)}"
+
+
+def build_figure(values, target, links) -> Figure:
+    numerator, denominator, excluded = values or (0, 0, 0)
+    return Figure(numerator, denominator, excluded, float(target), *links)
+
+
+def violations_visible_to(user):
+    """The Office and leadership see all; a head their departments'; an officer their own."""
+    return Violation.objects.select_related("department", "officer").filter(
+        scope_filter(user, department="department", owners=["officer_id"])
+    )

@@ -1,0 +1,98 @@
+"""Write rules for the emulation review: the Office reviews violations, leadership decides."""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from recordsportal.models import User
+from recordsportal.roles import Role
+from recordsportal.services import DomainError
+from recordsportal.text import normalize_text
+
+from .models import DeductionRule, Violation, ViolationKind
+
+# Used until the Office sets its own table (Quản trị → Mức trừ điểm thi đua).
+DEFAULT_POINTS = {
+    ViolationKind.E_BELOW_TARGET: Decimal("1.0"),
+    ViolationKind.H_BELOW_TARGET: Decimal("1.0"),
+    ViolationKind.INVENTORY_LATE: Decimal("0.5"),
+    ViolationKind.INVENTORY_MISSING: Decimal("2.0"),
+    ViolationKind.DOSSIERS_OVERDUE: Decimal("1.0"),
+    ViolationKind.DOCUMENTS_OVERDUE: Decimal("0.5"),
+}
+
+OPEN = [Violation.Status.DETECTED, Violation.Status.NOTIFIED]
+
+
+def points_for(kind: str) -> Decimal:
+    rule = DeductionRule.objects.filter(kind=kind).first()
+    return rule.points if rule else DEFAULT_POINTS.get(kind, Decimal("0"))
+
+
+def _review(violation: Violation, acting_user: User, *, allowed_from, status, note="", **fields) -> Violation:
+    if not acting_user.has_role(Role.OFFICE):
+        raise DomainError(_("Chỉ Văn phòng xem xét vi phạm."))
+    claimed = Violation.objects.filter(pk=violation.pk, status__in=allowed_from).update(
+        status=status, review_note=normalize_text(note), reviewed_by=acting_user, reviewed_at=timezone.now(), **fields
+    )
+    if claimed != 1:
+        raise DomainError(_("Vi phạm đã được xem xét, không thực hiện được thao tác này."))
+    violation.refresh_from_db()
+    return violation
+
+
+@transaction.atomic
+def violation_notify(*, acting_user: User, violation: Violation, note: str = "") -> Violation:
+    """The Office has urged the department (by phone, letter or the reminder)."""
+    return _review(violation, acting_user, allowed_from=[Violation.Status.DETECTED], status=Violation.Status.NOTIFIED, note=note)
+
+
+@transaction.atomic
+def violation_confirm(*, acting_user: User, violation: Violation, points: Decimal | None = None, note: str = "") -> Violation:
+    """Confirm and propose a deduction (from the table unless the Office sets another)."""
+    points = points_for(violation.kind) if points is None else points
+    if points < 0:
+        raise DomainError(_("Điểm trừ không được âm."), field="points")
+    return _review(violation, acting_user, allowed_from=OPEN, status=Violation.Status.CONFIRMED, note=note,
+                   proposed_points=points)
+
+
+@transaction.atomic
+def violation_dismiss(*, acting_user: User, violation: Violation, reason: str) -> Violation:
+    if not normalize_text(reason):
+        raise DomainError(_("Phải nêu lý do bỏ qua vi phạm."), field="reason")
+    return _review(violation, acting_user, allowed_from=OPEN, status=Violation.Status.DISMISSED, note=reason,
+                   proposed_points=None)
+
+
+@transaction.atomic
+def violation_mark_corrected(*, acting_user: User, violation: Violation, note: str = "") -> Violation:
+    return _review(violation, acting_user, allowed_from=OPEN, status=Violation.Status.CORRECTED, note=note, proposed_points=None)
+
+
+@transaction.atomic
+def violation_decide(*, acting_user: User, violation: Violation, approve: bool) -> Violation:
+    """Leadership approves or rejects the proposed deduction of a confirmed violation."""
+    if not acting_user.has_role(Role.LEADERSHIP):
+        raise DomainError(_("Chỉ lãnh đạo Ban quyết định trừ điểm thi đua."))
+    decision = Violation.Decision.APPROVED if approve else Violation.Decision.REJECTED
+    claimed = Violation.objects.filter(pk=violation.pk, status=Violation.Status.CONFIRMED, decision="").update(
+        decision=decision, decided_by=acting_user, decided_at=timezone.now()
+    )
+    if claimed != 1:
+        raise DomainError(_("Chỉ quyết định với vi phạm đã xác nhận và chưa có quyết định."))
+    violation.refresh_from_db()
+    return violation
+
+
+def emulation_summary(year: int):
+    """Approved deductions per department for a year: one SQL aggregate."""
+    return (
+        Violation.objects.filter(period__year=year, status=Violation.Status.CONFIRMED, decision=Violation.Decision.APPROVED)
+        .values("department_id", "department__name", "department__abbreviation")
+        .annotate(points=Sum("proposed_points"))
+        .order_by("-points", "department__name")
+    )

@@ -1,0 +1,44 @@
+"""Celery tasks: thin, idempotent wrappers; the work is in compliance.py and violations.py."""
+
+import datetime
+
+from celery import shared_task
+
+from .models import month_start
+
+
+def _month(value: str | None) -> datetime.date:
+    from django.utils import timezone
+
+    return month_start(datetime.date.fromisoformat(value) if value else timezone.localdate())
+
+
+@shared_task(
+    name="reports.compute_month",
+    acks_late=True,
+    autoretry_for=(Exception,),
+    retry_backoff=30,
+    retry_backoff_max=600,
+    max_retries=5,
+)
+def compute_month_task(month: str | None = None, detect: bool = True) -> dict:
+    """Compute one month's snapshots (ISO date of any day in it; default: this month), then
+    detect that month's violations."""
+    from . import compliance, violations
+
+    target = _month(month)
+    written = compliance.compute_month(target)
+    if detect:
+        violations.detect_month(target)
+    return {"month": target.isoformat(), **written}
+
+
+@shared_task(name="reports.compute_previous_month", acks_late=True)
+def compute_previous_month_task() -> dict:
+    """Beat, on the 1st: close the books of the month that just ended."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    previous = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    return compute_month_task.run(previous.isoformat())

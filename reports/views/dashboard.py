@@ -1,0 +1,50 @@
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from recordsportal.access import Scope, managed_department_paths, scope_of
+from recordsportal.guards import get_visible_or_404
+from recordsportal.models import Department
+
+from .. import dashboard as board
+
+
+def _trend_json(dashboard):
+    return json.dumps({
+        "labels": [point["month"].strftime("%m/%Y") for point in dashboard.trend],
+        "e": [point["e"] for point in dashboard.trend],
+        "h": [point["h"] for point in dashboard.trend],
+    })
+
+
+@login_required
+def dashboard_view(request):
+    month = board.parse_month(request.GET.get("month"))
+    data = board.build(request.user, month)
+    return render(request, "reports/dashboard.html", {"d": data, "trend_json": _trend_json(data), "month": month})
+
+
+def departments_visible_to(user):
+    """Departments whose officers' figures `user` may see."""
+    scope = scope_of(user)
+    departments = Department.objects.filter(is_active=True)
+    if scope is Scope.AGENCY:
+        return departments
+    if scope is Scope.DEPARTMENT:
+        from django.db.models import Q
+
+        q = Q(pk__in=[])
+        for path in managed_department_paths(user):
+            q |= Q(path__startswith=path)
+        return departments.filter(q)
+    return departments.none()
+
+
+@login_required
+def department_view(request, pk):
+    department = get_visible_or_404(departments_visible_to(request.user), pk=pk)
+    month = board.parse_month(request.GET.get("month"))
+    data = board.build(request.user, month, department=department)
+    return render(request, "reports/department.html",
+                  {"d": data, "trend_json": _trend_json(data), "month": month, "department": department})

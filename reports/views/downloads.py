@@ -1,0 +1,107 @@
+"""The leadership's reports: monthly compliance, violations, year-end emulation; PDF and .xlsx."""
+
+import datetime
+
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from recordsportal.guards import role_required
+from recordsportal.models import Agency
+from recordsportal.pdf import pdf_response
+from recordsportal.roles import Role
+from recordsportal.xlsx import xlsx_response
+
+from .. import dashboard as board
+from ..charts import bar_chart
+from ..querysets import violations_visible_to
+from ..services import emulation_summary
+
+REPORT_ROLES = (Role.LEADERSHIP, Role.OFFICE, Role.ADMIN)
+
+
+def _percent(figure):
+    return round(figure.ratio, 1) if figure.ratio is not None else None
+
+
+def _monthly_context(user, month):
+    data = board.build(user, month)
+    agency = Agency.load()
+    top_rows = [row for row in data.rows if row.depth == 0]
+    chart = bar_chart(
+        [(row.label, _percent(row.e_month), _percent(row.h_month)) for row in top_rows],
+        target_e=float(agency.target_electronic_exchange), target_h=float(agency.target_electronic_dossiers),
+    )
+    return {"d": data, "month": month, "rows": data.rows, "chart": mark_safe(chart)}
+
+
+def _year(request) -> int:
+    try:
+        return int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        return timezone.localdate().year
+
+
+@role_required(*REPORT_ROLES)
+def monthly_pdf(request):
+    month = board.parse_month(request.GET.get("month"))
+    return pdf_response("reports/pdf/monthly.html", _monthly_context(request.user, month),
+                        f"bao-cao-chi-tieu-{month:%Y-%m}.pdf")
+
+
+def _fmt(figure):
+    return f"{figure.ratio:.1f}%" if figure.ratio is not None else "—"
+
+
+@role_required(*REPORT_ROLES)
+def monthly_xlsx(request):
+    month = board.parse_month(request.GET.get("month"))
+    data = board.build(request.user, month)
+    headers = [_("Phòng, đơn vị"), _("VB điện tử"), _("Tổng VB"), _("Tỉ lệ VB điện tử"), _("VB mật (không tính)"),
+               _("VB điện tử từ đầu năm"), _("Tổng VB từ đầu năm"), _("HS điện tử"), _("Tổng HS"), _("Tỉ lệ HS điện tử"),
+               _("HS điện tử từ đầu năm"), _("Tổng HS từ đầu năm")]
+
+    def line(row):
+        return [row.label, row.e_month.numerator, row.e_month.denominator, _fmt(row.e_month), row.e_month.excluded,
+                row.e_year.numerator, row.e_year.denominator, row.h_month.numerator, row.h_month.denominator,
+                _fmt(row.h_month), row.h_year.numerator, row.h_year.denominator]
+
+    rows = [line(data.headline)] + [line(row) for row in data.rows]
+    return xlsx_response(f"chi-tieu-{month:%Y-%m}.xlsx", headers, rows, sheet_title=f"{month:%m-%Y}",
+                         title_rows=[_("Kết quả thực hiện chỉ tiêu tháng %(m)s") % {"m": month.strftime("%m/%Y")}],
+                         widths=[40] + [14] * 11)
+
+
+def _violation_rows(user, year):
+    return violations_visible_to(user).filter(period__year=year).order_by("department__path", "period", "kind")
+
+
+@role_required(*REPORT_ROLES)
+def violations_pdf(request):
+    year = _year(request)
+    return pdf_response("reports/pdf/violations.html", {"year": year, "violations": _violation_rows(request.user, year)},
+                        f"bao-cao-vi-pham-{year}.pdf")
+
+
+@role_required(*REPORT_ROLES)
+def violations_xlsx(request):
+    year = _year(request)
+    headers = [_("Phòng, đơn vị"), _("Kỳ"), _("Loại vi phạm"), _("Số liệu"), _("Trạng thái"), _("Điểm đề xuất trừ"), _("Quyết định")]
+    rows = ([v.department.name, v.period.strftime("%m/%Y"), v.get_kind_display(), v.evidence_summary, v.get_status_display(),
+             v.proposed_points, v.get_decision_display()] for v in _violation_rows(request.user, year))
+    return xlsx_response(f"vi-pham-{year}.xlsx", headers, rows, widths=[36, 10, 36, 40, 16, 14, 28])
+
+
+@role_required(*REPORT_ROLES)
+def emulation_pdf(request):
+    year = _year(request)
+    return pdf_response("reports/pdf/emulation.html", {"year": year, "summary": list(emulation_summary(year))},
+                        f"tong-hop-thi-dua-{year}.pdf")
+
+
+@role_required(*REPORT_ROLES)
+def emulation_xlsx(request):
+    year = _year(request)
+    rows = ([row["department__name"], row["points"]] for row in emulation_summary(year))
+    return xlsx_response(f"tru-diem-thi-dua-{year}.xlsx", [_("Phòng, đơn vị"), _("Tổng điểm trừ")], rows, widths=[40, 16])

@@ -1,0 +1,76 @@
+"""The Office reviews violations; leadership decides the deductions."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from recordsportal.guards import get_visible_or_404
+from recordsportal.pagination import quick_page
+from recordsportal.roles import Role
+from recordsportal.services import DomainError
+
+from .. import services
+from ..models import Violation, ViolationKind
+from ..querysets import violations_visible_to
+
+
+@login_required
+def violation_list(request):
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    violations = violations_visible_to(request.user).filter(period__year=year)
+    status, kind = request.GET.get("status"), request.GET.get("kind")
+    if status in Violation.Status.values:
+        violations = violations.filter(status=status)
+    if kind in ViolationKind.values:
+        violations = violations.filter(kind=kind)
+    return render(request, "reports/violations.html", {
+        "page": quick_page(violations.order_by("-period", "department__path", "kind"), request.GET.get("page")),
+        "year": year, "status": status or "", "kind": kind or "",
+        "statuses": Violation.Status.choices, "kinds": ViolationKind.choices,
+        "can_review": request.user.has_role(Role.OFFICE), "can_decide": request.user.has_role(Role.LEADERSHIP),
+        "summary": services.emulation_summary(year),
+    })
+
+
+ACTIONS = {
+    "notify": (lambda user, v, post: services.violation_notify(acting_user=user, violation=v, note=post.get("note", "")), _("Đã ghi nhận nhắc nhở.")),
+    "confirm": (lambda user, v, post: services.violation_confirm(acting_user=user, violation=v, points=_points(post), note=post.get("note", "")), _("Đã xác nhận vi phạm và đề xuất trừ điểm.")),
+    "dismiss": (lambda user, v, post: services.violation_dismiss(acting_user=user, violation=v, reason=post.get("note", "")), _("Đã bỏ qua vi phạm.")),
+    "correct": (lambda user, v, post: services.violation_mark_corrected(acting_user=user, violation=v, note=post.get("note", "")), _("Đã ghi nhận khắc phục.")),
+    "approve": (lambda user, v, post: services.violation_decide(acting_user=user, violation=v, approve=True), _("Đã đồng ý trừ điểm.")),
+    "reject": (lambda user, v, post: services.violation_decide(acting_user=user, violation=v, approve=False), _("Đã không đồng ý trừ điểm.")),
+}
+
+
+def _points(post):
+    raw = (post.get("points") or "").strip().replace(",", ".")
+    if not raw:
+        return None
+    try:
+        return Decimal(raw)
+    except InvalidOperation:
+        raise DomainError(_("Điểm trừ “%(value)s” không phải là số.") % {"value": raw}, field="points") from None
+
+
+@require_POST
+@login_required
+def violation_action(request, pk, action):
+    violation = get_visible_or_404(violations_visible_to(request.user), pk=pk)
+    if action not in ACTIONS:
+        return redirect("reports:violations")
+    run, done = ACTIONS[action]
+    try:
+        run(request.user, violation, request.POST)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return redirect(f"{request.POST.get('next') or '/reports/violations/'}")

@@ -1,0 +1,22 @@
+// The 12-month trend of E and H with the two targets as dashed lines.
+(function () {
+  var canvas = document.getElementById("trend");
+  var source = document.getElementById("trend-data");
+  if (!canvas || !source || typeof Chart === "undefined") return;
+  var data = JSON.parse(source.textContent);
+  var targets = JSON.parse(canvas.dataset.targets || "[95, 40]");
+  var flat = function (value) { return data.labels.map(function () { return value; }); };
+  new Chart(canvas, {
+    type: "line",
+    data: {
+      labels: data.labels,
+      datasets: [
+        { label: canvas.dataset.labelE || "E", data: data.e, borderColor: "#8b1a1a", backgroundColor: "#8b1a1a", spanGaps: false, tension: 0.2 },
+        { label: canvas.dataset.labelH || "H", data: data.h, borderColor: "#1a5f8b", backgroundColor: "#1a5f8b", spanGaps: false, tension: 0.2 },
+        { label: (canvas.dataset.labelTarget || "") + " E", data: flat(targets[0]), borderColor: "#8b1a1a", borderDash: [6, 4], pointRadius: 0, borderWidth: 1 },
+        { label: (canvas.dataset.labelTarget || "") + " H", data: flat(targets[1]), borderColor: "#1a5f8b", borderDash: [6, 4], pointRadius: 0, borderWidth: 1 }
+      ]
+    },
+    options: { animation: false, scales: { y: { min: 0, max: 100, ticks: { callback: function (v) { return v + "%"; } } } } }
+  });
+})();
