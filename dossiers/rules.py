@@ -1,0 +1,234 @@
+"""The rules of dossier work, in one place: when a dossier falls due for the archive, why it
+is paper, and what stands in the way of each action.
+
+Each `*_problems` function returns the list of reasons an action cannot happen now (empty: it
+can). The services refuse with that list and the pages use the same functions to decide which
+buttons to offer and to show the reasons, so the two never disagree.
+"""
+
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from recordsportal.access import managed_department_paths
+from recordsportal.models import Agency
+from recordsportal.roles import Role
+
+from .choices import (
+    ARCHIVE_MIN_YEARS, DUE_NOTICE_DAYS, MAX_KEEP_YEARS, PERMANENT, BatchStatus, Form, ItemKind, Status,
+)
+
+# --- due dates -----------------------------------------------------------------------------------
+
+
+def goes_to_archive(retention_years) -> bool:
+    """Permanent dossiers and those kept 5 years or more go to the agency archive."""
+    return retention_years is not None and (retention_years == PERMANENT or retention_years >= ARCHIVE_MIN_YEARS)
+
+
+def add_years(day: datetime.date, years: int) -> datetime.date:
+    """The same day `years` later; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def due_date(ended_on: datetime.date | None, retention_years, rule: str | None = None) -> datetime.date | None:
+    """When a closed dossier must be in the agency archive, or None when it does not go there.
+
+    Archives Law 2024 (the default, Agency.ArchiveDueRule.LAW_2024): within one year counted
+    from the *year* the work ended, i.e. by 31 December of the following year — work ended on
+    31/12/2025 or on 01/01/2025 is due by 31/12/2026. The 2011 law counted one year from the
+    *date* the work ended: 15/03/2025 → 15/03/2026.
+    """
+    if ended_on is None or not goes_to_archive(retention_years):
+        return None
+    rule = rule or Agency.load().archive_due_rule
+    if rule == Agency.ArchiveDueRule.LAW_2011:
+        return add_years(ended_on, 1)
+    return datetime.date(ended_on.year + 1, 12, 31)
+
+
+def max_keep_until(due_on: datetime.date) -> datetime.date:
+    """A retention list may keep a dossier at most two years after its due date."""
+    return add_years(due_on, MAX_KEEP_YEARS)
+
+
+def due_state(dossier, today: datetime.date) -> str:
+    if dossier.status != Status.CLOSED or dossier.due_on is None:
+        return ""
+    if dossier.retained_until and dossier.retained_until >= today:
+        return "retained"
+    if dossier.due_on < today:
+        return "overdue"
+    if dossier.due_on <= today + datetime.timedelta(days=DUE_NOTICE_DAYS):
+        return "soon"
+    return ""
+
+
+# --- who may act ---------------------------------------------------------------------------------
+
+
+def heads_department(user, department) -> bool:
+    """The user leads `department` or a department above it."""
+    return department is not None and any(department.path.startswith(p) for p in managed_department_paths(user))
+
+
+def is_keeper_or_head(user, dossier) -> bool:
+    return dossier.officer_id == user.pk or heads_department(user, dossier.department)
+
+
+def can_edit_plan(user, plan) -> bool:
+    return user.has_role(Role.OFFICE, Role.ADMIN) or heads_department(user, plan.department)
+
+
+def can_manage_batches_of(user, department) -> bool:
+    return user.has_role(Role.OFFICE) or heads_department(user, department)
+
+
+def can_receive(user) -> bool:
+    """Archive staff work in the Office."""
+    return user.has_role(Role.OFFICE)
+
+
+def can_decide_retention(user) -> bool:
+    return user.has_role(Role.LEADERSHIP)
+
+
+# --- why a dossier is paper ----------------------------------------------------------------------
+
+
+def paper_reasons(dossier, items) -> list[str]:
+    """Every reason the dossier is not electronic; empty when it is. An electronic dossier is
+    built and kept in the portal and all its items are electronic (DOMAIN §3)."""
+    reasons = []
+    if not dossier.kept_in_portal:
+        reasons.append(_("Hồ sơ được lập và lưu bằng giấy, không quản lý trên hệ thống."))
+    for item in items:
+        if item.kind == ItemKind.PAPER:
+            reasons.append(_("Tài liệu “%(title)s” chỉ có bản giấy.") % {"title": item.title})
+        elif item.kind == ItemKind.DOCUMENT and item.document.form == Form.PAPER:
+            reasons.append(
+                _("Văn bản %(symbol)s được xử lý bằng giấy.")
+                % {"symbol": item.document.number_symbol or item.document.display_number}
+            )
+    return reasons
+
+
+# --- preconditions -------------------------------------------------------------------------------
+
+
+def edit_problems(user, dossier) -> list[str]:
+    """Adding, removing or reordering items, and changing the dossier's particulars."""
+    problems = []
+    if dossier.is_deleted:
+        problems.append(_("Hồ sơ đang ở trong thùng rác."))
+    if dossier.status == Status.ARCHIVED:
+        problems.append(_("Hồ sơ đã nộp lưu vào lưu trữ cơ quan: chỉ được xem."))
+    elif dossier.status == Status.SUBMITTED:
+        problems.append(_("Hồ sơ đã nộp lưu, đang chờ lưu trữ tiếp nhận: không được sửa."))
+    elif dossier.status == Status.CLOSED:
+        problems.append(_("Hồ sơ đã kết thúc: mở lại hồ sơ trước khi thêm, bớt tài liệu."))
+    if not is_keeper_or_head(user, dossier):
+        problems.append(_("Chỉ người lập hồ sơ hoặc trưởng đơn vị được sửa hồ sơ."))
+    return problems
+
+
+def standing_close_problems(user, dossier, item_count: int) -> list[str]:
+    """What prevents closing whatever the end date typed: shown above the close form."""
+    problems = []
+    if dossier.status != Status.OPEN:
+        problems.append(_("Chỉ kết thúc được hồ sơ đang lập."))
+    if not is_keeper_or_head(user, dossier):
+        problems.append(_("Chỉ người lập hồ sơ hoặc trưởng đơn vị được kết thúc hồ sơ."))
+    if item_count == 0:
+        problems.append(_("Hồ sơ chưa có văn bản, tài liệu nào: không thể kết thúc hồ sơ rỗng."))
+    if dossier.retention_years is None:
+        problems.append(_("Chưa xác định thời hạn bảo quản của hồ sơ."))
+    return problems
+
+
+def close_problems(user, dossier, *, items, ended_on, sheets, pages, today=None) -> list[str]:
+    today = today or timezone.localdate()
+    problems = standing_close_problems(user, dossier, len(items))
+    if ended_on is None:
+        problems.append(_("Chưa nhập ngày kết thúc công việc."))
+    else:
+        if ended_on < dossier.opened_on:
+            problems.append(_("Ngày kết thúc không thể trước ngày mở hồ sơ (%(date)s).")
+                            % {"date": dossier.opened_on.strftime("%d/%m/%Y")})
+        if ended_on > today:
+            problems.append(_("Ngày kết thúc không thể sau ngày hôm nay."))
+        late = [i for i in items if i.kind == ItemKind.DOCUMENT and i.document.register_date
+                and i.document.register_date > ended_on]
+        for item in late:
+            problems.append(_("Văn bản %(symbol)s có ngày %(date)s, sau ngày kết thúc.") % {
+                "symbol": item.document.number_symbol or item.document.display_number,
+                "date": item.document.register_date.strftime("%d/%m/%Y")})
+    paper = bool(paper_reasons(dossier, items))
+    if paper and goes_to_archive(dossier.retention_years) and not sheets:
+        problems.append(_("Hồ sơ giấy bảo quản từ 5 năm trở lên phải đánh số tờ: nhập số tờ."))
+    if pages is not None and sheets is not None and pages and sheets and pages < sheets:
+        problems.append(_("Số trang không thể ít hơn số tờ."))
+    return problems
+
+
+def reopen_problems(user, dossier) -> list[str]:
+    problems = []
+    if dossier.status != Status.CLOSED:
+        problems.append(_("Chỉ mở lại được hồ sơ đã kết thúc và chưa nộp lưu."))
+    if not is_keeper_or_head(user, dossier):
+        problems.append(_("Chỉ người lập hồ sơ hoặc trưởng đơn vị được mở lại hồ sơ."))
+    return problems
+
+
+def batch_line_problems(dossier, batch) -> list[str]:
+    """Can this dossier go into this submission batch?"""
+    label = dossier.code
+    problems = []
+    if dossier.is_deleted:
+        problems.append(_("Hồ sơ %(code)s đang ở trong thùng rác.") % {"code": label})
+    if dossier.status == Status.OPEN:
+        problems.append(_("Hồ sơ %(code)s chưa kết thúc: không thể nộp lưu hồ sơ đang lập.") % {"code": label})
+    elif dossier.status in (Status.SUBMITTED, Status.ARCHIVED):
+        problems.append(_("Hồ sơ %(code)s đã nộp lưu.") % {"code": label})
+    if not goes_to_archive(dossier.retention_years):
+        problems.append(_("Hồ sơ %(code)s bảo quản dưới 5 năm: không nộp lưu, giữ tại đơn vị.") % {"code": label})
+    if batch is not None and not dossier.department.path.startswith(batch.department.path):
+        problems.append(_("Hồ sơ %(code)s không thuộc đơn vị nộp lưu.") % {"code": label})
+    return problems
+
+
+def batch_submit_problems(user, batch, dossiers) -> list[str]:
+    problems = []
+    if batch.status not in (BatchStatus.DRAFT,):
+        problems.append(_("Lần nộp lưu này đã được gửi."))
+    if not can_manage_batches_of(user, batch.department):
+        problems.append(_("Chỉ trưởng đơn vị nộp lưu hoặc Văn phòng được gửi hồ sơ nộp lưu."))
+    if not dossiers:
+        problems.append(_("Chưa chọn hồ sơ nào để nộp lưu."))
+    for dossier in dossiers:
+        problems.extend(batch_line_problems(dossier, batch))
+    return problems
+
+
+def keep_until_problems(dossier, keep_until, today=None) -> list[str]:
+    today = today or timezone.localdate()
+    problems = []
+    if dossier.status != Status.CLOSED or dossier.due_on is None:
+        problems.append(_("Hồ sơ %(code)s không thuộc diện phải nộp lưu.") % {"code": dossier.code})
+        return problems
+    if keep_until is None:
+        problems.append(_("Chưa nhập ngày giữ lại đến."))
+        return problems
+    if keep_until <= dossier.due_on:
+        problems.append(_("Ngày giữ lại phải sau hạn nộp lưu (%(date)s).") % {"date": dossier.due_on.strftime("%d/%m/%Y")})
+    limit = max_keep_until(dossier.due_on)
+    if keep_until > limit:
+        problems.append(
+            _("Chỉ được giữ lại tối đa 2 năm sau hạn nộp lưu: hồ sơ %(code)s giữ lại đến muộn nhất ngày %(date)s.")
+            % {"code": dossier.code, "date": limit.strftime("%d/%m/%Y")}
+        )
+    return problems
