@@ -3,7 +3,7 @@ functions (404 for out of scope, like missing); the consolidation into the arran
 late/missing list the violations report reads."""
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
 from django.db.models import Count, Q, Sum
@@ -149,7 +149,7 @@ class Totals:
         self.metres += metres or 0
         self.boxes += boxes or 0
         self.dossiers += dossiers or 0
-        self.effort = (self.metres * norm).quantize(Decimal("0.01"))
+        self.effort = (self.metres * norm).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 @dataclass
