@@ -4,6 +4,7 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -71,8 +72,13 @@ class DecisionSerializer(serializers.Serializer):
     approve = serializers.BooleanField()
 
 
+class NewestPeriodFirst(CursorPagination):
+    ordering = ("-period", "-id")
+
+
 class ViolationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = ViolationSerializer
+    pagination_class = NewestPeriodFirst
     filterset_fields = ["kind", "status", "department"]
 
     def get_queryset(self):
