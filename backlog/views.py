@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -221,7 +222,8 @@ def inventory_detail(request, pk):
 def inventory_template(request, pk):
     inventory = inventory_get_for_user(user=request.user, pk=pk)
     response = HttpResponse(build_template(inventory), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{template_name(inventory)}"'
+    # The department's abbreviation may hold Đ: RFC 6266 encoding, not a raw header.
+    response["Content-Disposition"] = content_disposition_header(True, template_name(inventory))
     return response
 
 
