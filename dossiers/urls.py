@@ -1,2 +1,47 @@
+from django.urls import path
+
+from .views import archive, dossiers, plans
+
 app_name = "dossiers"
-urlpatterns: list = []
+urlpatterns = [
+    path("", dossiers.my_dossiers, name="mine"),
+    path("all/", dossiers.dossier_list, name="list"),
+    path("trash/", dossiers.trash, name="trash"),
+    path("new/", dossiers.dossier_open, name="open"),
+    path("hand-over/", dossiers.hand_over, name="hand_over"),
+    path("<int:pk>/", dossiers.dossier_detail, name="detail"),
+    path("<int:pk>/edit/", dossiers.dossier_edit, name="edit"),
+    path("<int:pk>/documents/", dossiers.add_document, name="add_document"),
+    path("<int:pk>/documents/search/", dossiers.document_search, name="document_search"),
+    path("<int:pk>/files/", dossiers.add_file, name="add_file"),
+    path("<int:pk>/paper/", dossiers.add_paper, name="add_paper"),
+    path("<int:pk>/items/<int:item_pk>/move/", dossiers.move_item, name="move_item"),
+    path("<int:pk>/items/<int:item_pk>/remove/", dossiers.remove_item, name="remove_item"),
+    path("<int:pk>/items/<int:item_pk>/file/", dossiers.download_item, name="download_item"),
+    path("<int:pk>/close/", dossiers.close, name="close"),
+    path("<int:pk>/reopen/", dossiers.reopen, name="reopen"),
+    path("<int:pk>/delete/", dossiers.delete, name="delete"),
+    path("<int:pk>/restore/", dossiers.restore, name="restore"),
+    path("plans/", plans.plan_list, name="plans"),
+    path("plans/<int:pk>/", plans.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/headings/", plans.heading_add, name="heading_add"),
+    path("plans/<int:pk>/entries/", plans.entry_add, name="entry_add"),
+    path("plans/<int:pk>/export/", plans.plan_export, name="plan_export"),
+    path("plans/<int:pk>/import/", plans.plan_import, name="plan_import"),
+    path("plans/<int:pk>/copy/", plans.plan_copy, name="plan_copy"),
+    path("archive/", archive.batch_list, name="batches"),
+    path("archive/new/", archive.batch_create, name="batch_create"),
+    path("archive/<int:pk>/", archive.batch_detail, name="batch_detail"),
+    path("archive/<int:pk>/add/", archive.batch_add, name="batch_add"),
+    path("archive/<int:pk>/remove/", archive.batch_remove, name="batch_remove"),
+    path("archive/<int:pk>/submit/", archive.batch_submit, name="batch_submit"),
+    path("archive/<int:pk>/receive/", archive.batch_receive, name="batch_receive"),
+    path("archive/<int:pk>/<str:document>.<str:fmt>", archive.batch_document, name="batch_document"),
+    path("retention/", archive.retention_list_index, name="retention"),
+    path("retention/new/", archive.retention_create, name="retention_create"),
+    path("retention/<int:pk>/", archive.retention_detail, name="retention_detail"),
+    path("retention/<int:pk>/lines/", archive.retention_line_add, name="retention_line_add"),
+    path("retention/<int:pk>/lines/<int:line_pk>/remove/", archive.retention_line_remove, name="retention_line_remove"),
+    path("retention/<int:pk>/lines/<int:line_pk>/decide/", archive.retention_line_decide, name="retention_line_decide"),
+    path("retention/<int:pk>/submit/", archive.retention_submit, name="retention_submit"),
+]

@@ -18,6 +18,7 @@ class NavItem:
 NAV_ITEMS = [
     NavItem(_("Trang chủ"), "home", "house"),
     NavItem(_("Văn bản"), "documents:list", "journal-text"),
+    NavItem(_("Hồ sơ"), "dossiers:mine", "folder2-open"),
     NavItem(
         _("Cán bộ"), "people", "people", (Role.DEPARTMENT_HEAD, Role.OFFICE, Role.LEADERSHIP, Role.ADMIN)
     ),

@@ -1,0 +1,63 @@
+"""Dossier list filters, shared by the pages and the API."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from recordsportal.forms import BootstrapFormMixin
+from recordsportal.models import Department, User
+
+from .choices import Form, Status
+from .models import Dossier
+
+ALL = _("Tất cả")
+
+
+class FilterForm(BootstrapFormMixin, forms.Form):
+    pass
+
+
+class DossierFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Tìm kiếm"), method="filter_search")
+    year = django_filters.NumberFilter(label=_("Năm"), field_name="year")
+    status = django_filters.ChoiceFilter(label=_("Trạng thái"), choices=Status.choices, empty_label=ALL)
+    form = django_filters.ChoiceFilter(label=_("Hình thức"), choices=Form.choices, empty_label=ALL)
+    department = django_filters.ModelChoiceFilter(
+        label=_("Đơn vị"), queryset=Department.objects.active(), method="filter_department", empty_label=ALL)
+    officer = django_filters.ModelChoiceFilter(label=_("Người lập"), queryset=User.objects.filter(is_active=True),
+                                               empty_label=ALL)
+    due = django_filters.ChoiceFilter(
+        label=_("Nộp lưu"), method="filter_due", empty_label=ALL,
+        choices=[("soon", _("Đến hạn (30 ngày) và quá hạn")), ("overdue", _("Quá hạn"))],
+    )
+
+    class Meta:
+        model = Dossier
+        form = FilterForm
+        fields = ["q", "year", "status", "form", "department", "officer", "due"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_department(self, queryset, name, value):
+        # The department and its units: one indexed prefix match on the small department table.
+        return queryset.filter(department__path__startswith=value.path)
+
+    def filter_due(self, queryset, name, value):
+        today = timezone.localdate()
+        return queryset.overdue(today) if value == "overdue" else queryset.due_soon(today)
+
+
+def department_choices_for(user):
+    """Only the departments a head leads in their filter (the Office sees all)."""
+    from recordsportal.access import Scope, managed_department_paths, scope_of
+
+    departments = Department.objects.active()
+    if scope_of(user) is Scope.AGENCY:
+        return departments
+    scope = Q(pk__in=[])
+    for path in managed_department_paths(user):
+        scope |= Q(path__startswith=path)
+    return departments.filter(scope)

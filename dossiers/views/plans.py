@@ -1,0 +1,139 @@
+"""File plan pages: the plans one may see, one plan with its headings and dossiers, adding
+headings and entries, Excel export/import, copying last year's plan."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from recordsportal.forms import add_error_to_form
+from recordsportal.services import DomainError
+
+from .. import rules, services
+from ..choices import PERMANENT
+from ..excel import FilePlanImportError, file_plan_xlsx
+from ..forms import CopyPlanForm, EntryForm, FilePlanForm, HeadingForm, ImportForm
+from ..models import FilePlan
+from ..querysets import file_plan_get_for_user
+from .common import form_errors, run
+
+
+@login_required
+def plan_list(request):
+    plans = (FilePlan.objects.visible_to(request.user).select_related("department")
+             .annotate(entry_count=Count("entries", distinct=True)))
+    year = request.GET.get("year")
+    if year and year.isdigit():
+        plans = plans.filter(year=int(year))
+    form = FilePlanForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.file_plan_create(acting_user=request.user, **form.cleaned_data)
+        except (DomainError, ValidationError) as error:
+            add_error_to_form(form, error)
+        else:
+            return redirect("dossiers:plan_detail", pk=plan.pk)
+    can_create = bool(form.fields["department"].queryset.exists())
+    return render(request, "dossiers/plan_list.html", {"plans": plans[:200], "form": form, "can_create": can_create,
+                                                        "year": year})
+
+
+@login_required
+def plan_detail(request, pk):
+    plan = file_plan_get_for_user(user=request.user, pk=pk)
+    headings = list(plan.headings.order_by("position", "id"))
+    entries = list(plan.entries.select_related("responsible").annotate(
+        opened=Count("dossiers", filter=Q(dossiers__is_deleted=False))).order_by("number", "id"))
+    by_heading = {}
+    for entry in entries:
+        by_heading.setdefault(entry.heading_id, []).append(entry)
+    layout = []
+    for major in (h for h in headings if h.parent_id is None):
+        layout.append(("major", major, by_heading.get(major.pk, [])))
+        for minor in (h for h in headings if h.parent_id == major.pk):
+            layout.append(("minor", minor, by_heading.get(minor.pk, [])))
+    permanent = sum(1 for e in entries if e.retention_years == PERMANENT)
+    can_edit = rules.can_edit_plan(request.user, plan)
+    return render(request, "dossiers/plan_detail.html", {
+        "plan": plan, "layout": layout, "total": len(entries), "permanent": permanent,
+        "fixed_term": len(entries) - permanent, "can_edit": can_edit,
+        "heading_form": HeadingForm(plan=plan), "entry_form": EntryForm(plan=plan), "import_form": ImportForm(),
+        "copy_form": CopyPlanForm(initial={"year": plan.year + 1}),
+        "import_errors": request.session.pop(f"plan-import-{plan.pk}", None),
+        "this_year": timezone.localdate().year,
+        "user_department": request.user.department_id,
+    })
+
+
+@require_POST
+@login_required
+def heading_add(request, pk):
+    plan = file_plan_get_for_user(user=request.user, pk=pk)
+    form = HeadingForm(request.POST, plan=plan)
+    if not form.is_valid():
+        form_errors(request, form)
+    else:
+        run(request, lambda: services.file_plan_heading_add(acting_user=request.user, plan=plan, **form.cleaned_data),
+            _("Đã thêm đề mục."))
+    return redirect("dossiers:plan_detail", pk=pk)
+
+
+@require_POST
+@login_required
+def entry_add(request, pk):
+    plan = file_plan_get_for_user(user=request.user, pk=pk)
+    form = EntryForm(request.POST, plan=plan)
+    if not form.is_valid():
+        form_errors(request, form)
+    else:
+        run(request, lambda: services.file_plan_entry_add(acting_user=request.user, plan=plan, **form.cleaned_data),
+            _("Đã thêm hồ sơ vào danh mục."))
+    return redirect("dossiers:plan_detail", pk=pk)
+
+
+@login_required
+def plan_export(request, pk):
+    return file_plan_xlsx(file_plan_get_for_user(user=request.user, pk=pk))
+
+
+@require_POST
+@login_required
+def plan_import(request, pk):
+    plan = file_plan_get_for_user(user=request.user, pk=pk)
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        form_errors(request, form)
+        return redirect("dossiers:plan_detail", pk=pk)
+    try:
+        count = services.file_plan_import(acting_user=request.user, plan=plan, upload=form.cleaned_data["file"])
+    except FilePlanImportError as error:
+        # The list of bad rows is shown on the plan page, one per line.
+        request.session[f"plan-import-{plan.pk}"] = error.errors[:200]
+        messages.error(request, _("Không nhập được tệp: %(n)s lỗi, xem danh sách bên dưới.") % {"n": len(error.errors)})
+    except (DomainError, ValidationError) as error:
+        messages.error(request, getattr(error, "message", None) or "; ".join(error.messages))
+    else:
+        messages.success(request, _("Đã nhập %(n)s hồ sơ vào danh mục.") % {"n": count})
+    return redirect("dossiers:plan_detail", pk=pk)
+
+
+@require_POST
+@login_required
+def plan_copy(request, pk):
+    plan = file_plan_get_for_user(user=request.user, pk=pk)
+    form = CopyPlanForm(request.POST)
+    if not form.is_valid():
+        form_errors(request, form)
+        return redirect("dossiers:plan_detail", pk=pk)
+    result = {}
+
+    def act():
+        result["plan"] = services.file_plan_copy(acting_user=request.user, source=plan, year=form.cleaned_data["year"])
+
+    if run(request, act, _("Đã sao chép danh mục sang năm %(year)s.") % {"year": form.cleaned_data["year"]}):
+        return redirect("dossiers:plan_detail", pk=result["plan"].pk)
+    return redirect("dossiers:plan_detail", pk=pk)
