@@ -92,6 +92,13 @@ BOOK_WIDTHS = {
 }
 
 
+# Column widths of the printed book, in percent of the landscape page.
+BOOK_PDF_WIDTHS = {
+    Direction.INCOMING: [8, 5, 15, 12, 8, 28, 13, 5, 6],
+    Direction.OUTGOING: [12, 8, 30, 11, 15, 10, 6, 8],
+}
+
+
 def book_queryset(queryset, *, direction: str, year: int, month: int | None = None, secret: bool = False):
     """The documents of one register and year (or month), in register order (by number)."""
     series = series_for(direction, Confidentiality.SECRET if secret else Confidentiality.NORMAL)

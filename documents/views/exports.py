@@ -150,7 +150,7 @@ def register_book_pdf(request):
     context = {
         "title": exports.book_title(direction, secret),
         "period": _period(year, month),
-        "headers": exports.book_headers(direction),
+        "columns": list(zip(exports.book_headers(direction), exports.BOOK_PDF_WIDTHS[direction])),
         "rows": rows,
         "direction": direction,
     }
