@@ -9,6 +9,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
+from weasyprint import HTML  # imported with the views: the first PDF of a worker is not 3 s slower
 
 from .models import Agency
 
@@ -16,8 +17,6 @@ FONT_DIR = settings.BASE_DIR / "static" / "fonts"
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:
-    from weasyprint import HTML  # heavy import: only when a PDF is asked for
-
     agency = Agency.load()
     html = render_to_string(
         template_name,
