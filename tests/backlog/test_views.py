@@ -192,4 +192,5 @@ def test_the_plan_pdf_reads_back_in_vietnamese(agency, campaign, submitted, logi
         assert expected in text, expected
     pdftotext = require_tool("pdftotext")
     plain = subprocess.run([pdftotext, "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
-    assert "Ã" not in plain and "Số:" in plain and "/KH-" in plain
+    assert "Ã²" not in plain and "Phòng Quản lý Đầu tư" in plain, "mojibake (Phòng → PhÃ²ng)"
+    assert "Số:" in plain and "/KH-CQ" in plain, plain[:400]
