@@ -14,12 +14,30 @@ RETENTION_CHOICES = [("", _("— chọn —")), (0, _("Vĩnh viễn"))] + [
 ]
 
 
+class Scoped:
+    """Forms whose choices depend on the user or the plan. BootstrapFormMixin validates a bound
+    form while styling it, so the choices must be narrowed before that: this mixin sits between
+    it and Form and calls `scope(**kwargs)` right after the fields exist."""
+
+    scope_kwargs: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        scope = {name: kwargs.pop(name) for name in self.scope_kwargs}
+        super().__init__(*args, **kwargs)
+        self.scope(**scope)
+
+    def scope(self, **kwargs):
+        pass
+
+
 def retention_field(required=True):
     return forms.TypedChoiceField(label=_("Thời hạn bảo quản"), choices=RETENTION_CHOICES, coerce=int,
                                   empty_value=None, required=required)
 
 
-class DossierOpenForm(BootstrapFormMixin, forms.Form):
+class DossierOpenForm(BootstrapFormMixin, Scoped, forms.Form):
+    scope_kwargs = ("user",)
+
     plan_entry = forms.ModelChoiceField(
         label=_("Hồ sơ theo danh mục"), queryset=FilePlanEntry.objects.none(), required=False,
         help_text=_("Chọn một hồ sơ trong danh mục của đơn vị, hoặc bỏ trống để mở hồ sơ phát sinh."),
@@ -34,8 +52,7 @@ class DossierOpenForm(BootstrapFormMixin, forms.Form):
                                         initial=True)
     notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+    def scope(self, user):
         year = timezone.localdate().year
         paths = managed_department_paths(user)
         entries = FilePlanEntry.objects.filter(plan__year__in=[year - 1, year], dossiers__isnull=True)
@@ -86,12 +103,13 @@ class PaperItemForm(BootstrapFormMixin, forms.Form):
     title = forms.CharField(label=_("Tên tài liệu giấy"), max_length=500)
 
 
-class FilePlanForm(BootstrapFormMixin, forms.Form):
+class FilePlanForm(BootstrapFormMixin, Scoped, forms.Form):
+    scope_kwargs = ("user",)
+
     department = forms.ModelChoiceField(label=_("Phòng, đơn vị"), queryset=Department.objects.none())
     year = forms.IntegerField(label=_("Năm"), min_value=1990, max_value=2100, initial=lambda: timezone.localdate().year)
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+    def scope(self, user):
         departments = Department.objects.active()
         if not user.has_role("office", "admin"):
             from django.db.models import Q
@@ -103,27 +121,29 @@ class FilePlanForm(BootstrapFormMixin, forms.Form):
         self.fields["department"].queryset = departments
 
 
-class HeadingForm(BootstrapFormMixin, forms.Form):
+class HeadingForm(BootstrapFormMixin, Scoped, forms.Form):
+    scope_kwargs = ("plan",)
+
     title = forms.CharField(label=_("Tên đề mục"), max_length=255)
     parent = forms.ModelChoiceField(label=_("Thuộc đề mục lớn"), queryset=FilePlanHeading.objects.none(),
                                     required=False, help_text=_("Bỏ trống để tạo đề mục lớn (I, II…)."))
     abbreviation = forms.CharField(label=_("Ký hiệu đề mục lớn"), max_length=20, required=False,
                                    help_text=_("Ví dụ TCCB; dùng trong số hồ sơ 01.TCCB."))
 
-    def __init__(self, *args, plan, **kwargs):
-        super().__init__(*args, **kwargs)
+    def scope(self, plan):
         self.fields["parent"].queryset = plan.headings.filter(parent__isnull=True)
 
 
-class EntryForm(BootstrapFormMixin, forms.Form):
+class EntryForm(BootstrapFormMixin, Scoped, forms.Form):
+    scope_kwargs = ("plan",)
+
     heading = forms.ModelChoiceField(label=_("Đề mục"), queryset=FilePlanHeading.objects.none())
     title = forms.CharField(label=_("Tiêu đề hồ sơ"), max_length=500)
     retention_years = retention_field()
     responsible = forms.ModelChoiceField(label=_("Người lập hồ sơ"), queryset=User.objects.none(), required=False)
     notes = forms.CharField(label=_("Ghi chú"), max_length=500, required=False)
 
-    def __init__(self, *args, plan, **kwargs):
-        super().__init__(*args, **kwargs)
+    def scope(self, plan):
         self.fields["heading"].queryset = plan.headings.select_related("parent").order_by("parent_id", "position")
         self.fields["responsible"].queryset = User.objects.filter(
             is_active=True, department__path__startswith=plan.department.path)
@@ -137,25 +157,27 @@ class CopyPlanForm(BootstrapFormMixin, forms.Form):
     year = forms.IntegerField(label=_("Sang năm"), min_value=1990, max_value=2100)
 
 
-class HandOverForm(BootstrapFormMixin, forms.Form):
+class HandOverForm(BootstrapFormMixin, Scoped, forms.Form):
+    scope_kwargs = ("department",)
+
     from_officer = forms.ModelChoiceField(label=_("Người bàn giao"), queryset=User.objects.none())
     to_officer = forms.ModelChoiceField(label=_("Người nhận bàn giao"), queryset=User.objects.none())
 
-    def __init__(self, *args, department, **kwargs):
-        super().__init__(*args, **kwargs)
+    def scope(self, department):
         people = User.objects.filter(department__path__startswith=department.path)
         self.fields["from_officer"].queryset = people
         self.fields["to_officer"].queryset = people.filter(is_active=True)
 
 
-class RetentionLineForm(BootstrapFormMixin, forms.Form):
+class RetentionLineForm(BootstrapFormMixin, Scoped, forms.Form):
+    scope_kwargs = ("dossiers",)
+
     dossier = forms.ModelChoiceField(label=_("Hồ sơ"), queryset=None)
     reason = forms.CharField(label=_("Lý do giữ lại"), widget=forms.Textarea(attrs={"rows": 2}))
     keep_until = forms.DateField(label=_("Giữ lại đến ngày"), widget=DATE_WIDGET,
                                  help_text=_("Tối đa 2 năm sau hạn nộp lưu."))
 
-    def __init__(self, *args, dossiers, **kwargs):
-        super().__init__(*args, **kwargs)
+    def scope(self, dossiers):
         self.fields["dossier"].queryset = dossiers
         self.fields["dossier"].label_from_instance = (
             lambda d: f"{d.code} – {d.title[:60]} ({_('hạn')} {d.due_on:%d/%m/%Y})")
