@@ -216,6 +216,9 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute=30, hour=1, day_of_month=1),
     },
     "compliance-current-month": {"task": "reports.compute_month", "schedule": crontab(minute=0, hour=2)},
+    # Backlog inventories: record late/missing departments once a deadline has passed (before the
+    # compliance run reads them), and remind heads 7 days and 1 day before a deadline.
+    "backlog-daily": {"task": "backlog.daily", "schedule": crontab(minute=30, hour=0)},
 }
 # Confidential documents may not be exchanged electronically (Decision 28/2018): leave them out
 # of E and show their count beside it, so no department is penalised for obeying the law.
