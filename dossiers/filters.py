@@ -1,5 +1,7 @@
 """Dossier list filters, shared by the pages and the API."""
 
+import datetime
+
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -30,7 +32,8 @@ class DossierFilter(django_filters.FilterSet):
                                                empty_label=ALL)
     due = django_filters.ChoiceFilter(
         label=_("Nộp lưu"), method="filter_due", empty_label=ALL,
-        choices=[("soon", _("Đến hạn (30 ngày) và quá hạn")), ("overdue", _("Quá hạn"))],
+        choices=[("soon", _("Đến hạn trong 30 ngày và quá hạn")), ("year", _("Phải nộp lưu trong năm nay")),
+                 ("overdue", _("Quá hạn"))],
     )
 
     class Meta:
@@ -47,6 +50,8 @@ class DossierFilter(django_filters.FilterSet):
 
     def filter_due(self, queryset, name, value):
         today = timezone.localdate()
+        if value == "year":
+            return queryset.due_by(datetime.date(today.year, 12, 31))
         return queryset.overdue(today) if value == "overdue" else queryset.due_soon(today)
 
 

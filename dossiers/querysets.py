@@ -63,6 +63,12 @@ class DossierQuerySet(models.QuerySet):
             status=Status.CLOSED, due_on__isnull=False, due_on__lte=today + datetime.timedelta(days=DUE_NOTICE_DAYS)
         ).filter(not_retained(today))
 
+    def due_by(self, day):
+        """Closed dossiers for the archive due on or before `day` (e.g. 31 December: what the
+        department must submit this year), not held back by retention."""
+        today = timezone.localdate()
+        return self.filter(status=Status.CLOSED, due_on__isnull=False, due_on__lte=day).filter(not_retained(today))
+
     def overdue(self, today=None):
         today = today or timezone.localdate()
         return self.filter(status=Status.CLOSED, due_on__lt=today).filter(not_retained(today))

@@ -1,6 +1,8 @@
 """Archive submission (nộp lưu) and retention lists (giữ lại): the head builds and submits,
 the archive (Office) receives, leadership approves. Thin views over one service each."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -39,7 +41,7 @@ def batch_list(request):
     if status in BatchStatus.values:
         batches = batches.filter(status=status)
     today = timezone.localdate()
-    due = Dossier.objects.visible_to(request.user).due_soon(today).submittable()
+    due = Dossier.objects.visible_to(request.user).due_by(datetime.date(today.year, 12, 31)).submittable()
     return render(request, "dossiers/batch_list.html", {
         "batches": batches[:200], "departments": _managed_departments(request.user), "status": status,
         "statuses": BatchStatus.choices, "due_count": due.count(), "overdue_count": due.filter(due_on__lt=today).count(),
@@ -186,7 +188,7 @@ def retention_create(request):
 def _due_dossiers(user, retention_list):
     today = timezone.localdate()
     return (Dossier.objects.visible_to(user).filter(department__path__startswith=retention_list.department.path)
-            .due_soon(today).exclude(retention_lines__retention_list=retention_list).order_by("due_on", "id"))
+            .due_by(datetime.date(today.year, 12, 31)).exclude(retention_lines__retention_list=retention_list).order_by("due_on", "id"))
 
 
 @login_required

@@ -1,0 +1,98 @@
+"""In a real browser: an officer opens a dossier from the file plan, adds an incoming document
+(searched without diacritics) and an uploaded file, closes it; the head submits it to the
+archive; the archive (Office) receives it and it becomes read-only. Screenshots go to
+docs/screenshots/dossiers-*.png."""
+
+import datetime
+
+import pytest
+
+from dossiers.models import ArchiveBatch, Dossier
+from tests.e2e.conftest import browser, log_in, screenshot  # noqa: F401  (fixtures)
+
+from ..factories import PASSWORD
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_dossier_from_opening_to_the_archive(agency, plan, doc_for, live_server, browser, screenshot, tmp_path,  # noqa: F811
+                                              settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    document = doc_for(agency.officer_a, arrival=datetime.date(2026, 3, 3))
+    scan = tmp_path / "Bản đồ vị trí dự án.pdf"
+    scan.write_bytes(PDF_BYTES)
+    entry = plan.entries.get(number=1)
+
+    def new_page():
+        context = browser.new_context(locale="vi-VN", viewport={"width": 1366, "height": 900})
+        context.set_default_timeout(15_000)
+        return context.new_page()
+
+    # 1. The officer opens the dossier of the plan entry.
+    officer = new_page()
+    log_in(officer, live_server, "officer_a", PASSWORD)
+    officer.goto(f"{live_server.url}/dossiers/new/")
+    officer.select_option("#id_plan_entry", str(entry.pk))
+    officer.fill("#id_opened_on", "05/01/2026")
+    screenshot(officer, "dossiers-open-form")
+    officer.get_by_test_id("open-form").get_by_role("button", name="Mở hồ sơ").click()
+    officer.wait_for_url("**/dossiers/*/")
+    assert officer.get_by_test_id("dossier-code").inner_text() == "000.00.31.H09.2026.01.TH"
+    assert "không thể kết thúc hồ sơ rỗng" in officer.get_by_test_id("close-blockers").inner_text()
+
+    # 2. It finds the incoming document without diacritics and adds it, then uploads a file.
+    officer.fill("#id_document_q", "dau tu du an so 1")
+    results = officer.get_by_test_id("document-results")
+    results.get_by_text(document.number_symbol).wait_for()
+    results.get_by_role("button", name="Thêm").click()
+    assert "Đã thêm văn bản 1/UBND-KT" in officer.locator(".alert-success").inner_text()
+    officer.set_input_files("#id_item_file", str(scan))
+    officer.get_by_test_id("upload-form").get_by_role("button", name="Tải lên").click()
+    assert "Đã tải tệp lên hồ sơ" in officer.locator(".alert-success").inner_text()
+    items = officer.get_by_test_id("items-table").inner_text()
+    assert "1/UBND-KT" in items and "Bản đồ vị trí dự án.pdf" in items
+    assert "Hồ sơ điện tử" in officer.get_by_test_id("form-explanation").inner_text()
+    screenshot(officer, "dossiers-detail-open")
+
+    # 3. It closes the dossier when the work ends.
+    close_form = officer.get_by_test_id("close-form")
+    close_form.locator("#id_ended_on").fill("20/06/2026")
+    close_form.locator("#id_pages").fill("6")
+    close_form.get_by_role("button", name="Kết thúc hồ sơ").click()
+    assert "Đã kết thúc hồ sơ" in officer.locator(".alert-success").inner_text()
+    assert "31/12/2027" in officer.get_by_test_id("due-on").inner_text()
+    officer.goto(f"{live_server.url}/dossiers/")
+    assert "100,0%" in officer.get_by_test_id("dossier-progress").inner_text()
+    screenshot(officer, "dossiers-mine")
+    dossier = Dossier.objects.get()
+
+    # 4. The head builds a submission batch with it and sends it to the archive.
+    head = new_page()
+    log_in(head, live_server, "head_a", PASSWORD)
+    head.goto(f"{live_server.url}/dossiers/archive/")
+    head.get_by_role("button", name="Lập lần nộp lưu").click()
+    head.wait_for_url("**/dossiers/archive/*/")
+    head.check(f"#cand-{dossier.pk}")
+    head.get_by_role("button", name="Thêm hồ sơ đã chọn").click()
+    assert dossier.code in head.get_by_test_id("batch-lines").inner_text()
+    head.get_by_role("button", name="Gửi hồ sơ nộp lưu").click()
+    assert "Đã gửi lưu trữ" in head.get_by_test_id("batch-status").inner_text()
+    screenshot(head, "dossiers-batch-submitted")
+    batch = ArchiveBatch.objects.get()
+
+    # 5. The archive (Office) receives it: the dossier is archived, read-only.
+    clerk = new_page()
+    log_in(clerk, live_server, "clerk", PASSWORD)
+    clerk.goto(f"{live_server.url}/dossiers/archive/{batch.pk}/")
+    clerk.fill("#id_note", "Đủ hồ sơ theo mục lục")
+    clerk.get_by_role("button", name="Tiếp nhận", exact=True).click()
+    assert "Lưu trữ đã tiếp nhận" in clerk.get_by_test_id("batch-status").inner_text()
+    screenshot(clerk, "dossiers-batch-received")
+    dossier.refresh_from_db()
+    assert dossier.status == "archived"
+    officer.goto(f"{live_server.url}/dossiers/{dossier.pk}/")
+    assert "chỉ được xem" in officer.locator("main").inner_text()
+    assert officer.locator("#id_document_q").count() == 0
+    screenshot(officer, "dossiers-detail-archived")
