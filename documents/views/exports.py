@@ -30,8 +30,10 @@ from ..filters import DocumentFilter
 from ..forms_io import RegisterBookForm
 from ..models import Document
 
-# About 25 register rows per landscape A4 page: 600 rows ≈ 25 pages, a few seconds to render.
-PDF_MAX_ROWS = 600
+# About 25 register rows per landscape A4 page. Measured here (2 busy CPUs): 100 rows 3.8 s,
+# 300 rows 14 s, and worse than linear beyond; 400 rows (≈16 pages, a busy month) stays well
+# inside the web worker's timeout.
+PDF_MAX_ROWS = 400
 BOOK_ROLES = (Role.OFFICE, Role.LEADERSHIP, Role.ADMIN)
 
 
