@@ -23,12 +23,15 @@ def test_admin_edits_agency_settings_and_targets(agency, login):
             "place_name": "Hà Tĩnh",
             "target_electronic_exchange": "96",
             "target_electronic_dossiers": "45,5",
+            "archive_due_rule": "2011",
+            "file_plan_numbering": "per_heading",
         },
     )
     assert response.status_code == 302
     row = Agency.load()
     assert row.target_electronic_exchange == Decimal("96")
     assert row.target_electronic_dossiers == Decimal("45.5")
+    assert (row.archive_due_rule, row.file_plan_numbering) == ("2011", "per_heading")
     assert row.history.first().history_user == agency.admin
 
 
