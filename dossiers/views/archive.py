@@ -74,7 +74,7 @@ def batch_detail(request, pk):
         today = timezone.localdate()
         pending = ArchiveBatchLine.objects.filter(outcome=LineOutcome.PENDING).values("dossier_id")
         candidates = (Dossier.objects.visible_to(request.user).submittable()
-                      .filter(department__path__startswith=batch.department.path).exclude(pk__in=pending)
+                      .in_department(batch.department).exclude(pk__in=pending)
                       .select_related("officer").order_by("due_on", "id")[:300])
         candidates = [(d, d.due_state(today)) for d in candidates]
     problems = rules.batch_submit_problems(request.user, batch, [line.dossier for line in lines]) \
@@ -187,7 +187,7 @@ def retention_create(request):
 
 def _due_dossiers(user, retention_list):
     today = timezone.localdate()
-    return (Dossier.objects.visible_to(user).filter(department__path__startswith=retention_list.department.path)
+    return (Dossier.objects.visible_to(user).in_department(retention_list.department)
             .due_by(datetime.date(today.year, 12, 31)).exclude(retention_lines__retention_list=retention_list).order_by("due_on", "id"))
 
 

@@ -15,7 +15,7 @@ from documents.models import Document
 from recordsportal.access import Scope, scope_of
 from recordsportal.forms import add_error_to_form
 from recordsportal.guards import get_visible_or_404, role_required
-from recordsportal.models import Agency
+from recordsportal.models import Agency, User
 from recordsportal.pagination import quick_page
 from recordsportal.roles import Role
 from recordsportal.services import DomainError
@@ -68,16 +68,19 @@ def dossier_list(request):
     visible = Dossier.objects.visible_to(request.user)
     filtered = DossierFilter(request.GET, queryset=visible.select_related("department", "officer"), request=request)
     filtered.form.fields["department"].queryset = department_choices_for(request.user)
-    filtered.form.fields["officer"].queryset = filtered.form.fields["officer"].queryset.filter(
-        pk__in=visible.values("officer_id")) if scope_of(request.user) is not Scope.AGENCY else \
-        filtered.form.fields["officer"].queryset
-    page = quick_page(filtered.qs.order_by("-opened_on", "-id"), request.GET.get("page"))
+    # People whose work the user sees (never derived from 500,000 dossiers).
+    filtered.form.fields["officer"].queryset = User.objects.visible_to(request.user).filter(is_active=True)
+    # A due/overdue list reads oldest due date first (and walks the due-date index); any other
+    # list newest first.
+    ordering = ("due_on", "id") if request.GET.get("due") else ("-opened_on", "-id")
+    page = quick_page(filtered.qs.order_by(*ordering), request.GET.get("page"))
     return render(request, "dossiers/list.html", {
         "filter": filtered,
         "filter_fields": [filtered.form[name] for name in ("year", "status", "form", "department", "officer", "due")],
         "page": page,
         "progress": _progress(visible, today.year),
-        "overdue_count": visible.overdue(today).count() if request.GET.get("due") != "overdue" else None,
+        # EXISTS, not COUNT: the link is what matters, the figure is on the filtered list.
+        "has_overdue": request.GET.get("due") != "overdue" and visible.overdue(today).exists(),
         "today": today,
         "query_string": without(request.GET, "page"),
         "can_hand_over": bool(request.user.department and rules.heads_department(request.user, request.user.department)),
