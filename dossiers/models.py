@@ -182,6 +182,7 @@ class Dossier(models.Model):
     retained_until = models.DateField(_("giữ lại đến"), null=True, blank=True)
     return_reason = models.TextField(_("lý do lưu trữ trả lại"), blank=True)
     archived_on = models.DateField(_("ngày nộp lưu"), null=True, blank=True)
+    due_notice_sent_on = models.DateField(_("đã nhắc hạn nộp lưu ngày"), null=True, blank=True, editable=False)
     search_text = models.TextField(editable=False, default="")
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")

@@ -421,3 +421,18 @@ class TestRatio:
             figures = mine.electronic_ratio()
         assert figures == {"total": 2, "electronic": 1, "ratio": 50}
         assert Dossier.objects.kept_by(agency.officer_b).electronic_ratio()["ratio"] is None
+
+
+class TestDueNotices:
+    def test_each_officer_is_told_once_thirty_days_ahead(self, agency, closed_dossier, mailoutbox):
+        from django.contrib.auth import get_user_model
+
+        get_user_model().objects.filter(pk=agency.officer_a.pk).update(email="officer_a@example.vn")
+        dossier = closed_dossier()
+        today = datetime.date(2026, 11, 25)
+        Dossier.objects.filter(pk=dossier.pk).update(due_on=datetime.date(2026, 12, 31))
+        assert services.due_notices_send(today=today) == 0  # 36 days ahead: not yet
+        Dossier.objects.filter(pk=dossier.pk).update(due_on=datetime.date(2026, 12, 20))
+        assert services.due_notices_send(today=today) == 1
+        assert mailoutbox[0].to == ["officer_a@example.vn"] and dossier.code in mailoutbox[0].body
+        assert services.due_notices_send(today=today) == 0 and len(mailoutbox) == 1

@@ -242,3 +242,21 @@ class TestNavigation:
     def test_everyone_sees_the_dossiers_menu(self, agency, login):
         page = login(agency.officer_a).get(reverse("home")).content.decode()
         assert 'href="/dossiers/"' in page and "Hồ sơ" in page
+
+
+class TestDueFilters:
+    def test_due_this_year_and_overdue(self, agency, login, plan, closed_dossier):
+        overdue = closed_dossier(ended_on=datetime.date(2026, 2, 1))
+        Dossier.objects.filter(pk=overdue.pk).update(due_on=datetime.date(2025, 12, 31))
+        entry = services.file_plan_entry_add(acting_user=agency.head_a, plan=plan, heading=plan.headings.first(),
+                                             title="Hồ sơ kết thúc sau", retention_years=10)
+        later = closed_dossier(entry=entry)  # due 31/12/2027
+        client = login(agency.head_a)
+        page = client.get(reverse("dossiers:list"), {"due": "overdue"}).content.decode()
+        assert overdue.code in page and later.code not in page
+        page = client.get(reverse("dossiers:list")).content.decode()
+        assert 'data-testid="overdue-alert"' in page
+        year = datetime.date.today().year
+        Dossier.objects.filter(pk=later.pk).update(due_on=datetime.date(year, 12, 31))
+        page = client.get(reverse("dossiers:list"), {"due": "year"}).content.decode()
+        assert overdue.code in page and later.code in page
