@@ -20,11 +20,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import re
-import zipfile
-import zlib
 from dataclasses import dataclass, field
-
-from xml.etree import ElementTree
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -550,33 +546,8 @@ def _display(number) -> str:
 # --- entry points ------------------------------------------------------------------------------
 
 
-# What openpyxl and the XML/zip layers raise for a damaged workbook once it is being parsed
-# (`open_sheet` checks the container, but a truncated sheet XML only shows while reading rows).
-DAMAGED = (ElementTree.ParseError, zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, TypeError,
-           IndexError, AttributeError, OSError)
-
-
-def _damaged() -> XlsxError:
-    return XlsxError(_("Tệp Excel bị hỏng, không đọc được."))
-
-
 def _open(upload) -> Sheet:
-    try:
-        sheet = open_sheet(upload, max_rows=MAX_IMPORT_ROWS, max_bytes=MAX_IMPORT_BYTES)
-    except DAMAGED as exc:
-        raise _damaged() from exc
-
-    def guarded(rows):
-        while True:
-            try:
-                item = next(rows)
-            except StopIteration:
-                return
-            except DAMAGED as exc:
-                raise _damaged() from exc
-            yield item
-
-    return Sheet(headers=sheet.headers, rows=guarded(sheet.rows))
+    return open_sheet(upload, max_rows=MAX_IMPORT_ROWS, max_bytes=MAX_IMPORT_BYTES)
 
 
 def read_headers(upload) -> list[str]:

@@ -10,10 +10,12 @@ XML entity attacks are refused. Errors carry a Vietnamese message naming the pro
 import datetime
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from defusedxml import ElementTree
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -43,7 +45,17 @@ def text_cell(ws, value):
     return cell
 
 
+# openpyxl turns a str starting with "=" into a formula; these first characters start formulas
+# or DDE payloads in spreadsheet programs, so such texts are written as plain text cells.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(ws, value, *, bold=False):
+    # Most values need no cell object: numbers, empty cells and ordinary text are written as
+    # they are (a cell object per value is what makes large exports slow).
+    if not bold and (value is None or isinstance(value, (int, float)) or
+                     (isinstance(value, str) and not value.startswith(FORMULA_STARTS))):
+        return value
     if isinstance(value, datetime.datetime) and value.tzinfo is not None:
         value = value.replace(tzinfo=None)  # Excel has no time zones; values are local already
     cell = text_cell(ws, value)
@@ -123,14 +135,44 @@ def check_upload(upload, *, max_bytes=DEFAULT_MAX_BYTES, max_uncompressed=DEFAUL
     upload.seek(0)
 
 
-def open_sheet(upload, *, sheet_name: str | None = None, header_row: int = 1, max_rows=DEFAULT_MAX_ROWS, **limits) -> Sheet:
+# What openpyxl and the XML/zip layers raise for a damaged workbook once it is parsed: the zip
+# check passes a container whose sheet XML is truncated, and that only shows while reading rows.
+DAMAGED = (ElementTree.ParseError, zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, TypeError,
+           IndexError, AttributeError, OSError)
+
+
+def _damaged() -> XlsxError:
+    return XlsxError(_("Tệp Excel bị hỏng, không đọc được."))
+
+
+def open_sheet(upload, **options) -> Sheet:
     """Open the first (or the named) sheet of an uploaded .xlsx and return its header row and a
-    lazy iterator over the data rows, each with its Excel row number. Blank rows are skipped."""
+    lazy iterator over the data rows, each with its Excel row number. Blank rows are skipped.
+    Anything unreadable, at any point, is an XlsxError with a Vietnamese message."""
+    try:
+        sheet = _open_sheet(upload, **options)
+    except DAMAGED as exc:
+        raise _damaged() from exc
+
+    def guarded(rows):
+        while True:
+            try:
+                item = next(rows)
+            except StopIteration:
+                return
+            except DAMAGED as exc:
+                raise _damaged() from exc
+            yield item
+
+    return Sheet(headers=sheet.headers, rows=guarded(sheet.rows))
+
+
+def _open_sheet(upload, *, sheet_name: str | None = None, header_row: int = 1, max_rows=DEFAULT_MAX_ROWS, **limits) -> Sheet:
     check_upload(upload, **limits)
     try:
         workbook = load_workbook(upload, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise XlsxError(_("Tệp Excel bị hỏng, không đọc được.")) from exc
+        raise _damaged() from exc
     if sheet_name:
         if sheet_name not in workbook.sheetnames:
             raise XlsxError(_("Không tìm thấy trang tính “%(name)s” trong tệp.") % {"name": sheet_name})

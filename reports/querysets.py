@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 from recordsportal.access import Scope, managed_department_paths, scope_filter, scope_of
 from recordsportal.models import Department, User
 
-from .models import Metric, ScopeKind, Snapshot, Violation, month_start, next_month
+from .models import Snapshot, Violation, next_month
 
 
 @dataclass

@@ -1,8 +1,6 @@
 """The leadership's reports: monthly compliance, violations, year-end emulation; PDF and .xlsx."""
 
-import datetime
 
-from django.shortcuts import render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _

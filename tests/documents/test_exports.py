@@ -79,9 +79,6 @@ def test_it_exports_only_what_the_user_may_see(agency, login, documents):
     assert rows[1:] == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "DocumentFilter.overdue uses a CheckboxInput: an absent box reads as False and the filter then EXCLUDES "
-    "overdue documents, so an unfiltered list/export silently drops them (documents/filters.py)."))
 def test_it_exports_overdue_documents_when_no_filter_is_set(agency, login, incoming):
     late = incoming(arrival_date=datetime.date(2026, 1, 5), document_date=datetime.date(2026, 1, 4))
     services.incoming_assign(acting_user=agency.leader, document=late, department=agency.dept_a,

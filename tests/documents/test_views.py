@@ -237,3 +237,11 @@ def test_malformed_filter_date_is_reported_not_ignored(agency, login, incoming):
     incoming()
     page = login(agency.clerk).get(reverse("documents:list"), {"date_from": "31/02/2026"}).content.decode()
     assert "Nhập một ngày hợp lệ" in page or "ngày hợp lệ" in page
+
+
+def test_unfiltered_list_keeps_overdue_documents(agency, login, incoming):
+    late = incoming(number_symbol="1/A")
+    services.incoming_assign(acting_user=agency.leader, document=late, department=agency.dept_a,
+                             officer=agency.officer_a, deadline=datetime.date(2026, 3, 10))
+    page = login(agency.clerk).get(reverse("documents:list")).content.decode()
+    assert "1/A" in page

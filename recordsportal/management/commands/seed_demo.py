@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from recordsportal import services
-from recordsportal.models import Agency, Department, User
+from recordsportal.models import Department, User
 from recordsportal.roles import Role
 
 DEMO_PASSWORD = "Demo@2026"
