@@ -5,6 +5,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from recordsportal.access import Scope, managed_department_paths, scope_of
+from recordsportal.models import Department
 from recordsportal.text import search_key
 
 from .choices import Confidentiality, Direction, Status
@@ -37,20 +38,28 @@ class DocumentQuerySet(models.QuerySet):
         co_handler = self.model.co_handlers.through.objects.filter(document_id=OuterRef("pk"), user_id=user.pk)
         named = Q(officer_id=user.pk) | Q(created_by_id=user.pk) | Exists(co_handler)
         if scope is Scope.DEPARTMENT:
-            in_department = Q(pk__in=[])
+            # The managed departments and their units, as ids: the document row is tested
+            # against a small hashed set, without joining the department table (a join ahead
+            # of ORDER BY … LIMIT made PostgreSQL scan far more rows on 2M documents).
+            in_tree = Q(pk__in=[])
             for path in managed_department_paths(user):
-                received = self.model.recipient_departments.through.objects.filter(
-                    document_id=OuterRef("pk"), department__path__startswith=path
-                )
-                in_department |= Q(department__path__startswith=path) | Exists(received)
+                in_tree |= Q(path__startswith=path)
+            units = Department.objects.filter(in_tree).values("pk")
+            received = self.model.recipient_departments.through.objects.filter(department_id__in=units)
+            in_department = Q(department_id__in=units) | Q(pk__in=received.values("document_id"))
             return self.filter(named | (in_department & Q(confidentiality=Confidentiality.NORMAL)))
         return self.filter(named)
 
     def to_handle_by(self, user):
         """Incoming documents the user leads or co-handles that are not done yet."""
-        co_handler = self.model.co_handlers.through.objects.filter(document_id=OuterRef("pk"), user_id=user.pk)
+        # The co-handled ids first (one small indexed query): `officer_id = … OR id IN (1, 2, …)`
+        # is then two index lookups, where an EXISTS made PostgreSQL visit every open incoming
+        # document of the agency (~20,000 rows at 2M documents).
+        co_handled = list(
+            self.model.co_handlers.through.objects.filter(user_id=user.pk).values_list("document_id", flat=True)
+        )
         return self.filter(direction=Direction.INCOMING, status__in=OPEN_STATUSES).filter(
-            Q(officer_id=user.pk) | Exists(co_handler)
+            Q(officer_id=user.pk) | Q(pk__in=co_handled)
         )
 
     def overdue(self, today=None):
