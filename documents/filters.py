@@ -81,11 +81,11 @@ class DocumentFilter(django_filters.FilterSet):
         return queryset.filter(department_id__in=units)
 
     def filter_overdue(self, queryset, name, value):
-        if value is None:
+        # A checkbox: ticked narrows the list to overdue documents; unticked (absent) means
+        # "no filter", never "exclude the overdue ones".
+        if not value:
             return queryset
-        today = timezone.localdate()
-        overdue = Q(status__in=OPEN_STATUSES, deadline__lt=today)
-        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+        return queryset.filter(status__in=OPEN_STATUSES, deadline__lt=timezone.localdate())
 
     def filter_sort(self, queryset, name, value):
         descending = value.startswith("-")
