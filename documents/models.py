@@ -132,6 +132,8 @@ class Document(models.Model):
             models.Index(fields=["officer", "register_date"], name="doc_officer_date"),
             # "Documents to handle": open ones with a deadline.
             models.Index(fields=["status", "deadline"], name="doc_status_deadline"),
+            # Sorting a register by number (7 s → 1 ms on 2M rows, bench/bench_documents.py).
+            models.Index(fields=["register_year", "number", "id"], name="doc_year_number"),
         ]
 
     def __str__(self):
