@@ -25,6 +25,7 @@ from .common import form_errors, run
 @login_required
 def plan_list(request):
     plans = (FilePlan.objects.visible_to(request.user).select_related("department")
+             .order_by("-year", "department__order", "department__name")
              .annotate(entry_count=Count("entries", distinct=True)))
     year = request.GET.get("year")
     if year and year.isdigit():
