@@ -290,11 +290,7 @@ def hand_over(request):
         return redirect("dossiers:list")
     form = HandOverForm(request.POST or None, department=department)
     if request.method == "POST" and form.is_valid():
-        counted = {}
-
-        def act():
-            counted["n"] = services.dossiers_hand_over(acting_user=request.user, **form.cleaned_data)
-
-        if run(request, act, _("Đã bàn giao hồ sơ.")):
+        if run(request, lambda: services.dossiers_hand_over(acting_user=request.user, **form.cleaned_data),
+               _("Đã bàn giao hồ sơ.")):
             return redirect("dossiers:list")
     return render(request, "dossiers/hand_over.html", {"form": form})
