@@ -9,17 +9,14 @@ beside it) unless COMPLIANCE_EXCLUDE_CONFIDENTIAL is off.
 H (electronic dossiers): dossiers in electronic form ÷ all dossiers opened in the month, for the
 officer who keeps them and the department that formed them.
 
-Each metric is one GROUP BY (department, officer) query over the month's rows; the grouped
-rows (a few thousand at most) are then summed into officer, department-with-its-units and
-agency figures. The whole month is replaced in one transaction: running it twice does no harm.
+Each metric is one statement: the ORM's GROUP BY (department, officer) over the month's rows,
+summed into officer, department-with-its-units and agency figures and upserted into the
+snapshots. The whole month is replaced in one transaction: running it twice does no harm.
 """
 
 import datetime
-from collections import defaultdict
-from dataclasses import dataclass, field
-
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q, Value
 from django.utils import timezone
 
@@ -27,26 +24,7 @@ from documents.choices import Confidentiality, Form
 from documents.models import Document
 from recordsportal.models import Department
 
-from .models import Metric, ScopeKind, Snapshot, month_start, next_month
-
-
-@dataclass
-class Tally:
-    numerator: int = 0
-    denominator: int = 0
-    excluded: int = 0
-
-    def add(self, numerator, denominator, excluded):
-        self.numerator += numerator
-        self.denominator += denominator
-        self.excluded += excluded
-
-
-@dataclass
-class MonthFigures:
-    agency: Tally = field(default_factory=Tally)
-    departments: dict = field(default_factory=lambda: defaultdict(Tally))
-    officers: dict = field(default_factory=lambda: defaultdict(Tally))
+from .models import Metric, Snapshot, month_start, next_month
 
 
 def exclude_confidential() -> bool:
@@ -78,56 +56,80 @@ def h_grouped_rows(start, end):
     ).order_by()
 
 
-def roll_up(rows, department_paths: dict[int, str]) -> MonthFigures:
-    """Sum grouped rows into officer, department (including its units) and agency figures.
-    Loops over grouped rows, never over documents."""
-    figures = MonthFigures()
-    for row in rows:
-        values = (row["numerator"], row["denominator"], row["excluded"])
-        figures.agency.add(*values)
-        if row["officer_id"]:
-            figures.officers[row["officer_id"]].add(*values)
-        path = department_paths.get(row["department_id"])
-        if path:
-            for ancestor_id in path.strip("/").split("/"):
-                figures.departments[int(ancestor_id)].add(*values)
-    return figures
-
-
-def snapshots_for(month: datetime.date, metric: str, figures: MonthFigures, now) -> list[Snapshot]:
-    def snapshot(scope, key, tally, **fk):
-        return Snapshot(month=month, metric=metric, scope=scope, scope_key=key, numerator=tally.numerator,
-                        denominator=tally.denominator, excluded=tally.excluded, computed_at=now, **fk)
-
-    rows = []
-    if figures.agency.denominator or figures.agency.excluded:
-        rows.append(snapshot(ScopeKind.AGENCY, "agency", figures.agency))
-    for department_id, tally in figures.departments.items():
-        rows.append(snapshot(ScopeKind.DEPARTMENT, f"department:{department_id}", tally, department_id=department_id))
-    for officer_id, tally in figures.officers.items():
-        rows.append(snapshot(ScopeKind.OFFICER, f"officer:{officer_id}", tally, officer_id=officer_id))
-    return rows
+# The grouped rows (one per department and officer) are summed into the three kinds of scope in
+# one statement: the documents are read once, by the GROUP BY the ORM wrote. A department's
+# figures include its units: a grouped row counts for its department and every department above
+# it (`ancestry`, walked up the parent links: a few hundred pairs). The result (a few thousand rows) goes to a temporary table, from
+# which the snapshots are upserted and the stale ones deleted.
+SCOPED = """
+CREATE TEMPORARY TABLE {scoped} AS
+WITH RECURSIVE ancestry (department_id, ancestor_id) AS (
+    SELECT id, id FROM {department}
+    UNION ALL
+    SELECT ancestry.department_id, up.parent_id
+      FROM ancestry JOIN {department} up ON up.id = ancestry.ancestor_id
+     WHERE up.parent_id IS NOT NULL
+),
+grouped AS ({grouped})
+SELECT 'agency' AS scope, 'agency' AS scope_key, CAST(NULL AS bigint) AS department_id,
+       CAST(NULL AS bigint) AS officer_id,
+       SUM(numerator) AS numerator, SUM(denominator) AS denominator, SUM(excluded) AS excluded
+  FROM grouped
+HAVING SUM(denominator) + SUM(excluded) > 0
+UNION ALL
+SELECT 'department', 'department:' || a.ancestor_id, a.ancestor_id, CAST(NULL AS bigint),
+       SUM(g.numerator), SUM(g.denominator), SUM(g.excluded)
+  FROM grouped g
+  JOIN ancestry a ON a.department_id = g.department_id
+ GROUP BY a.ancestor_id
+UNION ALL
+SELECT 'officer', 'officer:' || g.officer_id, CAST(NULL AS bigint), g.officer_id,
+       SUM(g.numerator), SUM(g.denominator), SUM(g.excluded)
+  FROM grouped g
+ WHERE g.officer_id IS NOT NULL
+ GROUP BY g.officer_id
+"""
+# Only scopes whose figures changed go through the upsert (an upsert locks and checks every row it
+# is given): a nightly refresh of a settled month then costs little more than reading it.
+UPSERT = """
+INSERT INTO {snapshot} (month, metric, scope, scope_key, department_id, officer_id, numerator, denominator,
+                        excluded, computed_at)
+SELECT %s, %s, s.scope, s.scope_key, s.department_id, s.officer_id, s.numerator, s.denominator, s.excluded, %s
+  FROM {scoped} s
+ WHERE NOT EXISTS (
+       SELECT 1 FROM {snapshot} t
+        WHERE t.month = %s AND t.metric = %s AND t.scope_key = s.scope_key
+          AND t.numerator = s.numerator AND t.denominator = s.denominator AND t.excluded = s.excluded)
+ON CONFLICT (month, metric, scope_key) DO UPDATE SET
+    numerator = excluded.numerator, denominator = excluded.denominator, excluded = excluded.excluded,
+    computed_at = excluded.computed_at
+"""
+# A scope that had figures before and has none now (documents moved or deleted) must not keep
+# its old figures.
+DELETE_STALE = """
+DELETE FROM {snapshot} WHERE month = %s AND metric = %s AND scope_key NOT IN (SELECT scope_key FROM {scoped})
+"""
 
 
 @transaction.atomic
 def compute_month(month: datetime.date) -> dict[str, int]:
-    """Recompute every snapshot of one month; returns the number of snapshots per metric."""
+    """Recompute every snapshot of one month; returns the number of scopes per metric."""
     start = month_start(month)
     end = next_month(start)
-    paths = dict(Department.objects.values_list("id", "path"))
-    now = timezone.now()
+    ops = connection.ops  # parameters as the ORM would store them (SQLite keeps text)
+    month_value, now = ops.adapt_datefield_value(start), ops.adapt_datetimefield_value(timezone.now())
+    tables = {"snapshot": Snapshot._meta.db_table, "department": Department._meta.db_table, "scoped": "scoped_figures"}
     written = {}
-    for metric, rows in ((Metric.ELECTRONIC_EXCHANGE, e_grouped_rows(start, end)),
-                         (Metric.ELECTRONIC_DOSSIERS, h_grouped_rows(start, end))):
-        snapshots = snapshots_for(start, metric, roll_up(rows, paths), now)
-        Snapshot.objects.bulk_create(
-            snapshots, batch_size=1000, update_conflicts=True, unique_fields=["month", "metric", "scope_key"],
-            update_fields=["numerator", "denominator", "excluded", "computed_at", "department", "officer", "scope"],
-        )
-        # A scope that had rows before and has none now (documents moved, deleted) must not keep
-        # its old figures: whatever this run did not write is stale.
-        Snapshot.objects.filter(month=start, metric=metric).exclude(computed_at=now).delete()
-        written[metric] = len(snapshots)
+    with connection.cursor() as cursor:
+        for metric, rows in ((Metric.ELECTRONIC_EXCHANGE, e_grouped_rows(start, end)),
+                             (Metric.ELECTRONIC_DOSSIERS, h_grouped_rows(start, end))):
+            grouped_sql, grouped_params = rows.query.sql_with_params()
+            cursor.execute(SCOPED.format(grouped=grouped_sql, **tables), grouped_params)
+            cursor.execute(UPSERT.format(**tables), [month_value, metric, now, month_value, metric])
+            cursor.execute(DELETE_STALE.format(**tables), [month_value, metric])
+            cursor.execute("SELECT COUNT(*) FROM scoped_figures")
+            written[metric] = cursor.fetchone()[0]
+            cursor.execute("DROP TABLE scoped_figures")
     return written
 
 
