@@ -59,6 +59,11 @@ def main():
     import django
 
     django.setup()
+    from django.conf import settings
+
+    # Production serves collected static files from a manifest; the benchmark does not collect them.
+    settings.STORAGES = {**settings.STORAGES,
+                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
     from django.db import connection
     from django.test import Client
 
@@ -104,22 +109,26 @@ def main():
             compute_month(m)
         m = next_month(m)
 
+    # Fresh statistics, as autovacuum would gather them after a night's computation.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE reports_snapshot")
     office = User.objects.filter(groups__name=Role.OFFICE).first() or User.objects.filter(is_superuser=True).first()
     head = User.objects.filter(groups__name=Role.DEPARTMENT_HEAD).first()
-    for label, user in (("Office (agency, all departments)", office), ("department head", head)):
+    for label, user in (("Office (agency and its top-level departments)", office), ("department head", head)):
         client = Client()
         client.force_login(user)
         url = f"/reports/?month={month:%Y-%m}"
-        assert client.get(url, HTTP_HOST="127.0.0.1").status_code == 200
-        times = timed(lambda: client.get(url, HTTP_HOST="127.0.0.1"), 30)
+        assert client.get(url, secure=True, HTTP_HOST="127.0.0.1").status_code == 200
+        times = timed(lambda: client.get(url, secure=True, HTTP_HOST="127.0.0.1"), 30)
         print(f"dashboard, {label}: p50 {statistics.median(times):.0f} ms, p95 {p95(times):.0f} ms (target p95 <= 100 ms)")
 
     client = Client()
     client.force_login(office)
     url = f"/reports/monthly.pdf?month={month:%Y-%m}"
-    assert client.get(url, HTTP_HOST="127.0.0.1").status_code == 200
-    times = timed(lambda: client.get(url, HTTP_HOST="127.0.0.1"), 5)
-    print(f"monthly PDF ({len(client.get(url, HTTP_HOST='127.0.0.1').content):,} bytes): median {statistics.median(times) / 1000:.2f} s, "
+    assert client.get(url, secure=True, HTTP_HOST="127.0.0.1").status_code == 200
+    times = timed(lambda: client.get(url, secure=True, HTTP_HOST="127.0.0.1"), 5)
+    size = len(client.get(url, secure=True, HTTP_HOST="127.0.0.1").content)
+    print(f"monthly PDF ({size:,} bytes): median {statistics.median(times) / 1000:.2f} s, "
           f"max {max(times) / 1000:.2f} s (target <= 3 s)")
 
 

@@ -24,6 +24,11 @@ class FilterForm(BootstrapFormMixin, forms.Form):
 class DossierFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Tìm kiếm"), method="filter_search")
     year = django_filters.NumberFilter(label=_("Năm"), method="filter_year")
+    # The period a ratio counts (links from the dashboard's H figures).
+    opened_from = django_filters.DateFilter(label=_("Mở từ ngày"), field_name="opened_on", lookup_expr="gte",
+                                            widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}))
+    opened_to = django_filters.DateFilter(label=_("Mở đến ngày"), field_name="opened_on", lookup_expr="lte",
+                                          widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}))
     status = django_filters.ChoiceFilter(label=_("Trạng thái"), choices=Status.choices, empty_label=ALL)
     form = django_filters.ChoiceFilter(label=_("Hình thức"), choices=Form.choices, empty_label=ALL)
     department = django_filters.ModelChoiceFilter(
@@ -39,7 +44,7 @@ class DossierFilter(django_filters.FilterSet):
     class Meta:
         model = Dossier
         form = FilterForm
-        fields = ["q", "year", "status", "form", "department", "officer", "due"]
+        fields = ["q", "year", "opened_from", "opened_to", "status", "form", "department", "officer", "due"]
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)

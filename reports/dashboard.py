@@ -3,9 +3,11 @@
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
+from django.db.models import Count
 from django.utils import timezone
 
-from recordsportal.access import Scope, scope_of
+from recordsportal.access import Scope, managed_department_paths, scope_of
 from recordsportal.models import Agency
 
 from . import querysets as q
@@ -32,6 +34,7 @@ class Dashboard:
     scope: Scope
     headline: Row
     rows: list = field(default_factory=list)
+    units: list = field(default_factory=list)
     trend: list = field(default_factory=list)
     violations_by_status: dict = field(default_factory=dict)
     campaigns: list = field(default_factory=list)
@@ -47,68 +50,74 @@ def parse_month(value: str | None) -> datetime.date:
     return month_start(timezone.localdate())
 
 
-def _row(label, key, month, agency, *, depth=0, department_id=None, officer_id=None, cache):
-    link_args = {"department": department_id, "officer": officer_id}
+class Page:
+    """Everything a page of figures needs, fetched once: four snapshot queries and the links."""
 
-    def fig(metric, ytd):
-        values = cache[(metric, ytd)].get(key)
-        target = agency.target_electronic_exchange if metric == Metric.ELECTRONIC_EXCHANGE else agency.target_electronic_dossiers
-        linker = q.document_links if metric == Metric.ELECTRONIC_EXCHANGE else q.dossier_links
-        return q.build_figure(values, target, linker(month, year_to_date=ytd, **link_args))
+    METRICS = (Metric.ELECTRONIC_EXCHANGE, Metric.ELECTRONIC_DOSSIERS)
 
-    return Row(label, depth, department_id, officer_id,
-               fig(Metric.ELECTRONIC_EXCHANGE, False), fig(Metric.ELECTRONIC_EXCHANGE, True),
-               fig(Metric.ELECTRONIC_DOSSIERS, False), fig(Metric.ELECTRONIC_DOSSIERS, True))
+    def __init__(self, agency, month, keys):
+        self.targets = {Metric.ELECTRONIC_EXCHANGE: agency.target_electronic_exchange,
+                        Metric.ELECTRONIC_DOSSIERS: agency.target_electronic_dossiers}
+        self.values = {(metric, ytd): q.figures_for(metric, keys, month, year_to_date=ytd)
+                       for metric in self.METRICS for ytd in (False, True)}
+        self.links = {(metric, ytd): q.Links(metric, month, year_to_date=ytd)
+                      for metric in self.METRICS for ytd in (False, True)}
 
+    def row(self, label, key, *, depth=0, department_id=None, officer_id=None) -> Row:
+        def figure(metric, ytd):
+            links = self.links[(metric, ytd)](department=department_id, officer=officer_id)
+            return q.build_figure(self.values[(metric, ytd)].get(key), self.targets[metric], links)
 
-def _cache(keys, month):
-    """Four queries for every figure on the page: (E, H) × (month, year to date)."""
-    return {
-        (metric, ytd): q.figures_for(metric, keys, month, year_to_date=ytd)
-        for metric in (Metric.ELECTRONIC_EXCHANGE, Metric.ELECTRONIC_DOSSIERS)
-        for ytd in (False, True)
-    }
+        return Row(label, depth, department_id, officer_id,
+                   figure(Metric.ELECTRONIC_EXCHANGE, False), figure(Metric.ELECTRONIC_EXCHANGE, True),
+                   figure(Metric.ELECTRONIC_DOSSIERS, False), figure(Metric.ELECTRONIC_DOSSIERS, True))
 
 
 def build(user, month: datetime.date, department=None) -> Dashboard:
-    """The dashboard for `user`: the agency for the Office and leadership, their departments for
-    a head, their own figures for an officer. `department` drills into one department's officers."""
+    """The dashboard for `user`: the agency and its departments and units (the top of the tree,
+    the emulation subjects) for the Office and leadership; the departments they lead for a
+    head; their own figures for an officer. `department` drills into one department: its
+    units and its officers."""
     agency = Agency.load()
     scope = scope_of(user)
+    units = []
     if department is not None:
+        children = list(department.children.filter(is_active=True).order_by("order", "name"))
         officers = list(q.officers_in(department))
-        keys = [q.department_key(department.pk)] + [q.officer_key(o.pk) for o in officers]
-        cache = _cache(keys, month)
-        headline = _row(department.name, keys[0], month, agency, department_id=department.pk, cache=cache)
-        rows = [_row(o.full_name, q.officer_key(o.pk), month, agency, officer_id=o.pk, cache=cache) for o in officers]
+        keys = ([q.department_key(department.pk)] + [q.department_key(d.pk) for d in children]
+                + [q.officer_key(o.pk) for o in officers])
+        page = Page(agency, month, keys)
+        headline = page.row(department.name, keys[0], department_id=department.pk)
+        units = [page.row(d.name, q.department_key(d.pk), department_id=d.pk) for d in children]
+        rows = [page.row(o.full_name, q.officer_key(o.pk), officer_id=o.pk) for o in officers]
         trend_key = keys[0]
     elif scope is Scope.OWN:
         key = q.officer_key(user.pk)
-        cache = _cache([key], month)
-        headline = _row(user.full_name, key, month, agency, officer_id=user.pk, cache=cache)
+        page = Page(agency, month, [key])
+        headline = page.row(user.full_name, key, officer_id=user.pk)
         rows, trend_key = [], key
     else:
         departments = list(q.departments_in_view(user))
-        keys = ["agency"] + [q.department_key(d.pk) for d in departments]
-        cache = _cache(keys, month)
         if scope is Scope.AGENCY:
-            headline, trend_key = _row(agency.name, "agency", month, agency, cache=cache), "agency"
+            departments = [d for d in departments if d.parent_id is None]
+        keys = ["agency"] + [q.department_key(d.pk) for d in departments]
+        page = Page(agency, month, keys)
+        if scope is Scope.AGENCY:
+            headline, trend_key = page.row(agency.name, "agency"), "agency"
         else:
             top = departments[0]
-            headline = _row(top.name, q.department_key(top.pk), month, agency, department_id=top.pk, cache=cache)
+            headline = page.row(top.name, q.department_key(top.pk), department_id=top.pk)
             trend_key = q.department_key(top.pk)
-        rows = [_row(d.name, q.department_key(d.pk), month, agency, depth=d.depth, department_id=d.pk, cache=cache)
-                for d in departments]
+        rows = [page.row(d.name, q.department_key(d.pk), depth=d.depth, department_id=d.pk) for d in departments]
     e_trend = q.trend(Metric.ELECTRONIC_EXCHANGE, trend_key, month)
     h_trend = q.trend(Metric.ELECTRONIC_DOSSIERS, trend_key, month)
     dashboard = Dashboard(
-        month=month, scope=scope, headline=headline, rows=rows,
+        month=month, scope=scope, headline=headline, rows=rows, units=units,
         trend=[{"month": e["month"], "e": e["ratio"], "h": h["ratio"]} for e, h in zip(e_trend, h_trend)],
     )
-    violations = q.violations_visible_to(user).filter(period__year=month.year)
-    dashboard.violations_by_status = {
-        label: violations.filter(status=value).count() for value, label in Violation.Status.choices
-    }
+    counts = dict(q.violations_visible_to(user).filter(period__year=month.year).order_by()
+                  .values_list("status").annotate(n=Count("id")))
+    dashboard.violations_by_status = {label: counts.get(value, 0) for value, label in Violation.Status.choices}
     if scope is not Scope.OWN:
         dashboard.campaigns = _campaigns(user)
         dashboard.dossiers_overdue = _dossiers_overdue(user)
@@ -127,8 +136,21 @@ def _campaigns(user):
     return campaigns
 
 
+OVERDUE_CACHE_SECONDS = 600
+
+
 def _dossiers_overdue(user):
-    """Dossiers past their archive due date, not submitted, not under an approved retention."""
+    """Dossiers past their archive due date, not submitted, not under an approved retention.
+    Counting tens of thousands of rows costs more than the rest of the page (which reads
+    snapshots), and the figure moves by the day: it is kept ten minutes per scope."""
     from dossiers.models import Dossier
 
-    return Dossier.objects.visible_to(user).overdue().count()
+    scope = scope_of(user)
+    if scope is Scope.AGENCY:
+        key = "agency"
+    elif scope is Scope.DEPARTMENT:
+        key = ",".join(managed_department_paths(user))
+    else:
+        key = f"officer:{user.pk}"
+    return cache.get_or_set(f"reports:dossiers-overdue:{key}:{timezone.localdate():%Y%m%d}",
+                            lambda: Dossier.objects.visible_to(user).overdue().count(), OVERDUE_CACHE_SECONDS)

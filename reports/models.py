@@ -47,6 +47,8 @@ class Snapshot(models.Model):
         ]
         indexes = [
             models.Index(fields=["scope", "metric", "month"], name="snapshot_scope_metric_month"),
+            # The dashboard asks for given scopes over a period (a month, the year to date).
+            models.Index(fields=["metric", "scope_key", "month"], name="snapshot_metric_key_month"),
             models.Index(fields=["department", "month"], name="snapshot_department_month"),
             models.Index(fields=["officer", "month"], name="snapshot_officer_month"),
         ]

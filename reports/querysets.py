@@ -105,33 +105,28 @@ def period_bounds(month, year_to_date):
     return start, end - datetime.timedelta(days=1)
 
 
-def document_links(month, *, year_to_date=False, department=None, officer=None) -> tuple[str, str]:
-    from django.conf import settings
+class Links:
+    """The two links of every figure of one metric and period (numerator: the electronic records;
+    denominator: all the records counted), built once per page and completed per row."""
 
-    start, last = period_bounds(month, year_to_date)
-    params = {"date_from": start.strftime("%d/%m/%Y"), "date_to": last.strftime("%d/%m/%Y"), "sort": "date"}
-    if getattr(settings, "COMPLIANCE_EXCLUDE_CONFIDENTIAL", True):
-        params["confidentiality"] = "normal"
-    if department:
-        params["department"] = department
-    if officer:
-        params["officer"] = officer
-    base = reverse("documents:list")
-    return f"{base}?{urlencode({**params, 'form': 'electronic'})}", f"{base}?{urlencode(params)}"
+    def __init__(self, metric: str, month, *, year_to_date=False):
+        from django.conf import settings
 
+        start, last = period_bounds(month, year_to_date)
+        if metric == "E":
+            base = reverse("documents:list")
+            params = {"date_from": start.strftime("%d/%m/%Y"), "date_to": last.strftime("%d/%m/%Y"), "sort": "date"}
+            if getattr(settings, "COMPLIANCE_EXCLUDE_CONFIDENTIAL", True):
+                params["confidentiality"] = "normal"
+        else:
+            base = reverse("dossiers:list")
+            params = {"opened_from": start.strftime("%d/%m/%Y"), "opened_to": last.strftime("%d/%m/%Y")}
+        self.denominator = f"{base}?{urlencode(params)}"
+        self.numerator = f"{self.denominator}&form=electronic"
 
-def dossier_links(month, *, year_to_date=False, department=None, officer=None) -> tuple[str, str]:
-    try:
-        base = reverse("dossiers:list")
-    except Exception:  # the dossiers app offers no list yet
-        return "", ""
-    start, last = period_bounds(month, year_to_date)
-    params = {"opened_from": start.isoformat(), "opened_to": last.isoformat()}
-    if department:
-        params["department"] = department
-    if officer:
-        params["officer"] = officer
-    return f"{base}?{urlencode({**params, 'form': 'electronic'})}", f"{base}?{urlencode(params)}"
+    def __call__(self, *, department=None, officer=None) -> tuple[str, str]:
+        scope = f"&department={department}" if department else f"&officer={officer}" if officer else ""
+        return self.numerator + scope, self.denominator + scope
 
 
 def build_figure(values, target, links) -> Figure:

@@ -154,3 +154,28 @@ def test_api_compliance_and_violations(agency, login, march):
     confirmed = login(agency.clerk).post(f"/api/v1/violations/{violations[0]['id']}/confirm/", {"points": "2"}, content_type="application/json")
     assert confirmed.status_code == 200 and confirmed.json()["status"] == "confirmed"
     assert login(agency.head_b).get("/api/v1/violations/").json()["results"] == []
+
+
+def test_h_figures_link_to_the_dossiers_they_count(agency, login):
+    import re
+
+    from django.http import QueryDict
+
+    from dossiers.filters import DossierFilter
+    from dossiers.models import Dossier
+
+    for index, form in enumerate(("electronic", "paper", "paper")):
+        Dossier.objects.create(department=agency.dept_a, officer=agency.officer_a, opened_on=datetime.date(2026, 3, 3 + index),
+                               title=f"Hồ sơ {index}", number_symbol=f"0{index}.QLĐT", code=f"X.2026.0{index}", form=form, year=2026)
+    Dossier.objects.create(department=agency.dept_a, officer=agency.officer_a, opened_on=datetime.date(2026, 4, 1),
+                           title="Hồ sơ tháng 4", number_symbol="09.QLĐT", code="X.2026.09", form="paper", year=2026)
+    compute_month(MARCH)
+    client = login(agency.leader)
+    page = get(client, "reports:dashboard", month="2026-03").content.decode()
+    row = re.search(r'<tr data-department="%d">(.*?)</tr>' % agency.dept_a.pk, page, re.S).group(1)
+    for testid, expected in (("row-h-month-num", 1), ("row-h-month-den", 3)):
+        url = re.search(r'href="([^"]+)" data-testid="%s"' % testid, row).group(1).replace("&amp;", "&")
+        assert url.startswith("/dossiers/all/?")
+        counted = DossierFilter(QueryDict(url.split("?", 1)[1]), queryset=Dossier.objects.visible_to(agency.leader)).qs
+        assert counted.count() == expected
+        assert client.get(url).status_code == 200
