@@ -222,6 +222,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Backlog inventories: record late/missing departments once a deadline has passed (before the
     # compliance run reads them), and remind heads 7 days and 1 day before a deadline.
     "backlog-daily": {"task": "backlog.daily", "schedule": crontab(minute=30, hour=0)},
+    # Dossiers: tell each officer, once, of the dossiers falling due for the archive within 30 days.
+    "dossiers-due-notices": {"task": "dossiers.notify_due_soon", "schedule": crontab(minute=30, hour=6)},
 }
 # Confidential documents may not be exchanged electronically (Decision 28/2018): leave them out
 # of E and show their count beside it, so no department is penalised for obeying the law.
