@@ -39,6 +39,7 @@ def figure(fig, testid):
             _("Đạt") if passes else _("Chưa đạt"),
         )
     if fig.excluded:
-        html += format_html('<div class="small text-muted">{}</div>',
-                            _("+%(n)s văn bản mật (không tính)") % {"n": fig.excluded})
+        html += format_html(' <span class="excluded-note text-muted text-nowrap" title="{}">{}</span>',
+                            _("Văn bản mật không tính vào tỉ lệ (không được trao đổi điện tử theo quy định)"),
+                            _("+%(n)s mật") % {"n": fig.excluded})
     return html

@@ -61,3 +61,9 @@ def test_english_is_available(agency, login):
     page = client.get(reverse("home")).content.decode()
     assert "My work" in page
     assert 'lang="en"' in page
+
+
+def test_vietnamese_even_when_the_browser_prefers_english(agency, login):
+    client = login(agency.officer_a)
+    page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Việc của tôi" in page and 'lang="vi"' in page
