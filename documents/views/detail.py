@@ -51,6 +51,11 @@ def document_detail(request, pk):
     })
 
 
+def _report_form_errors(request, form):
+    """The actions post from the document page: their form errors come back as one message."""
+    messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+
+
 def _run(request, action, success_message):
     """Run one service; a refusal comes back as an error message on the document page."""
     try:
@@ -76,7 +81,7 @@ def document_assign(request, pk):
     document = _document_for(request.user, pk)
     form = AssignForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        _report_form_errors(request, form)
         return redirect("documents:detail", pk=pk)
     data = form.cleaned_data
     _run(
@@ -116,7 +121,7 @@ def document_attach(request, pk):
     document = _document_for(request.user, pk)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        _report_form_errors(request, form)
         return redirect("documents:detail", pk=pk)
 
     uploads = form.cleaned_data["attachments"]
