@@ -1,0 +1,99 @@
+"""Retention lists (danh mục hồ sơ giữ lại) and leadership's decision."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from recordsportal.models import Department, User
+from recordsportal.services import DomainError
+from recordsportal.text import normalize_text
+
+from .. import rules
+from ..choices import (
+    Decision, RetentionStatus,
+)
+from ..models import (
+    Dossier, RetentionLine, RetentionList,
+)
+from ._common import _history, _refuse, _save
+
+
+@transaction.atomic
+def retention_list_create(*, acting_user: User, department: Department) -> RetentionList:
+    if not rules.heads_department(acting_user, department):
+        raise DomainError(_("Chỉ trưởng đơn vị được lập danh mục hồ sơ giữ lại."))
+    return _save(RetentionList(department=department, created_by=acting_user), acting_user)
+
+
+@transaction.atomic
+def retention_line_add(*, acting_user: User, retention_list: RetentionList, dossier: Dossier, reason: str,
+                       keep_until: datetime.date | None) -> RetentionLine:
+    """List a due dossier to keep, with the reason and the date — at most two years after its
+    due date (Decree 30, Art. 31.3.d); a later date is refused."""
+    retention_list = RetentionList.objects.select_for_update().select_related("department").get(pk=retention_list.pk)
+    if retention_list.status != RetentionStatus.DRAFT:
+        raise DomainError(_("Danh mục đã gửi lãnh đạo: không thêm hồ sơ được nữa."))
+    if not rules.heads_department(acting_user, retention_list.department):
+        raise DomainError(_("Chỉ trưởng đơn vị được lập danh mục hồ sơ giữ lại."))
+    if not dossier.department.path.startswith(retention_list.department.path):
+        raise DomainError(_("Hồ sơ %(code)s không thuộc đơn vị.") % {"code": dossier.code}, field="dossier")
+    _refuse(rules.keep_until_problems(dossier, keep_until), field="keep_until")
+    reason = normalize_text(reason)
+    if not reason:
+        raise DomainError(_("Nhập lý do giữ lại."), field="reason")
+    return _save(RetentionLine(retention_list=retention_list, dossier=dossier, reason=reason, keep_until=keep_until),
+                 acting_user)
+
+
+@transaction.atomic
+def retention_line_remove(*, acting_user: User, line: RetentionLine) -> None:
+    if line.retention_list.status != RetentionStatus.DRAFT or not rules.heads_department(
+            acting_user, line.retention_list.department):
+        raise DomainError(_("Chỉ bớt hồ sơ khỏi danh mục đang lập."))
+    line._history_user = acting_user
+    line.delete()
+
+
+@transaction.atomic
+def retention_list_submit(*, acting_user: User, retention_list: RetentionList) -> RetentionList:
+    if not rules.heads_department(acting_user, retention_list.department):
+        raise DomainError(_("Chỉ trưởng đơn vị được gửi danh mục hồ sơ giữ lại."))
+    if not retention_list.lines.exists():
+        raise DomainError(_("Danh mục chưa có hồ sơ nào."))
+    if RetentionList.objects.filter(pk=retention_list.pk, status=RetentionStatus.DRAFT).update(
+            status=RetentionStatus.SUBMITTED, submitted_at=timezone.now()) != 1:
+        raise DomainError(_("Danh mục đã được gửi lãnh đạo."))
+    retention_list.refresh_from_db()
+    _history([retention_list], acting_user)
+    return retention_list
+
+
+@transaction.atomic
+def retention_line_decide(*, acting_user: User, line: RetentionLine, approve: bool, note: str = "") -> RetentionLine:
+    """Leadership approves or rejects one line. An approved line holds the dossier back (not
+    overdue) until its date; when no line is left pending the list is decided."""
+    if not rules.can_decide_retention(acting_user):
+        raise DomainError(_("Chỉ lãnh đạo Ban được duyệt danh mục hồ sơ giữ lại."))
+    line = RetentionLine.objects.select_for_update().select_related("retention_list", "dossier").get(pk=line.pk)
+    if line.retention_list.status != RetentionStatus.SUBMITTED:
+        raise DomainError(_("Danh mục chưa được gửi hoặc đã duyệt xong."))
+    decision = Decision.APPROVED if approve else Decision.REJECTED
+    if not approve and not normalize_text(note):
+        raise DomainError(_("Nhập lý do không đồng ý."), field="note")
+    if RetentionLine.objects.filter(pk=line.pk, decision=Decision.PENDING).update(
+            decision=decision, decision_note=normalize_text(note)) != 1:
+        raise DomainError(_("Hồ sơ này đã được duyệt."))
+    line.refresh_from_db()
+    _history([line], acting_user)
+    if approve:
+        Dossier.all_objects.filter(pk=line.dossier_id).update(retained_until=line.keep_until)
+        _history([Dossier.all_objects.get(pk=line.dossier_id)], acting_user)
+    retention_list = line.retention_list
+    if not retention_list.lines.filter(decision=Decision.PENDING).exists():
+        RetentionList.objects.filter(pk=retention_list.pk, status=RetentionStatus.SUBMITTED).update(
+            status=RetentionStatus.DECIDED, decided_by=acting_user, decided_at=timezone.now())
+        retention_list.refresh_from_db()
+        _history([retention_list], acting_user)
+    return line
