@@ -1,17 +1,15 @@
 """One document: its page, its actions (each one service call), its attachments."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from recordsportal.actions import report_form_errors, run_action
 from recordsportal.guards import get_visible_or_404, role_required
 from recordsportal.roles import Role
-from recordsportal.services import DomainError
 
 from .. import services
 from ..forms import AssignForm, AttachmentForm, NoteForm
@@ -51,27 +49,11 @@ def document_detail(request, pk):
     })
 
 
-def _report_form_errors(request, form):
-    """The actions post from the document page: their form errors come back as one message."""
-    messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-
-
-def _run(request, action, success_message):
-    """Run one service; a refusal comes back as an error message on the document page."""
-    try:
-        action()
-    except (DomainError, ValidationError) as error:
-        messages.error(request, getattr(error, "message", None) or "; ".join(error.messages))
-        return False
-    messages.success(request, success_message)
-    return True
-
-
 @require_POST
 @login_required
 def document_submit(request, pk):
     document = _document_for(request.user, pk)
-    _run(request, lambda: services.incoming_submit(acting_user=request.user, document=document), _("Đã trình lãnh đạo."))
+    run_action(request, lambda: services.incoming_submit(acting_user=request.user, document=document), _("Đã trình lãnh đạo."))
     return redirect("documents:detail", pk=pk)
 
 
@@ -81,10 +63,10 @@ def document_assign(request, pk):
     document = _document_for(request.user, pk)
     form = AssignForm(request.POST)
     if not form.is_valid():
-        _report_form_errors(request, form)
+        report_form_errors(request, form)
         return redirect("documents:detail", pk=pk)
     data = form.cleaned_data
-    _run(
+    run_action(
         request,
         lambda: services.incoming_assign(
             acting_user=request.user, document=document, department=data["department"], officer=data["officer"],
@@ -100,7 +82,7 @@ def document_assign(request, pk):
 def document_progress(request, pk):
     document = _document_for(request.user, pk)
     text = request.POST.get("text", "")
-    _run(request, lambda: services.incoming_record_progress(acting_user=request.user, document=document, text=text),
+    run_action(request, lambda: services.incoming_record_progress(acting_user=request.user, document=document, text=text),
          _("Đã ghi tiến độ."))
     return redirect("documents:detail", pk=pk)
 
@@ -110,7 +92,7 @@ def document_progress(request, pk):
 def document_complete(request, pk):
     document = _document_for(request.user, pk)
     text = request.POST.get("text", "")
-    _run(request, lambda: services.incoming_complete(acting_user=request.user, document=document, text=text),
+    run_action(request, lambda: services.incoming_complete(acting_user=request.user, document=document, text=text),
          _("Đã hoàn thành xử lý văn bản."))
     return redirect("documents:detail", pk=pk)
 
@@ -121,11 +103,11 @@ def document_attach(request, pk):
     document = _document_for(request.user, pk)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
-        _report_form_errors(request, form)
+        report_form_errors(request, form)
         return redirect("documents:detail", pk=pk)
 
     uploads = form.cleaned_data["attachments"]
-    _run(request, lambda: services.attachments_add(acting_user=request.user, document=document, uploads=uploads),
+    run_action(request, lambda: services.attachments_add(acting_user=request.user, document=document, uploads=uploads),
          _("Đã đính kèm tệp."))
     return redirect("documents:detail", pk=pk)
 
@@ -144,7 +126,7 @@ def attachment_download(request, pk, attachment_pk):
 @role_required(Role.OFFICE)
 def document_delete(request, pk):
     document = _document_for(request.user, pk)
-    if _run(request, lambda: services.document_delete(acting_user=request.user, document=document),
+    if run_action(request, lambda: services.document_delete(acting_user=request.user, document=document),
             _("Đã chuyển văn bản vào thùng rác.")):
         return redirect("documents:list")
     return redirect("documents:detail", pk=pk)
@@ -154,6 +136,6 @@ def document_delete(request, pk):
 @role_required(Role.OFFICE)
 def document_restore(request, pk):
     document = _document_for(request.user, pk, include_deleted=True)
-    _run(request, lambda: services.document_restore(acting_user=request.user, document=document),
+    run_action(request, lambda: services.document_restore(acting_user=request.user, document=document),
          _("Đã khôi phục văn bản."))
     return redirect("documents:trash")

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
+from recordsportal.actions import query_without
 from recordsportal.guards import role_required
 from recordsportal.pagination import quick_page
 from recordsportal.roles import Role
@@ -34,8 +35,8 @@ def register_list(request):
         "today": timezone.localdate(),
         "directions": Direction.choices,
         "current_sort": request.GET.get("sort", ""),
-        "query_string": _without(request.GET, "page"),
-        "sort_query_string": _without(request.GET, "page", "sort"),
+        "query_string": query_without(request.GET, "page"),
+        "sort_query_string": query_without(request.GET, "page", "sort"),
     }
     template = "documents/_register_rows.html" if request.headers.get("HX-Request") else "documents/register_list.html"
     return render(request, template, context)
@@ -56,10 +57,3 @@ def to_handle(request):
 def trash(request):
     documents = Document.all_objects.filter(is_deleted=True).select_related("deleted_by").order_by("-deleted_at")
     return render(request, "documents/trash.html", {"page": quick_page(documents, request.GET.get("page"))})
-
-
-def _without(querydict, *keys):
-    params = querydict.copy()
-    for key in keys:
-        params.pop(key, None)
-    return params.urlencode()

@@ -2,13 +2,13 @@
 
 from decimal import Decimal, InvalidOperation
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from recordsportal.actions import run_action
 from recordsportal.guards import get_visible_or_404
 from recordsportal.pagination import quick_page
 from recordsportal.roles import Role
@@ -67,10 +67,5 @@ def violation_action(request, pk, action):
     if action not in ACTIONS:
         return redirect("reports:violations")
     run, done = ACTIONS[action]
-    try:
-        run(request.user, violation, request.POST)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, done)
+    run_action(request, lambda: run(request.user, violation, request.POST), done)
     return redirect(f"{request.POST.get('next') or '/reports/violations/'}")
