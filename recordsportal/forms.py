@@ -32,6 +32,10 @@ class BootstrapFormMixin:
                 css = "form-check-input"
             elif isinstance(widget, forms.Select):
                 css = "form-select"
+                if type(widget) in (forms.Select, forms.NullBooleanSelect):
+                    # Options inline: Django's own template includes a template per option, which
+                    # made a 200-department filter cost more than the 50 rows of the register.
+                    widget.template_name = "widgets/fast_select.html"
             else:
                 css = "form-control"
             if self.is_bound and name in self.errors:
