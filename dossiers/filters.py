@@ -4,7 +4,6 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -70,12 +69,9 @@ class DossierFilter(django_filters.FilterSet):
 
 def department_choices_for(user):
     """Only the departments a head leads in their filter (the Office sees all)."""
-    from recordsportal.access import Scope, managed_department_paths, scope_of
+    from recordsportal.access import Scope, scope_of
 
     departments = Department.objects.active()
     if scope_of(user) is Scope.AGENCY:
         return departments
-    scope = Q(pk__in=[])
-    for path in managed_department_paths(user):
-        scope |= Q(path__startswith=path)
-    return departments.filter(scope)
+    return departments.led_by(user)

@@ -57,12 +57,7 @@ class DossierOpenForm(BootstrapFormMixin, Scoped, forms.Form):
         paths = managed_department_paths(user)
         entries = FilePlanEntry.objects.filter(plan__year__in=[year - 1, year], dossiers__isnull=True)
         if paths:
-            from django.db.models import Q
-
-            scope = Q(pk__in=[])
-            for path in paths:
-                scope |= Q(plan__department__path__startswith=path)
-            entries = entries.filter(scope)
+            entries = entries.filter(plan__department__in=Department.objects.under_paths(paths))
         else:
             entries = entries.filter(plan__department_id=user.department_id)
         self.fields["plan_entry"].queryset = entries.select_related("plan").order_by("-plan__year", "number")
@@ -112,12 +107,7 @@ class FilePlanForm(BootstrapFormMixin, Scoped, forms.Form):
     def scope(self, user):
         departments = Department.objects.active()
         if not user.has_role("office", "admin"):
-            from django.db.models import Q
-
-            scope = Q(pk__in=[])
-            for path in managed_department_paths(user):
-                scope |= Q(path__startswith=path)
-            departments = departments.filter(scope)
+            departments = departments.led_by(user)
         self.fields["department"].queryset = departments
 
 

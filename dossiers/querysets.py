@@ -24,10 +24,7 @@ def department_ids_under(paths) -> list[int]:
 
     if not paths:
         return []
-    under = Q(pk__in=[])
-    for path in paths:
-        under |= Q(path__startswith=path)
-    return list(Department.objects.filter(under).values_list("pk", flat=True))
+    return list(Department.objects.under_paths(paths).values_list("pk", flat=True))
 
 
 def archive_bound() -> Q:

@@ -2,7 +2,9 @@
 
 from django.db import models
 
-from .access import scope_filter
+from django.db.models import Q
+
+from .access import managed_department_paths, scope_filter
 
 
 class DepartmentQuerySet(models.QuerySet):
@@ -12,6 +14,17 @@ class DepartmentQuerySet(models.QuerySet):
     def subtree_of(self, department):
         """The department and every unit under it."""
         return self.filter(path__startswith=department.path)
+
+    def under_paths(self, paths):
+        """The departments at or under any of the given tree paths."""
+        under = Q(pk__in=[])
+        for path in paths:
+            under |= Q(path__startswith=path)
+        return self.filter(under)
+
+    def led_by(self, user):
+        """The departments `user` leads and every unit under them (none for a non-head)."""
+        return self.under_paths(managed_department_paths(user))
 
 
 class UserQuerySet(models.QuerySet):

@@ -8,7 +8,7 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from recordsportal.access import Scope, managed_department_paths, scope_filter, scope_of
+from recordsportal.access import Scope, scope_filter, scope_of
 from recordsportal.models import Department, User
 
 from .models import Snapshot, Violation, next_month
@@ -80,8 +80,7 @@ def departments_in_view(user):
     if scope is Scope.AGENCY:
         return departments
     if scope is Scope.DEPARTMENT:
-        paths = managed_department_paths(user)
-        return [d for d in departments if any(d.path.startswith(p) for p in paths)]
+        return departments.led_by(user)
     return []
 
 

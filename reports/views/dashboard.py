@@ -3,7 +3,7 @@ import json
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from recordsportal.access import Scope, managed_department_paths, scope_of
+from recordsportal.access import Scope, scope_of
 from recordsportal.guards import get_visible_or_404
 from recordsportal.models import Department
 
@@ -32,12 +32,7 @@ def departments_visible_to(user):
     if scope is Scope.AGENCY:
         return departments
     if scope is Scope.DEPARTMENT:
-        from django.db.models import Q
-
-        q = Q(pk__in=[])
-        for path in managed_department_paths(user):
-            q |= Q(path__startswith=path)
-        return departments.filter(q)
+        return departments.led_by(user)
     return departments.none()
 
 
