@@ -11,15 +11,14 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from recordsportal.access import Scope, managed_department_paths, scope_filter, scope_of
+from recordsportal.access import Scope, scope_filter, scope_of
 
 
 def _managed_q(user, lookup: str) -> Q:
     """Rows of the departments `user` leads (and the units under them), whatever else they see."""
-    q = Q(pk__in=[])
-    for path in managed_department_paths(user):
-        q |= Q(**{f"{lookup}__path__startswith": path})
-    return q
+    from recordsportal.models import Department
+
+    return Q(**{f"{lookup}__in": Department.objects.led_by(user)})
 
 
 class CampaignQuerySet(models.QuerySet):

@@ -109,13 +109,13 @@ class Links:
     denominator: all the records counted), built once per page and completed per row."""
 
     def __init__(self, metric: str, month, *, year_to_date=False):
-        from django.conf import settings
+        from .compliance import exclude_confidential
 
         start, last = period_bounds(month, year_to_date)
         if metric == "E":
             base = reverse("documents:list")
             params = {"date_from": start.strftime("%d/%m/%Y"), "date_to": last.strftime("%d/%m/%Y"), "sort": "date"}
-            if getattr(settings, "COMPLIANCE_EXCLUDE_CONFIDENTIAL", True):
+            if exclude_confidential():  # the links count what the ratio counts
                 params["confidentiality"] = "normal"
         else:
             base = reverse("dossiers:list")
