@@ -3,13 +3,12 @@
 import datetime
 
 from celery import shared_task
+from django.utils import timezone
 
 from .models import month_start
 
 
 def _month(value: str | None) -> datetime.date:
-    from django.utils import timezone
-
     return month_start(datetime.date.fromisoformat(value) if value else timezone.localdate())
 
 
@@ -34,11 +33,9 @@ def compute_month_task(month: str | None = None, detect: bool = True) -> dict:
 
 
 @shared_task(name="reports.compute_previous_month", acks_late=True)
-def compute_previous_month_task() -> dict:
-    """Beat, on the 1st: close the books of the month that just ended."""
-    import datetime as dt
-
-    from django.utils import timezone
-
-    previous = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-    return compute_month_task.run(previous.isoformat())
+def compute_previous_month_task() -> str:
+    """Beat, on the 1st: close the books of the month that just ended. Queued as its own
+    task so that it gets compute_month's retries."""
+    previous = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    compute_month_task.delay(previous.isoformat())
+    return previous.isoformat()

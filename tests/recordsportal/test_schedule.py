@@ -11,3 +11,15 @@ def test_beat_schedule_names_registered_tasks():
     assert scheduled >= {"reports.compute_month", "reports.compute_previous_month", "backlog.daily",
                          "dossiers.notify_due_soon"}
     assert scheduled <= set(app.tasks)
+
+
+def test_previous_month_task_computes_the_month_that_ended(db, monkeypatch):
+    import datetime
+
+    from reports import compliance, tasks
+
+    computed = []
+    monkeypatch.setattr(compliance, "compute_month", lambda month: computed.append(month) or {})
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda: datetime.date(2026, 1, 1))
+    assert tasks.compute_previous_month_task.delay().get() == "2025-12-01"
+    assert computed == [datetime.date(2025, 12, 1)]
