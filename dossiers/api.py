@@ -38,7 +38,7 @@ class DossierSerializer(serializers.ModelSerializer):
         model = Dossier
         fields = ["id", "code", "year", "number_symbol", "title", "plan_entry", "department", "department_name",
                   "officer", "officer_name", "retention_years", "opened_on", "ended_on", "status", "kept_in_portal",
-                  "form", "sheets", "pages", "due_on", "retained_until", "archived_on", "return_reason"]
+                  "form", "sheets", "pages", "due_on", "retained_until", "archived_on", "return_reason", "version"]
         read_only_fields = fields
 
 
@@ -79,6 +79,9 @@ class CloseSerializer(serializers.Serializer):
     sheets = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
     pages = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
     closing_note = serializers.CharField(required=False, allow_blank=True, default="")
+    expected_version = serializers.IntegerField(
+        min_value=1, required=False, allow_null=True, default=None, source="version",
+        help_text="The dossier's `version` as last read; the close is refused with 409 if it has changed since.")
 
 
 class NewestFirst(CursorPagination):
@@ -137,7 +140,9 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         dossier = self.get_object()
         payload = CloseSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        dossier = services.dossier_close(acting_user=request.user, dossier=dossier, **payload.validated_data)
+        arguments = dict(payload.validated_data)
+        arguments["expected_version"] = arguments.pop("version")
+        dossier = services.dossier_close(acting_user=request.user, dossier=dossier, **arguments)
         return Response(DossierSerializer(dossier).data)
 
 

@@ -73,14 +73,31 @@ class DossierOpenForm(BootstrapFormMixin, Scoped, forms.Form):
         return cleaned
 
 
-class DossierEditForm(BootstrapFormMixin, forms.Form):
+class VersionedForm(forms.Form):
+    """Carries the dossier version the page was loaded with (optimistic locking)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def service_arguments(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["expected_version"] = data.pop("version")
+        return data
+
+
+class DossierEditForm(BootstrapFormMixin, VersionedForm):
     title = forms.CharField(label=_("Tiêu đề hồ sơ"), max_length=500)
     retention_years = retention_field()
     kept_in_portal = forms.BooleanField(label=_("Lập và quản lý hồ sơ trên hệ thống"), required=False)
     notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
+    @classmethod
+    def for_dossier(cls, dossier):
+        return cls(initial={"title": dossier.title, "retention_years": dossier.retention_years,
+                            "kept_in_portal": dossier.kept_in_portal, "notes": dossier.notes,
+                            "version": dossier.version})
 
-class CloseForm(BootstrapFormMixin, forms.Form):
+
+class CloseForm(BootstrapFormMixin, VersionedForm):
     ended_on = forms.DateField(label=_("Ngày kết thúc công việc"), widget=DATE_WIDGET, initial=timezone.localdate)
     sheets = forms.IntegerField(label=_("Số tờ"), min_value=1, required=False,
                                 help_text=_("Bắt buộc với hồ sơ giấy bảo quản từ 5 năm trở lên."))

@@ -184,6 +184,9 @@ class Dossier(models.Model):
     archived_on = models.DateField(_("ngày nộp lưu"), null=True, blank=True)
     due_notice_sent_on = models.DateField(_("đã nhắc hạn nộp lưu ngày"), null=True, blank=True, editable=False)
     search_text = models.TextField(editable=False, default="")
+    # Grows on every change of the particulars or the status: a form carries the version it was
+    # loaded with, and a save from an older page is refused instead of overwriting (see services).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -192,7 +195,7 @@ class Dossier(models.Model):
     deleted_at = models.DateTimeField(null=True, blank=True)
     deleted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
-    history = HistoricalRecords(excluded_fields=["search_text", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["search_text", "updated_at", "version"])
 
     documents = models.ManyToManyField("documents.Document", through="DossierItem", related_name="dossiers",
                                        blank=True)

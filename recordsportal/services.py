@@ -22,6 +22,26 @@ class DomainError(Exception):
         self.field = field
 
 
+class EditConflict(DomainError):
+    """Someone else saved the record after this user loaded it (optimistic locking): the second
+    save is refused instead of silently overwriting the first."""
+
+
+def edit_conflict_message(record_label: str, last_change) -> str:
+    """'Hồ sơ này vừa được Nguyễn Văn A sửa lúc 09:15 25/11/2026 …' from the newest history row."""
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    who = last_change.history_user if last_change is not None else None
+    if who is not None:
+        when = timezone.localtime(last_change.history_date).strftime("%H:%M %d/%m/%Y")
+        return _("%(record)s vừa được %(who)s sửa lúc %(when)s, sau khi bạn mở trang. Nội dung bạn nhập vẫn "
+                 "còn trong ô sửa; hãy xem thông tin mới rồi lưu lại nếu vẫn muốn thay đổi.") % {
+            "record": record_label, "who": who.get_full_name() or who.get_username(), "when": when}
+    return _("%(record)s vừa được người khác sửa sau khi bạn mở trang. Nội dung bạn nhập vẫn còn trong ô "
+             "sửa; hãy xem thông tin mới rồi lưu lại nếu vẫn muốn thay đổi.") % {"record": record_label}
+
+
 def _attach_actor(instance, acting_user):
     # simple-history reads the author from the request; services also run from commands and tasks.
     instance._history_user = acting_user

@@ -51,4 +51,4 @@ from .retention import (  # noqa: F401
 from .notices import (  # noqa: F401
     due_notices_send,
 )
-from recordsportal.services import DomainError  # noqa: F401  (callers catch services.DomainError)
+from recordsportal.services import DomainError, EditConflict  # noqa: F401  (callers catch services.DomainError)

@@ -4,14 +4,14 @@ import datetime
 import re
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from documents.attachments import check_size, detect_type, sha256_of
 from documents.models import Document
 from recordsportal.models import Agency, Department, User
-from recordsportal.services import DomainError
+from recordsportal.services import DomainError, EditConflict, edit_conflict_message
 from recordsportal.text import normalize_text, search_key
 
 from .. import rules
@@ -95,10 +95,12 @@ def dossier_open(*, acting_user: User, plan_entry: FilePlanEntry | None = None, 
 
 
 @transaction.atomic
-def dossier_update(*, acting_user: User, dossier: Dossier, **fields) -> Dossier:
-    """Change the title, retention, notes or whether it is kept in the portal while it is open."""
+def dossier_update(*, acting_user: User, dossier: Dossier, expected_version: int | None = None, **fields) -> Dossier:
+    """Change the title, retention, notes or whether it is kept in the portal while it is open.
+    `expected_version` is the version the user's form was loaded with (None: no check, e.g. a command)."""
     dossier = _locked(dossier)
     _refuse(rules.edit_problems(acting_user, dossier))
+    _refuse_stale(dossier, expected_version)
     allowed = {"title", "retention_years", "notes", "kept_in_portal"}
     unknown = set(fields) - allowed
     if unknown:
@@ -108,6 +110,7 @@ def dossier_update(*, acting_user: User, dossier: Dossier, **fields) -> Dossier:
     if not normalize_text(dossier.title):
         raise DomainError(_("Nhập tiêu đề hồ sơ."), field="title")
     _index(dossier)
+    dossier.version += 1
     _save(dossier, acting_user)
     return dossier_refresh_form(dossier=dossier, acting_user=acting_user)
 
@@ -115,6 +118,13 @@ def dossier_update(*, acting_user: User, dossier: Dossier, **fields) -> Dossier:
 def _locked(dossier: Dossier) -> Dossier:
     """The current row, locked until the transaction ends: concurrent actions queue up."""
     return Dossier.all_objects.select_for_update().select_related("department", "officer").get(pk=dossier.pk)
+
+
+def _refuse_stale(locked: Dossier, expected_version: int | None) -> None:
+    """The row is locked, so comparing versions here cannot race with another save."""
+    if expected_version is not None and locked.version != expected_version:
+        raise EditConflict(edit_conflict_message(_("Hồ sơ %(code)s") % {"code": locked.number_symbol},
+                                                 locked.history.select_related("history_user").first()))
 
 
 def derive_form(dossier: Dossier) -> str:
@@ -241,18 +251,19 @@ def dossier_move_item(*, acting_user: User, item: DossierItem, offset: int) -> N
 
 @transaction.atomic
 def dossier_close(*, acting_user: User, dossier: Dossier, ended_on: datetime.date | None, sheets: int | None = None,
-                  pages: int | None = None, closing_note: str = "") -> Dossier:
+                  pages: int | None = None, closing_note: str = "", expected_version: int | None = None) -> Dossier:
     """Close the dossier when the work ends: end date, sheets/pages, closing note. Its due date
     for the archive follows from the end date and the agency's rule."""
     dossier = _locked(dossier)
     items = list(dossier.items.select_related("document"))
     _refuse(rules.close_problems(acting_user, dossier, items=items, ended_on=ended_on, sheets=sheets, pages=pages))
+    _refuse_stale(dossier, expected_version)
     form = derive_form(dossier)
     due_on = rules.due_date(ended_on, dossier.retention_years)
     claimed = Dossier.objects.filter(pk=dossier.pk, status=Status.OPEN).update(
         status=Status.CLOSED, ended_on=ended_on, sheets=sheets, pages=pages, form=form, due_on=due_on,
         closing_note=normalize_text(closing_note), return_reason="", due_notice_sent_on=None,
-        updated_at=timezone.now())
+        version=F("version") + 1, updated_at=timezone.now())
     if claimed != 1:
         raise DomainError(_("Hồ sơ đã được kết thúc."))
     dossier.refresh_from_db()
@@ -266,7 +277,8 @@ def dossier_reopen(*, acting_user: User, dossier: Dossier) -> Dossier:
     dossier = _locked(dossier)
     _refuse(rules.reopen_problems(acting_user, dossier))
     if Dossier.objects.filter(pk=dossier.pk, status=Status.CLOSED).update(
-            status=Status.OPEN, ended_on=None, due_on=None, updated_at=timezone.now()) != 1:
+            status=Status.OPEN, ended_on=None, due_on=None, version=F("version") + 1,
+            updated_at=timezone.now()) != 1:
         raise DomainError(_("Chỉ mở lại được hồ sơ đã kết thúc và chưa nộp lưu."))
     dossier.refresh_from_db()
     _history([dossier], acting_user)

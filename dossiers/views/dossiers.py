@@ -3,6 +3,7 @@ dossier with its items and actions. Thin: each action parses, calls one service,
 
 import datetime
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
@@ -115,6 +116,10 @@ def dossier_open(request):
 @login_required
 def dossier_detail(request, pk):
     dossier = dossier_get_for_user(user=request.user, pk=pk)
+    return render(request, "dossiers/detail.html", _detail_context(request, dossier))
+
+
+def _detail_context(request, dossier, **overrides) -> dict:
     user = request.user
     items = list(dossier.items.select_related("document", "added_by"))
     edit_problems = rules.edit_problems(user, dossier)
@@ -122,7 +127,7 @@ def dossier_detail(request, pk):
     may_close = dossier.status == Status.OPEN and rules.is_keeper_or_head(user, dossier)
     may_delete = dossier.status not in (Status.SUBMITTED, Status.ARCHIVED) and (
         user.has_role(Role.OFFICE) or (dossier.status == Status.OPEN and rules.is_keeper_or_head(user, dossier)))
-    return render(request, "dossiers/detail.html", {
+    return {
         "dossier": dossier,
         "items": items,
         "paper_reasons": rules.paper_reasons(dossier, items),
@@ -132,9 +137,8 @@ def dossier_detail(request, pk):
         "close_blockers": close_blockers,
         "may_reopen": not rules.reopen_problems(user, dossier),
         "may_delete": may_delete,
-        "close_form": CloseForm(),
-        "edit_form": DossierEditForm(initial={"title": dossier.title, "retention_years": dossier.retention_years,
-                                              "kept_in_portal": dossier.kept_in_portal, "notes": dossier.notes}),
+        "close_form": CloseForm(initial={"version": dossier.version}),
+        "edit_form": DossierEditForm.for_dossier(dossier),
         "file_form": FileItemForm(),
         "paper_form": PaperItemForm(),
         "due_state": dossier.due_state(),
@@ -142,7 +146,7 @@ def dossier_detail(request, pk):
         "retention_lines": dossier.retention_lines.select_related("retention_list")[:5],
         "history": dossier.history.select_related("history_user")[:20],
         "today": timezone.localdate(),
-    })
+    } | overrides
 
 
 @login_required
@@ -166,10 +170,27 @@ def dossier_edit(request, pk):
     form = DossierEditForm(request.POST)
     if not form.is_valid():
         form_errors(request, form)
+        return redirect("dossiers:detail", pk=pk)
+    try:
+        services.dossier_update(acting_user=request.user, dossier=dossier, **form.service_arguments())
+    except services.EditConflict as conflict:
+        return _edit_conflict(request, dossier, form, conflict)
+    except (DomainError, ValidationError) as error:
+        messages.error(request, getattr(error, "message", None) or "; ".join(error.messages))
     else:
-        run(request, lambda: services.dossier_update(acting_user=request.user, dossier=dossier, **form.cleaned_data),
-            _("Đã lưu thông tin hồ sơ."))
+        messages.success(request, _("Đã lưu thông tin hồ sơ."))
     return redirect("dossiers:detail", pk=pk)
+
+
+def _edit_conflict(request, dossier, form, conflict):
+    """The page again with the other person's changes shown and this user's input still in the
+    form, now carrying the current version: saving again is a deliberate overwrite."""
+    dossier.refresh_from_db()
+    data = request.POST.copy()
+    data["version"] = dossier.version
+    messages.error(request, conflict.message)
+    return render(request, "dossiers/detail.html",
+                  _detail_context(request, dossier, edit_form=DossierEditForm(data), edit_conflict=True), status=409)
 
 
 @require_POST
@@ -251,7 +272,7 @@ def close(request, pk):
     if not form.is_valid():
         form_errors(request, form)
     else:
-        run(request, lambda: services.dossier_close(acting_user=request.user, dossier=dossier, **form.cleaned_data),
+        run(request, lambda: services.dossier_close(acting_user=request.user, dossier=dossier, **form.service_arguments()),
             _("Đã kết thúc hồ sơ."))
     return redirect("dossiers:detail", pk=pk)
 

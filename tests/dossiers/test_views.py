@@ -132,8 +132,8 @@ class TestDetail:
         assert list(mine.items.values_list("kind", flat=True)) == ["file", "document"]
         download = client.get(reverse("dossiers:download_item", args=[mine.pk, items[1].pk]))
         assert b"".join(download.streaming_content) == PDF_BYTES
-        response = client.post(reverse("dossiers:close", args=[mine.pk]), {"ended_on": "20/06/2026", "pages": "4"},
-                               follow=True)
+        response = client.post(reverse("dossiers:close", args=[mine.pk]),
+                               {"ended_on": "20/06/2026", "pages": "4", "version": mine.version}, follow=True)
         assert "Đã kết thúc hồ sơ." in response.content.decode()
         mine.refresh_from_db()
         assert mine.status == Status.CLOSED and mine.due_on == datetime.date(2027, 12, 31)
