@@ -60,6 +60,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "recordsportal.middleware.VietnameseFirstLocaleMiddleware",
@@ -164,6 +165,25 @@ if env_bool("USE_X_FORWARDED_PROTO"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # The health endpoint is probed over plain HTTP inside the compose network.
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+# Content-Security-Policy (django-csp): every asset is served by the portal itself, so nothing
+# else is allowed. No inline script or style: templates load static/js and static/css instead,
+# which leaves an injected <script> or style attribute inert. Bootstrap's CSS draws its icons
+# (select arrow, close button) as data: SVG images, hence img-src data:. The Swagger UI page
+# relaxes style-src for itself only (recordsportal/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 # --- Language, time zone and formats -------------------------------------------------------------
 LANGUAGE_CODE = "vi"
