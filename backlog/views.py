@@ -7,7 +7,6 @@ reviewing needs the Office.
 """
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from recordsportal.guards import role_required
 from recordsportal.pdf import pdf_response
+from recordsportal.queueing import enqueue_for_user
 from recordsportal.roles import Role
 from recordsportal.services import DomainError
 from recordsportal.xlsx import XLSX_CONTENT_TYPE
@@ -124,10 +124,13 @@ def campaign_remind(request, pk):
     if not campaign.is_open:
         messages.error(request, _("Đợt kiểm kê đã đóng."))
     else:
-        # After commit: the task reads what this request wrote; it runs in the worker (or at once
-        # when Celery is eager, in development).
-        transaction.on_commit(lambda: tasks.send_reminders.delay(campaign.pk, request.user.pk))
-        messages.success(request, _("Đã gửi yêu cầu nhắc việc tới trưởng các phòng, đơn vị chưa nộp."))
+        # Nothing is written before queueing: the task records each reminder it sends. When the
+        # queue is down the clerk is told that none went out and to press again later.
+        enqueue_for_user(
+            request, tasks.send_reminders, campaign.pk, request.user.pk,
+            queued=_("Đã gửi yêu cầu nhắc việc tới trưởng các phòng, đơn vị chưa nộp."),
+            not_queued=_("chưa nhắc việc được phòng, đơn vị nào. Vui lòng bấm gửi lại sau ít phút; nếu vẫn không được, hãy báo bộ phận quản trị."),
+        )
     return redirect("backlog:campaign", pk=campaign.pk)
 
 

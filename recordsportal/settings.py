@@ -97,11 +97,17 @@ TEMPLATES = [
 # --- Database: SQLite file by default, PostgreSQL when DATABASE_URL is set -------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
+    # Persistent connections, checked before each request's first query: after a PostgreSQL
+    # restart the dead connection is replaced instead of failing the request
+    # (tests/faults/test_postgres_restart.py).
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
     if DATABASES["default"]["ENGINE"].endswith("postgresql"):
         # PostgreSQL's JIT compiled the register queries on every request (+125–470 ms each on
         # 2M documents, bench/bench_documents.py); these short OLTP queries never gain from it.
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+        # An unreachable database host (dropped packets, not a refused port) must fail the
+        # request with the error page in seconds, not hold a web worker for the TCP timeout.
+        DATABASES["default"]["OPTIONS"]["connect_timeout"] = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
 else:
     DATABASES = {
         "default": {
@@ -228,7 +234,25 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # longest task, and the hard time limit below it, so a long task is never run twice at once.
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}
+# The visibility timeout is also how long a task whose worker died (SIGKILL, OOM, power loss)
+# waits before Redis gives it to another worker; the fault test shortens it to a few seconds
+# (tests/faults/test_worker_killed.py). It must stay above CELERY_TASK_TIME_LIMIT.
+CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", str(2 * 3600)))
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # A Redis that is down or unreachable must not hold a web request: give up quickly and let
+    # recordsportal.queueing tell the user (tests/faults/test_redis_down.py).
+    "socket_connect_timeout": 2,
+    "socket_timeout": 10,
+    "max_retries": 1,
+}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 10, "retry_policy": {"max_retries": 1}}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+CELERY_REDIS_SOCKET_TIMEOUT = 10
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# Publishing from a web request: two quick retries (a Redis restart, a dropped connection), then
+# the caller is told; never the default 100 connection retries.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {

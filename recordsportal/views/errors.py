@@ -1,6 +1,9 @@
 """Error pages in Vietnamese: the user is told what happened and what to do next."""
 
-from django.http import HttpResponseServerError
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 
@@ -18,8 +21,24 @@ def page_not_found(request, exception=None):
     return render(request, "errors/404.html", status=404)
 
 
+def _database_unavailable() -> bool:
+    """Is the exception being handled (or one it came from) the database being unreachable?"""
+    error = sys.exc_info()[1]
+    while error is not None:
+        if isinstance(error, (OperationalError, InterfaceError)):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
 def server_error(request):
     # No request context: the database, which the context processors read, may be what failed.
+    if _database_unavailable():
+        # A restart or failover of PostgreSQL: temporary, so 503 with Retry-After, and the user
+        # is told nothing was saved (tests/faults/test_postgres_restart.py).
+        response = HttpResponse(loader.get_template("errors/503.html").render(), status=503)
+        response["Retry-After"] = "30"
+        return response
     return HttpResponseServerError(loader.get_template("errors/500.html").render())
 
 
