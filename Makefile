@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8000
 
-.PHONY: run test install install-test messages check-deploy worker beat clean
+.PHONY: run test audit install install-test messages check-deploy worker beat clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ run: install
 ## test: install the test extras and run the whole suite
 test: install-test
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## audit: bandit over our code (fails on HIGH) and pip-audit over the installed packages
+audit: install-test
+	.ci/audit
 
 ## messages: refresh the English catalogue after changing texts, then compile it
 messages: install

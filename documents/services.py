@@ -57,7 +57,8 @@ def allocate_number(series: str, year: int) -> int:
     table = NumberCounter._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (series, year, last_number) VALUES (%s, %s, 1) "
+            # `table` is the model's own table name, not input; the values are parameters.
+            f"INSERT INTO {table} (series, year, last_number) VALUES (%s, %s, 1) "  # nosec B608
             f"ON CONFLICT (series, year) DO UPDATE SET last_number = {table}.last_number + 1 "
             "RETURNING last_number",
             [series, year],
@@ -70,7 +71,8 @@ def raise_counter_to(series: str, year: int, number: int) -> None:
     table = NumberCounter._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (series, year, last_number) VALUES (%s, %s, %s) "
+            # `table` is the model's own table name, not input; the values are parameters.
+            f"INSERT INTO {table} (series, year, last_number) VALUES (%s, %s, %s) "  # nosec B608
             f"ON CONFLICT (series, year) DO UPDATE SET last_number = "
             f"CASE WHEN {table}.last_number < excluded.last_number THEN excluded.last_number ELSE {table}.last_number END",
             [series, year, number],

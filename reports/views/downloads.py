@@ -31,7 +31,8 @@ def _monthly_context(user, month):
         [(row.label, _percent(row.e_month), _percent(row.h_month)) for row in top_rows],
         target_e=float(agency.target_electronic_exchange), target_h=float(agency.target_electronic_dossiers),
     )
-    return {"d": data, "month": month, "rows": data.rows, "chart": mark_safe(chart)}
+    # bar_chart escapes every label and writes only numbers otherwise: its SVG is safe markup.
+    return {"d": data, "month": month, "rows": data.rows, "chart": mark_safe(chart)}  # nosec B308 B703
 
 
 def _year(request) -> int:

@@ -166,3 +166,34 @@ def test_check_deploy_is_clean_behind_the_proxy(run_python):
     assert result.returncode == 0, output
     assert "System check identified no issues (1 silenced)." in output
     assert "WARNING" not in output and "?:" not in output
+
+
+# --- bandit: the same gate as .ci/audit, so `make test` catches a HIGH finding too ------------------
+BANDIT_TARGETS = ["recordsportal", "documents", "dossiers", "backlog", "reports"]
+
+
+def bandit(*targets):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [sys.executable, "-m", "bandit", "-q", "-r", *targets, "-x", "*/migrations/*,*/tests/*", "-f", "json"],
+        cwd=root, capture_output=True, text=True, timeout=300,
+    )
+    report = json.loads(result.stdout)
+    assert not report["errors"], report["errors"]
+    return report["results"]
+
+
+def test_bandit_finds_nothing_of_high_severity():
+    high = [f"{r['test_id']} {r['filename']}:{r['line_number']} {r['issue_text']}"
+            for r in bandit(*BANDIT_TARGETS) if r["issue_severity"] == "HIGH"]
+    assert high == []
+
+
+def test_bandit_would_catch_a_high_finding(tmp_path):
+    planted = tmp_path / "planted.py"
+    planted.write_text("import subprocess\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n")
+    assert any(r["issue_severity"] == "HIGH" for r in bandit(str(planted)))
