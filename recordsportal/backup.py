@@ -1,0 +1,591 @@
+"""Backup and restore of a whole instance: the database and the uploaded files, with checksums.
+
+A backup is a directory, or one `.tar` archive of that directory:
+
+    manifest.json      format version, created-at, app and Django versions, database vendor, the
+                       latest applied migration per app, and the SHA-256 and size of every file
+    database.dump      PostgreSQL: `pg_dump --format=custom` (one pg_dump is one consistent snapshot)
+    database.sqlite3   SQLite: a copy made with the online backup API
+    media/...          every file under MEDIA_ROOT (attachments, dossier files, register imports),
+                       except dot-files such as Celery beat's schedule
+
+The order is what makes the pair consistent: the database first, the files after. Uploaded files
+are written before the row that names them is committed, under a fresh uuid name, and are never
+changed or deleted afterwards (removing a dossier item keeps its file, for the audit). So every
+file the dump references is already on disk when the copy starts and is still the same bytes; a
+file uploaded during the copy is at worst carried along unreferenced. Copying files first would
+risk the opposite: a row in the dump whose file is missing from the backup.
+
+Every file that has a recorded SHA-256 in the database (FileField models with a `sha256` field)
+is checked against it while it is copied, and again after a restore. The references are read in
+the very snapshot pg_dump exports (PostgreSQL) or from the copied SQLite file, so backup and
+checks describe the same state.
+
+Tools run through `subprocess` with argument lists; the password travels in PGPASSWORD, never argv.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import tarfile
+import tempfile
+import time
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path, PurePosixPath
+
+import django
+from django.apps import apps
+from django.conf import settings
+from django.db import connection, models, transaction
+
+FORMAT = "recordsportal-backup"
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+MEDIA_DIR = "media"
+DUMP_NAMES = {"postgresql": "database.dump", "sqlite": "database.sqlite3"}
+ARCHIVE_SUFFIXES = (".tar", ".tar.gz", ".tgz")
+ARCHIVE_PREFIX = "recordsportal-"
+CHUNK = 1024 * 1024
+
+
+class BackupError(Exception):
+    """A backup or restore that must stop; the message says why, naming the file."""
+
+
+@dataclass
+class Problem:
+    path: str  # relative to MEDIA_ROOT
+    reason: str  # "missing" or "changed"
+    table: str = ""
+
+    def __str__(self):
+        where = f" ({self.table})" if self.table else ""
+        return f"{self.reason.upper():8} {self.path}{where}"
+
+
+@dataclass
+class BackupResult:
+    path: Path
+    manifest: dict
+    damaged: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def size(self) -> int:
+        if self.path.is_dir():
+            return sum(p.stat().st_size for p in self.path.rglob("*") if p.is_file())
+        return self.path.stat().st_size
+
+
+@dataclass
+class RestoreResult:
+    manifest: dict
+    tables: int = 0
+    rows: int = 0
+    media_files: int = 0
+    verified: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+# --- small helpers -------------------------------------------------------------------------------
+
+
+def sha256_file(path: Path) -> tuple[int, str]:
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return size, digest.hexdigest()
+
+
+def copy_hashing(source: Path, target: Path) -> tuple[int, str]:
+    """Copy and hash in one read, so the checksum is of the bytes actually written."""
+    digest = hashlib.sha256()
+    size = 0
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(source, "rb") as src, open(target, "wb") as dst:
+        while chunk := src.read(CHUNK):
+            digest.update(chunk)
+            dst.write(chunk)
+            size += len(chunk)
+    return size, digest.hexdigest()
+
+
+class _HashingReader:
+    """A read-only file wrapper that hashes what tarfile reads from it."""
+
+    def __init__(self, handle):
+        self.handle = handle
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def read(self, n=-1):
+        chunk = self.handle.read(n)
+        self.digest.update(chunk)
+        self.size += len(chunk)
+        return chunk
+
+
+def vendor() -> str:
+    return connection.vendor
+
+
+def app_version() -> str:
+    try:
+        return metadata.version("recordsportal")
+    except metadata.PackageNotFoundError:  # running from a checkout that was never installed
+        return "unknown"
+
+
+def fixity_tables() -> list[tuple[str, str]]:
+    """(table, file column) of every model that stores a file with its SHA-256."""
+    found = []
+    for model in apps.get_models():
+        names = {f.name for f in model._meta.concrete_fields}
+        if "sha256" not in names:
+            continue
+        for f in model._meta.concrete_fields:
+            if isinstance(f, models.FileField):
+                found.append((model._meta.db_table, f.column))
+    return sorted(found)
+
+
+def pg_environment() -> dict[str, str]:
+    """libpq's variables for the default database; the password stays out of argv."""
+    db = settings.DATABASES["default"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+    for key, var in (("HOST", "PGHOST"), ("PORT", "PGPORT"), ("USER", "PGUSER"), ("PASSWORD", "PGPASSWORD"),
+                     ("NAME", "PGDATABASE")):
+        if db.get(key):
+            env[var] = str(db[key])
+    sslmode = (db.get("OPTIONS") or {}).get("sslmode")
+    if sslmode:
+        env["PGSSLMODE"] = sslmode
+    return env
+
+
+def run_tool(args: list[str], what: str) -> None:
+    if shutil.which(args[0]) is None:
+        raise BackupError(f"`{args[0]}` is not installed (package postgresql-client); it is needed to {what}.")
+    result = subprocess.run(args, env=pg_environment(), capture_output=True, text=True)
+    if result.returncode != 0:
+        raise BackupError(f"{args[0]} failed ({what}): {result.stderr.strip() or result.returncode}")
+
+
+def _latest_migrations(rows) -> dict[str, str]:
+    latest: dict[str, str] = {}
+    for app, name in rows:
+        # Migration names start with a zero-padded number, so the greatest name is the latest.
+        if name > latest.get(app, ""):
+            latest[app] = name
+    return dict(sorted(latest.items()))
+
+
+def _read_references(cursor, quote, tables) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+    """{relative path: (sha256, table)} and the latest migration per app, through a DB-API cursor."""
+    references = {}
+    for table, column in tables:
+        cursor.execute(f"SELECT {quote(column)}, sha256 FROM {quote(table)} WHERE {quote(column)} <> ''")
+        for name, sha in cursor.fetchall():
+            references[name] = (sha, table)
+    cursor.execute("SELECT app, name FROM django_migrations")
+    return references, _latest_migrations(cursor.fetchall())
+
+
+# --- writing a backup ----------------------------------------------------------------------------
+
+
+class _DirectoryWriter:
+    def __init__(self, root: Path):
+        self.root = root
+        root.mkdir(parents=True)
+
+    def add(self, source: Path, name: str) -> tuple[int, str]:
+        return copy_hashing(source, self.root / name)
+
+    def add_bytes(self, name: str, data: bytes) -> None:
+        (self.root / name).write_bytes(data)
+
+    def close(self):
+        pass
+
+
+class _TarWriter:
+    def __init__(self, path: Path):
+        mode = "w:gz" if path.name.endswith((".gz", ".tgz")) else "w"
+        self.tar = tarfile.open(path, mode, format=tarfile.PAX_FORMAT)
+
+    def add(self, source: Path, name: str) -> tuple[int, str]:
+        info = self.tar.gettarinfo(str(source), arcname=name)
+        info.uid = info.gid = 0
+        info.uname = info.gname = ""
+        with open(source, "rb") as handle:
+            reader = _HashingReader(handle)
+            self.tar.addfile(info, reader)
+        return reader.size, reader.digest.hexdigest()
+
+    def add_bytes(self, name: str, data: bytes) -> None:
+        import io
+
+        info = tarfile.TarInfo(name)
+        info.size = len(data)
+        info.mtime = int(time.time())
+        self.tar.addfile(info, io.BytesIO(data))
+
+    def close(self):
+        self.tar.close()
+
+
+def is_archive(path: Path) -> bool:
+    return path.name.endswith(ARCHIVE_SUFFIXES)
+
+
+def resolve_destination(dest: Path) -> Path:
+    """`x.tar` → that archive; an existing directory → a new timestamped archive inside it (for
+    cron); any other path → a backup directory created there."""
+    if dest.is_dir() and not is_archive(dest):
+        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+        return dest / f"{ARCHIVE_PREFIX}{stamp}.tar"
+    if dest.exists():
+        raise BackupError(f"{dest} already exists; a backup never overwrites another.")
+    if not dest.parent.is_dir():
+        raise BackupError(f"The folder {dest.parent} does not exist.")
+    return dest
+
+
+def prune(folder: Path, keep: int) -> list[Path]:
+    """Delete all but the newest `keep` timestamped archives in `folder`; the ones deleted."""
+    archives = sorted(p for p in folder.glob(f"{ARCHIVE_PREFIX}*.tar*") if p.is_file() and is_archive(p))
+    doomed = archives[:-keep] if keep > 0 else []
+    for path in doomed:
+        path.unlink()
+    return doomed
+
+
+def media_files(root: Path):
+    """Every regular file under MEDIA_ROOT, as (path, name relative to it); dot-files and
+    dot-folders (beat's schedule, editors' temp files) and symlinks are left out."""
+    if not root.is_dir():
+        return
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for filename in sorted(filenames):
+            path = Path(dirpath) / filename
+            if filename.startswith(".") or path.is_symlink() or not path.is_file():
+                continue
+            yield path, path.relative_to(root).as_posix()
+
+
+def _dump_database(work: Path) -> tuple[Path, dict, dict]:
+    """Dump the database into `work`; the dump, the file references and migrations it holds."""
+    kind = vendor()
+    tables = fixity_tables()
+    if kind == "postgresql":
+        target = work / DUMP_NAMES[kind]
+        # A read-only repeatable-read transaction exports its snapshot; pg_dump dumps exactly that
+        # snapshot, and the references to check are read in it too.
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                cursor.execute("SELECT pg_export_snapshot(), current_setting('server_version')")
+                snapshot, server_version = cursor.fetchone()
+                references, migrations = _read_references(cursor, connection.ops.quote_name, tables)
+                run_tool(["pg_dump", "--format=custom", "--no-password", f"--snapshot={snapshot}",
+                          f"--file={target}"], "dump the database")
+        return target, references, {"migrations": migrations, "server_version": server_version}
+    if kind == "sqlite":
+        target = work / DUMP_NAMES[kind]
+        connection.ensure_connection()
+        copy = sqlite3.connect(target)
+        try:
+            connection.connection.backup(copy)
+            references, migrations = _read_references(copy.cursor(), lambda n: f'"{n}"', tables)
+        finally:
+            copy.close()
+        return target, references, {"migrations": migrations, "server_version": sqlite3.sqlite_version}
+    raise BackupError(f"Backups support PostgreSQL and SQLite, not {kind}.")
+
+
+def create_backup(dest: Path, *, allow_damaged: bool = False, log=lambda message: None) -> BackupResult:
+    """Write a backup to `dest` (see resolve_destination). Refuses, and leaves nothing behind, if
+    a stored file is missing or differs from its recorded SHA-256, unless `allow_damaged`: then
+    the backup is written and the damaged files are listed in its manifest."""
+    started = time.monotonic()
+    final = resolve_destination(Path(dest))
+    # Written under a temporary name and renamed at the end: a half-written backup never looks whole.
+    partial = final.with_name(f".{final.name}.partial-{os.getpid()}")
+    media_root = Path(settings.MEDIA_ROOT)
+    files: list[dict] = []
+    damaged: list[Problem] = []
+    with tempfile.TemporaryDirectory(prefix="rp-backup-", dir=final.parent) as work:
+        writer = _TarWriter(partial) if is_archive(final) else _DirectoryWriter(partial)
+        try:
+            dump, references, db_info = _dump_database(Path(work))
+            log(f"database dumped ({dump.stat().st_size} bytes)")
+            size, sha = writer.add(dump, dump.name)
+            files.append({"path": dump.name, "size": size, "sha256": sha})
+            dump.unlink()
+            seen = set()
+            # Files after the dump: see the module docstring for why this order is safe.
+            for path, name in media_files(media_root):
+                size, sha = writer.add(path, f"{MEDIA_DIR}/{name}")
+                files.append({"path": f"{MEDIA_DIR}/{name}", "size": size, "sha256": sha})
+                expected = references.get(name)
+                if expected:
+                    seen.add(name)
+                    if expected[0] != sha:
+                        damaged.append(Problem(name, "changed", expected[1]))
+            for name, (_, table) in sorted(references.items()):
+                if name not in seen:
+                    damaged.append(Problem(name, "missing", table))
+            if damaged and not allow_damaged:
+                listing = "\n".join(f"  {problem}" for problem in damaged)
+                raise BackupError(
+                    f"{len(damaged)} stored file(s) are missing or differ from the SHA-256 recorded in the "
+                    f"database; no backup was written:\n{listing}\n"
+                    "Investigate (manage.py verify_attachments), or back up anyway with --allow-damaged."
+                )
+            manifest = {
+                "format": FORMAT,
+                "format_version": FORMAT_VERSION,
+                "created_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+                "app_version": app_version(),
+                "django_version": django.get_version(),
+                "database": {"vendor": vendor(), "file": DUMP_NAMES[vendor()],
+                             "server_version": db_info["server_version"]},
+                "migrations": db_info["migrations"],
+                "media": {
+                    "files": len(files) - 1,
+                    "bytes": sum(f["size"] for f in files[1:]),
+                    "verified_against_database": len(seen) - sum(p.reason == "changed" for p in damaged),
+                },
+                "damaged": [{"path": p.path, "reason": p.reason, "table": p.table} for p in damaged],
+                "files": files,
+            }
+            writer.add_bytes(MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False).encode())
+            writer.close()
+        except BaseException:
+            writer.close()
+            if partial.is_dir():
+                shutil.rmtree(partial, ignore_errors=True)
+            else:
+                partial.unlink(missing_ok=True)
+            raise
+    os.replace(partial, final)
+    return BackupResult(final, manifest, damaged, time.monotonic() - started)
+
+
+# --- restoring -----------------------------------------------------------------------------------
+
+
+def _safe_name(name: str) -> bool:
+    path = PurePosixPath(name)
+    return bool(name) and not path.is_absolute() and ".." not in path.parts and "\\" not in name
+
+
+def open_backup(source: Path, stack) -> Path:
+    """The backup as a directory: itself, or an archive extracted to a temporary folder (with
+    tarfile's "data" filter: no absolute paths, no `..`, no links out, no device files)."""
+    if source.is_dir():
+        return source
+    if not source.is_file():
+        raise BackupError(f"{source} does not exist.")
+    if not tarfile.is_tarfile(source):
+        raise BackupError(f"{source} is neither a backup folder nor a .tar archive.")
+    work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="rp-restore-")))
+    try:
+        with tarfile.open(source) as tar:
+            tar.extractall(work, filter="data")
+    except (tarfile.TarError, OSError) as exc:
+        raise BackupError(f"{source} cannot be read as a backup archive: {exc}") from exc
+    return work
+
+
+def read_manifest(root: Path) -> dict:
+    try:
+        manifest = json.loads((root / MANIFEST).read_text())
+    except FileNotFoundError:
+        raise BackupError(f"{MANIFEST} is missing: this is not a Records Portal backup.") from None
+    except ValueError as exc:
+        raise BackupError(f"{MANIFEST} is not valid JSON: {exc}") from exc
+    if manifest.get("format") != FORMAT or not isinstance(manifest.get("files"), list):
+        raise BackupError(f"{MANIFEST} is not a Records Portal backup manifest.")
+    if manifest.get("format_version", 0) > FORMAT_VERSION:
+        raise BackupError(f"This backup has format version {manifest['format_version']}; this version of the "
+                          f"portal reads up to {FORMAT_VERSION}. Restore it with the newer portal.")
+    return manifest
+
+
+def verify_backup(root: Path, manifest: dict) -> list[str]:
+    """Every file the manifest lists, checked for size and SHA-256, and nothing more: the list
+    of problems, each naming its file (empty when the backup is intact)."""
+    problems = []
+    listed = set()
+    for entry in manifest["files"]:
+        name = entry.get("path", "")
+        if not _safe_name(name):
+            problems.append(f"{name!r}: unsafe path in the manifest")
+            continue
+        listed.add(name)
+        path = root / name
+        if not path.is_file():
+            problems.append(f"{name}: missing from the backup")
+            continue
+        size, sha = sha256_file(path)
+        if size != entry.get("size") or sha != entry.get("sha256"):
+            problems.append(f"{name}: checksum mismatch (expected SHA-256 {entry.get('sha256')}, "
+                            f"{entry.get('size')} bytes; found {sha}, {size} bytes)")
+    for path in root.rglob("*"):
+        name = path.relative_to(root).as_posix()
+        if path.is_file() and name != MANIFEST and name not in listed:
+            problems.append(f"{name}: in the backup but not in its manifest")
+    if manifest["database"]["file"] not in listed:
+        problems.append(f"{manifest['database']['file']}: the database dump is not in the manifest")
+    return problems
+
+
+def database_rows() -> dict[str, int]:
+    """Rows per table of the target database (only tables that exist)."""
+    counts = {}
+    with connection.cursor() as cursor:
+        for table in sorted(connection.introspection.table_names(cursor)):
+            cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")
+            counts[table] = cursor.fetchone()[0]
+    return counts
+
+
+def target_problems(media_root: Path) -> list[str]:
+    """Why the target instance is not empty (a restore would mix two instances)."""
+    problems = []
+    filled = [table for table, rows in database_rows().items() if rows]
+    if filled:
+        problems.append(f"the database {settings.DATABASES['default']['NAME']} has {len(filled)} table(s) with rows "
+                        f"({', '.join(filled[:5])}{'…' if len(filled) > 5 else ''})")
+    if media_root.exists() and any(media_files(media_root)):
+        problems.append(f"the media folder {media_root} is not empty")
+    return problems
+
+
+def _migration_warnings(manifest: dict) -> list[str]:
+    """The backup's schema against this code's migrations: newer is refused, older is a note."""
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    known = set(loader.disk_migrations)
+    unknown = [f"{app}.{name}" for app, name in manifest.get("migrations", {}).items()
+               if app in loader.migrated_apps and (app, name) not in known]
+    if unknown:
+        raise BackupError("The backup was made by a newer version of the portal (migrations unknown here: "
+                          f"{', '.join(unknown)}). Install that version, then restore.")
+    leaves = {app: name for app, name in loader.graph.leaf_nodes()}
+    behind = [app for app, name in manifest.get("migrations", {}).items() if leaves.get(app, name) > name]
+    if behind:
+        return [f"The backup predates migrations of {', '.join(sorted(behind))}: run `manage.py migrate` "
+                "after the restore (the compose `migrate` service does it on `up`)."]
+    return []
+
+
+def _restore_database(root: Path, manifest: dict, force: bool) -> None:
+    kind = manifest["database"]["vendor"]
+    if kind != vendor():
+        raise BackupError(f"This is a {kind} backup; the target database is {vendor()}.")
+    dump = root / manifest["database"]["file"]
+    connection.close()
+    if kind == "postgresql":
+        args = ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
+                "--no-password", f"--dbname={settings.DATABASES['default']['NAME']}"]
+        if force:
+            args += ["--clean", "--if-exists"]
+        run_tool([*args, str(dump)], "restore the database")
+    else:
+        source = sqlite3.connect(dump)
+        target = sqlite3.connect(settings.DATABASES["default"]["NAME"])
+        try:
+            source.backup(target)
+        finally:
+            source.close()
+            target.close()
+    connection.close()
+
+
+def _restore_media(root: Path, manifest: dict, media_root: Path) -> int:
+    count = 0
+    prefix = f"{MEDIA_DIR}/"
+    for entry in manifest["files"]:
+        if not entry["path"].startswith(prefix):
+            continue
+        target = media_root / entry["path"][len(prefix):]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.restoring")
+        shutil.copyfile(root / entry["path"], temporary)
+        os.replace(temporary, target)
+        count += 1
+    return count
+
+
+def verify_stored_files(media_root: Path) -> tuple[int, list[Problem]]:
+    """Every stored file with a recorded SHA-256, re-hashed: (verified, problems)."""
+    verified, problems = 0, []
+    existing = set(connection.introspection.table_names())
+    with connection.cursor() as cursor:
+        for table, column in fixity_tables():
+            if table not in existing:
+                continue
+            quote = connection.ops.quote_name
+            cursor.execute(f"SELECT {quote(column)}, sha256 FROM {quote(table)} WHERE {quote(column)} <> ''")
+            for name, expected in cursor.fetchall():
+                path = media_root / name
+                if not path.is_file():
+                    problems.append(Problem(name, "missing", table))
+                elif sha256_file(path)[1] != expected:
+                    problems.append(Problem(name, "changed", table))
+                else:
+                    verified += 1
+    return verified, problems
+
+
+def restore_backup(source: Path, *, force: bool = False, log=lambda message: None) -> RestoreResult:
+    """Restore `source` (folder or archive) into the configured database and MEDIA_ROOT.
+
+    Nothing is touched until the whole backup has verified against its manifest and the target
+    is known to be empty (or `force`)."""
+    import contextlib
+
+    started = time.monotonic()
+    media_root = Path(settings.MEDIA_ROOT)
+    with contextlib.ExitStack() as stack:
+        root = open_backup(Path(source), stack)
+        manifest = read_manifest(root)
+        problems = verify_backup(root, manifest)
+        if problems:
+            raise BackupError("The backup failed verification; nothing was restored:\n"
+                              + "\n".join(f"  {p}" for p in problems))
+        log(f"backup verified: {len(manifest['files'])} files match the manifest")
+        warnings = _migration_warnings(manifest)
+        if not force:
+            occupied = target_problems(media_root)
+            if occupied:
+                raise BackupError("The target is not empty; nothing was restored: " + "; ".join(occupied)
+                                  + ". Restore into a new, empty database and media folder, or use --force "
+                                  "to overwrite (the current data is lost).")
+        _restore_database(root, manifest, force)
+        log("database restored")
+        media_root.mkdir(parents=True, exist_ok=True)
+        media_count = _restore_media(root, manifest, media_root)
+        log(f"{media_count} media files copied")
+    rows = database_rows()
+    verified, stored_problems = verify_stored_files(media_root)
+    return RestoreResult(manifest=manifest, tables=len(rows), rows=sum(rows.values()), media_files=media_count,
+                         verified=verified, problems=stored_problems, warnings=warnings,
+                         seconds=time.monotonic() - started)
