@@ -1,7 +1,7 @@
 """Read rules for documents: who sees which, search, overdue."""
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from recordsportal.access import Scope, scope_of
@@ -35,8 +35,15 @@ class DocumentQuerySet(models.QuerySet):
             return self
         if scope is Scope.NONE:
             return self.none()
-        co_handler = self.model.co_handlers.through.objects.filter(document_id=OuterRef("pk"), user_id=user.pk)
-        named = Q(officer_id=user.pk) | Q(created_by_id=user.pk) | Exists(co_handler)
+        # The co-handled ids first (one small indexed query), not an EXISTS per row: with
+        # `officer_id = … OR created_by_id = … OR id IN (1, 2, …)` PostgreSQL ORs three index
+        # bitmaps (the officer's few hundred documents) and searches only those; the EXISTS made
+        # it test every document the search or the date index yielded (an officer's search at
+        # 2M documents: 1.2 s → 0.1 s of SQL, bench/profile_routes.py).
+        co_handled = list(
+            self.model.co_handlers.through.objects.filter(user_id=user.pk).values_list("document_id", flat=True)
+        )
+        named = Q(officer_id=user.pk) | Q(created_by_id=user.pk) | Q(pk__in=co_handled)
         if scope is Scope.DEPARTMENT:
             # The managed departments and their units, as ids: the document row is tested
             # against a small hashed set, without joining the department table (a join ahead

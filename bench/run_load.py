@@ -1,0 +1,280 @@
+"""Load test against gunicorn + PostgreSQL with the bench data (loopback only, bounded).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/rp_bench \
+        .venv/bin/python bench/run_load.py [--users 50] [--spawn-rate 10] [--time 2m] \
+        [--workers 4] [--threads 2] [--label NAME]
+
+1. Prepares the bench database: one known password for every `bench.*` account (a single hash,
+   computed once), their axes records cleared, compliance snapshots computed if the current
+   month has none, and the list of accounts the simulated users log in as
+   (bench/out/load-users.json: Office clerks, heads with their department, officers with their
+   open dossiers).
+2. collectstatic into a temporary folder (served by whitenoise, as in production), then starts
+   gunicorn on 127.0.0.1 on a free port with production settings (DEBUG off) except the HTTPS
+   ones (plain http on loopback), Celery tasks queued to Redis DB 15 (no worker needed).
+3. Runs `locust --headless -u N -r R -t T` with bench/locustfile.py, stops gunicorn, and prints
+   requests/s, p50/p95/p99 and failures per route and overall, with `uptime` before and after.
+
+Refuses a database whose name does not contain "bench". Exit status: locust's (1 if any request
+failed).
+"""
+
+import argparse
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+VENV_BIN = Path(sys.executable).parent
+PASSWORD = "Bench@2026"
+
+
+def uptime() -> str:
+    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prepare(users_file: Path, officers: int, heads: int) -> dict:
+    """Accounts and snapshots the simulated users need; idempotent."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "recordsportal.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    import datetime as dt
+
+    from axes.models import AccessAttempt
+    from django.contrib.auth.hashers import check_password, make_password
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.models import Count, F
+
+    from dossiers.models import Dossier
+    from recordsportal.models import Department, User
+    from recordsportal.roles import Role
+    from reports.models import Snapshot
+
+    bench = User.objects.filter(username__startswith="bench.", is_active=True)
+    sample = bench.first()
+    if sample is None:
+        sys.exit("no bench.* users: run bench/generate.py first")
+    if not check_password(PASSWORD, sample.password):
+        # One hash for all: hashing 2,000 passwords one by one would take minutes here.
+        bench.update(password=make_password(PASSWORD))
+    AccessAttempt.objects.filter(username__startswith="bench.").delete()
+
+    today = dt.date.today()
+    first_of_month = today.replace(day=1)
+    if not Snapshot.objects.filter(month=first_of_month).exists():
+        start = (first_of_month - dt.timedelta(days=334)).replace(day=1)
+        print(f"computing compliance {start:%Y-%m}..{today:%Y-%m}", flush=True)
+        call_command("compute_compliance", "--from", f"{start:%Y-%m}", "--to", f"{today:%Y-%m}", "--no-violations")
+        # As autovacuum would after a night's run: stale statistics made the snapshot queries 10x slower.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE reports_snapshot")
+
+    office = list(bench.filter(groups__name=Role.OFFICE).exclude(groups__name=Role.ADMIN)
+                  .order_by("username").values_list("username", flat=True))
+    head_rows = (Department.objects.filter(is_active=True, head__username__startswith="bench.")
+                 .order_by("path").values_list("head__username", "pk", "parent_id"))
+    # Heads of top-level departments and of units, alternately: both scopes are exercised.
+    tops = [r for r in head_rows if r[2] is None]
+    units = [r for r in head_rows if r[2] is not None]
+    mixed = [r for pair in zip(tops, units) for r in pair] + units[len(tops):]
+    head_list = [{"username": u, "department": pk} for u, pk, _ in mixed[:heads]]
+    # Officers who keep open dossiers (kept in the portal, so they can be edited).
+    open_dossiers = (Dossier.objects.filter(status="open", kept_in_portal=True, officer__username__startswith="bench.cb")
+                     .values("officer__username").annotate(n=Count("id")).filter(n__gte=2).order_by("officer__username"))
+    chosen = [row["officer__username"] for row in open_dossiers[:officers]]
+    dossiers: dict[str, list[int]] = {}
+    for username, pk in (Dossier.objects.filter(status="open", kept_in_portal=True, officer__username__in=chosen)
+                         .order_by("-opened_on").values_list("officer__username", "pk")):
+        dossiers.setdefault(username, [])
+        if len(dossiers[username]) < 3:
+            dossiers[username].append(pk)
+    # bench/generate_dossiers.py leaves created_by empty, which full_clean() refuses on every
+    # update ("Trường này không được để trắng."): fill it for the dossiers the load test edits.
+    Dossier.all_objects.filter(pk__in=[pk for pks in dossiers.values() for pk in pks], created_by__isnull=True) \
+        .update(created_by_id=F("officer_id"))
+    data = {
+        "office": [{"username": u} for u in office],
+        "heads": head_list,
+        "officers": [{"username": u, "dossiers": dossiers[u]} for u in chosen],
+        "top_departments": [pk for _, pk, parent in head_rows if parent is None],
+    }
+    users_file.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(f"accounts: {len(data['office'])} office, {len(data['heads'])} heads, {len(data['officers'])} officers "
+          f"(password set, axes cleared)", flush=True)
+    return data
+
+
+def percentile(histogram: dict, count: int, fraction: float) -> float:
+    """locust's rounded response-time histogram -> the response time at `fraction`."""
+    if not count:
+        return 0.0
+    target = fraction * count
+    seen = 0
+    for ms in sorted(histogram, key=float):
+        seen += histogram[ms]
+        if seen >= target:
+            return float(ms)
+    return float(max(histogram, key=float))
+
+
+def summarise(stats: list[dict], duration: float) -> list[tuple]:
+    rows = []
+    merged: dict = {}
+    merged_no_login: dict = {}
+    totals = {"all": [0, 0, merged], "no_login": [0, 0, merged_no_login]}
+    for entry in stats:
+        hist = {k: v for k, v in entry["response_times"].items()}
+        n, f = entry["num_requests"], entry["num_failures"]
+        rows.append((f"{entry['method']} {entry['name']}", n, f, n / duration,
+                     percentile(hist, n, 0.50), percentile(hist, n, 0.95), percentile(hist, n, 0.99),
+                     entry["max_response_time"]))
+        for key in ("all", "no_login"):
+            if key == "no_login" and entry["name"].startswith("login"):
+                continue
+            totals[key][0] += n
+            totals[key][1] += f
+            for ms, c in hist.items():
+                totals[key][2][ms] = totals[key][2].get(ms, 0) + c
+    rows.sort(key=lambda r: r[0])
+    for key, label in (("no_login", "Aggregated without login"), ("all", "Aggregated")):
+        n, f, hist = totals[key]
+        rows.append((label, n, f, n / duration, percentile(hist, n, 0.50), percentile(hist, n, 0.95),
+                     percentile(hist, n, 0.99), max((float(k) for k in hist), default=0)))
+    return rows
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--spawn-rate", type=int, default=10)
+    parser.add_argument("--time", default="2m")
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--label", default="run")
+    parser.add_argument("--skip-prep", action="store_true")
+    parser.add_argument("--prep-only", action="store_true")
+    args = parser.parse_args()
+
+    url = os.environ.get("DATABASE_URL", "")
+    if "bench" not in urlparse(url).path:
+        sys.exit(f"refusing to run: DATABASE_URL must name a database containing 'bench' (got {url!r})")
+    OUT.mkdir(parents=True, exist_ok=True)
+    users_file = OUT / "load-users.json"
+    if not args.skip_prep or not users_file.exists():
+        prepare(users_file, officers=300, heads=120)
+    if args.prep_only:
+        return
+
+    tmp = Path(tempfile.mkdtemp(prefix="rp-load-"))
+    redis_db = os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/15")
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in ("DEBUG", "DJANGO_SETTINGS_MODULE")},
+        "DATABASE_URL": url,
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        # Plain http on the loopback: no HTTPS redirect, cookies not marked Secure, no HSTS.
+        "SECURE_SSL_REDIRECT": "0",
+        "SESSION_COOKIE_SECURE": "0",
+        "CSRF_COOKIE_SECURE": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "STATIC_ROOT": str(tmp / "static"),
+        "MEDIA_ROOT": str(tmp / "media"),
+        "CELERY_BROKER_URL": redis_db,
+    }
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), "collectstatic", "--noinput", "-v", "0"],
+                   env=env, check=True, cwd=ROOT)
+    port = free_port()
+    gunicorn_cmd = [str(VENV_BIN / "gunicorn"), "recordsportal.wsgi:application", "--bind", f"127.0.0.1:{port}",
+                    "--workers", str(args.workers), "--timeout", "60", "--graceful-timeout", "10"]
+    if args.threads > 1:
+        gunicorn_cmd += ["--worker-class", "gthread", "--threads", str(args.threads)]
+    log = open(OUT / f"gunicorn-{args.label}.log", "w")
+    server = subprocess.Popen(gunicorn_cmd, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                              start_new_session=True)
+    code = 1
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=5) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                sys.exit(f"gunicorn did not start (see {log.name})")
+            time.sleep(0.5)
+        before = uptime()
+        print(f"gunicorn {' '.join(gunicorn_cmd[2:])}", flush=True)
+        print(f"before: {before}", flush=True)
+        prefix = OUT / f"load-{args.label}"
+        started = time.monotonic()
+        locust = subprocess.run(
+            [str(VENV_BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
+             "-u", str(args.users), "-r", str(args.spawn_rate), "-t", args.time,
+             "--host", f"http://127.0.0.1:{port}", "--csv", str(prefix), "--json-file", str(prefix),
+             "--only-summary", "--stop-timeout", "10", "--loglevel", "WARNING"],
+            env={**os.environ, "LOAD_USERS": str(users_file), "LOAD_PASSWORD": PASSWORD},
+            cwd=ROOT, timeout=60 + 2 * 3600, capture_output=True, text=True,
+        )
+        duration = time.monotonic() - started
+        code = locust.returncode
+        after = uptime()
+        (OUT / f"locust-{args.label}.log").write_text(locust.stdout + locust.stderr, encoding="utf-8")
+    finally:
+        try:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        except ProcessLookupError:
+            pass
+        log.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    stats = json.loads(Path(f"{prefix}.json").read_text())
+    # The test's own span (first request to last), not the runner's start-up and shutdown.
+    measured = (max(e["last_request_timestamp"] or 0 for e in stats) - min(e["start_time"] for e in stats)) or duration
+    lines = [
+        f"load test '{args.label}': {args.users} users (spawn {args.spawn_rate}/s) for {args.time}; "
+        f"gunicorn --workers {args.workers} --threads {args.threads}; think time 1-4 s; {measured:.0f} s measured",
+        f"before: {before}",
+        f"after:  {after}",
+        f"{'route':<44} {'reqs':>6} {'fails':>5} {'req/s':>6} {'p50':>6} {'p95':>6} {'p99':>6} {'max':>7}",
+    ]
+    for name, n, f, rps, p50, p95, p99, mx in summarise(stats, measured):
+        lines.append(f"{name[:44]:<44} {n:>6} {f:>5} {rps:>6.2f} {p50:>6.0f} {p95:>6.0f} {p99:>6.0f} {mx:>7.0f}")
+    failures = Path(f"{prefix}_failures.csv")
+    if failures.exists() and len(failures.read_text().splitlines()) > 1:
+        lines.append("failures:")
+        lines += ["  " + line for line in failures.read_text().splitlines()[1:20]]
+    report = "\n".join(lines)
+    print(report)
+    (OUT / f"load-{args.label}-summary.txt").write_text(report + "\n", encoding="utf-8")
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()
