@@ -9,15 +9,14 @@ import datetime
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from recordsportal.links import absolute_url
 from recordsportal.models import Department, User
 from recordsportal.roles import Role
 from recordsportal.services import DomainError
@@ -367,13 +366,12 @@ def campaign_send_reminders(*, acting_user: User | None, campaign: Campaign, now
     pending = list(
         Inventory.objects.filter(campaign=campaign, status__in=Inventory.EDITABLE).select_related("department__head")
     )
-    base = getattr(settings, "SITE_URL", "").rstrip("/")
     messages, reminded = [], []
     for inventory in pending:
         heads = _heads_of(inventory.department)
         if not heads:
             continue
-        link = base + reverse("backlog:inventory", args=[inventory.pk])
+        link = absolute_url("backlog:inventory", inventory.pk)
         if inventory.status == Inventory.Status.RETURNED:
             state = _("Bản kiểm kê đã bị Văn phòng trả lại để chỉnh sửa. Lý do: %(reason)s") % {"reason": inventory.return_reason}
         else:

@@ -28,3 +28,16 @@ def production_database(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def site_url_for_links(app_configs, **kwargs):
+    if not settings.SITE_URL.startswith(("https://", "http://")):
+        return [
+            Error(
+                "SITE_URL is not set: links in reminder e-mails would not open.",
+                hint="Set SITE_URL to the address users open the portal at, e.g. https://portal.bql.example.vn.",
+                id="recordsportal.E003",
+            )
+        ]
+    return []

@@ -5,12 +5,14 @@ run eagerly in-process, so a newcomer runs the portal with one command. Producti
 DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis); see README.md for every variable.
 """
 
+import logging
 import os
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from pythonjsonlogger.core import RESERVED_ATTRS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -59,6 +61,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: request id and one log line per request, timing everything below it.
+    "recordsportal.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -281,6 +285,9 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "records-portal@localhost")
+# The portal's address as users reach it (https://portal.bql.example.vn): e-mails are read outside
+# any request, so their links need it; `check --deploy` refuses a production without it.
+SITE_URL = os.environ.get("SITE_URL", "" if not DEBUG else "http://127.0.0.1:8000").rstrip("/")
 
 # --- API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -310,14 +317,45 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Logging: one line per event on stderr, for the container log collector -------------------------
+# JSON in production (LOG_FORMAT=json, the default when DEBUG is off), plain text in development.
+# Every line carries request_id during a request (recordsportal/request_log.py), task_id and
+# task_name inside a Celery task; the request log adds method, path, status, duration_ms, user_id.
+LOG_FORMAT = os.environ.get("LOG_FORMAT") or ("plain" if DEBUG else "json")
+# Python warnings become log records too, so production stderr stays one JSON object per line.
+logging.captureWarnings(True)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "recordsportal.request_log.ContextFilter"}},
+    "formatters": {
+        "plain": {
+            "()": "logging.Formatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+            "defaults": {"request_id": "-"},
+        },
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",  # ISO 8601, UTC
+            "json_ensure_ascii": False,  # Vietnamese stays readable in the collector
+            # django.request attaches the request, whose repr has the query string (searches may
+            # hold personal data); request_id and the request line identify it instead.
+            "reserved_attrs": [*RESERVED_ATTRS, "request"],
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # runserver's own access line repeats recordsportal.requests in development.
+        "django.server": {"level": "WARNING"},
         # axes logs every login at INFO; keep failures and lockouts (WARNING) only.
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},

@@ -8,6 +8,7 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 # The real hasher makes each login ~0.3 s; the suite logs in hundreds of times.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SITE_URL = "https://portal.test"
 SECURE_SSL_REDIRECT = False
 # The browser tests talk plain HTTP to the live server.
 SESSION_COOKIE_SECURE = False

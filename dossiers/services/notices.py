@@ -6,6 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from recordsportal.links import absolute_url
+
 
 from ..models import (
     Dossier,
@@ -35,8 +37,9 @@ def due_notices_send(*, today: datetime.date | None = None) -> int:
             lines = [f"- {d.code}: {d.title} (hạn {d.due_on:%d/%m/%Y})" for d in dossiers]
             send_mail(
                 _("Hồ sơ đến hạn nộp lưu vào lưu trữ cơ quan"),
-                _("Kính gửi %(name)s,\n\nCác hồ sơ sau đến hạn nộp lưu trong 30 ngày tới hoặc đã quá hạn:\n%(lines)s\n")
-                % {"name": officer.full_name, "lines": "\n".join(lines)},
+                _("Kính gửi %(name)s,\n\nCác hồ sơ sau đến hạn nộp lưu trong 30 ngày tới hoặc đã quá hạn:\n%(lines)s\n\n"
+                  "Xem và nộp lưu tại: %(link)s\n")
+                % {"name": officer.full_name, "lines": "\n".join(lines), "link": absolute_url("dossiers:mine")},
                 None, [officer.email],
             )
             sent += 1

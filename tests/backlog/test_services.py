@@ -190,7 +190,7 @@ def test_it_reminds_heads_of_departments_that_have_not_submitted(agency, campaig
     (message,) = mail.outbox
     assert message.to == ["head_b@example.vn"]
     assert "Kiểm kê tài liệu tồn đọng năm 2021" in message.subject and "30/07/2021" in message.subject
-    assert f"/backlog/inventories/{inventory_b.pk}/" in message.body
+    assert f"https://portal.test/backlog/inventories/{inventory_b.pk}/" in message.body  # absolute: read in a mail client
     inventory_b.refresh_from_db()
     assert inventory_b.last_reminded_at is not None
 

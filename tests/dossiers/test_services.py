@@ -435,4 +435,5 @@ class TestDueNotices:
         Dossier.objects.filter(pk=dossier.pk).update(due_on=datetime.date(2026, 12, 20))
         assert services.due_notices_send(today=today) == 1
         assert mailoutbox[0].to == ["officer_a@example.vn"] and dossier.code in mailoutbox[0].body
+        assert "https://portal.test/dossiers/\n" in mailoutbox[0].body  # "my dossiers", absolute
         assert services.due_notices_send(today=today) == 0 and len(mailoutbox) == 1

@@ -27,6 +27,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "portal.bql.example.vn",
     "CSRF_TRUSTED_ORIGINS": "https://portal.bql.example.vn",
+    "SITE_URL": "https://portal.bql.example.vn",
 }
 
 
@@ -60,7 +61,7 @@ def test_check_deploy_passes_with_production_variables(run_python):
 
 @pytest.mark.parametrize(
     ("missing", "error_id"),
-    [("SECRET_KEY", "recordsportal.E001"), ("DATABASE_URL", "recordsportal.E002")],
+    [("SECRET_KEY", "recordsportal.E001"), ("DATABASE_URL", "recordsportal.E002"), ("SITE_URL", "recordsportal.E003")],
 )
 def test_check_deploy_refuses_development_defaults(run_python, missing, error_id):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
