@@ -141,10 +141,23 @@ class CellError:
         }
 
 
+# Far above every limit of rules.line_problems, which then refuses the figure as implausible.
+# Bounding first matters: a cell "1e999999" is a valid Decimal whose int() takes minutes (a
+# worker tied up by one upload), and quantize() fails on anything past 28 digits.
+_HUGE = Decimal(10) ** 15
+
+
+def _bounded(number: Decimal) -> Decimal:
+    return _HUGE.copy_sign(number) if number.is_finite() and abs(number) > _HUGE else number
+
+
 def _as_int(value, *, year=False):
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     number = as_decimal(value)  # ValueError / InvalidOperation on text
+    if not number.is_finite():
+        raise ValueError
+    number = _bounded(number)
     if number != number.to_integral_value():
         raise ValueError
     return int(number)
@@ -171,6 +184,7 @@ def _convert(kind, value):
             return None, _("phải là số không âm")
         if number is not None and not number.is_finite():
             return None, _("phải là số không âm")
+        number = _bounded(number) if number is not None else None
         return (number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if number is not None else None), None
     if kind == "condition":
         key = search_key(str(value)) if value is not None else ""

@@ -264,9 +264,13 @@ def parse_positive_int(value) -> int | None:
         number = value
     else:
         text = normalize_text(str(value))
-        if not text.isdigit():
-            raise CellError(_("“%(value)s” không phải số nguyên dương") % {"value": text})
-        number = int(text)
+        # isdigit() also accepts "²" and 5,000-digit strings, which int() refuses with ValueError.
+        if not text.isdigit() or len(text) > 12:
+            raise CellError(_("“%(value)s” không phải số nguyên dương") % {"value": text[:50]})
+        try:
+            number = int(text)
+        except ValueError:
+            raise CellError(_("“%(value)s” không phải số nguyên dương") % {"value": text}) from None
     if number < 1 or number > 2_000_000_000:
         raise CellError(_("“%(value)s” không phải số nguyên dương") % {"value": value})
     return number

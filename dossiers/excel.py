@@ -28,6 +28,9 @@ TITLE_ROWS = 2
 MAJOR_RE = re.compile(r"^([IVXLC]+)\s*[.)]\s*(.+)$")
 MINOR_RE = re.compile(r"^(\d+)\s*[.)]\s*(.+)$")
 SYMBOL_RE = re.compile(r"^(\d{1,4})\.([0-9A-ZĐ-]{1,20})$")
+# The model's field lengths: checked here so a long cell is reported by row and column, not as
+# a bare validation error from the database layer (found by tests/properties).
+HEADING_MAX, ABBREVIATION_MAX, TITLE_MAX, NOTES_MAX = 255, 20, 500, 500
 
 
 class FilePlanImportError(DomainError):
@@ -150,11 +153,17 @@ def parse_file_plan(upload, *, plan) -> list[ParsedRow]:
                     abbreviation = normalize_text(str(abbreviation or "")).upper().replace(" ", "")
                     if not abbreviation:
                         error(number, 6, _("đề mục lớn phải có ký hiệu viết tắt (ví dụ TCCB)."))
+                    elif len(abbreviation) > ABBREVIATION_MAX:
+                        error(number, 6, _("ký hiệu đề mục dài quá %(n)s ký tự.") % {"n": ABBREVIATION_MAX})
+                    if len(match.group(2)) > HEADING_MAX:
+                        error(number, 2, _("tên đề mục dài quá %(n)s ký tự.") % {"n": HEADING_MAX})
                     major, minor = abbreviation, None
                     rows.append(ParsedRow(number, "major", match.group(2), abbreviation=abbreviation))
                 elif match := MINOR_RE.match(text):
                     if major is None:
                         error(number, 2, _("đề mục nhỏ phải nằm sau một đề mục lớn (I, II…)."))
+                    if len(match.group(2)) > HEADING_MAX:
+                        error(number, 2, _("tên đề mục dài quá %(n)s ký tự.") % {"n": HEADING_MAX})
                     minor = match.group(2)
                     rows.append(ParsedRow(number, "minor", match.group(2)))
                 else:
@@ -176,6 +185,12 @@ def parse_file_plan(upload, *, plan) -> list[ParsedRow]:
             seen.add(symbol)
             if not text:
                 error(number, 2, _("thiếu tiêu đề hồ sơ."))
+                continue
+            if len(text) > TITLE_MAX:
+                error(number, 2, _("tiêu đề hồ sơ dài quá %(n)s ký tự.") % {"n": TITLE_MAX})
+                continue
+            if len(str(notes or "")) > NOTES_MAX:
+                error(number, 5, _("ghi chú dài quá %(n)s ký tự.") % {"n": NOTES_MAX})
                 continue
             try:
                 years = parse_retention(retention)
