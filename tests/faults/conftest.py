@@ -43,7 +43,7 @@ def wait_until(predicate, *, timeout: float, interval: float = 0.2, what: str = 
         if value:
             return value
         if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
+            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what() if callable(what) else what}")
         time.sleep(interval)
 
 
@@ -93,6 +93,14 @@ def workdir():
     path = Path(tempfile.mkdtemp(prefix="rp-faults-"))
     yield path
     shutil.rmtree(path, ignore_errors=True)
+
+
+def database_url_for_subprocess() -> str:
+    """A subprocess (worker, web server) must use the database this test reads: the test one."""
+    from django.db import connection
+
+    settings = connection.settings_dict
+    return f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{settings['NAME']}"
 
 
 # --- Celery -------------------------------------------------------------------------------------
