@@ -3,10 +3,11 @@ FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# WeasyPrint needs Pango; fonts with full Vietnamese coverage; gettext for compilemessages.
+# WeasyPrint needs Pango; fonts with full Vietnamese coverage; gettext for compilemessages;
+# postgresql-client (15, as the postgres:15 service) for `manage.py backup` and `restore`.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-      fonts-noto-core fonts-liberation2 gettext poppler-utils \
+      fonts-noto-core fonts-liberation2 gettext poppler-utils postgresql-client \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
