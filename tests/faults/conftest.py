@@ -232,6 +232,10 @@ class PrivateCluster:
     def start(self):
         self.pg_ctl("start", "-w", "-t", "60", "-l", self.directory / "postgres.log")
 
+    def restart(self, mode="fast"):
+        # -l as for start: a postmaster left holding this call's output pipes would block it.
+        self.pg_ctl("restart", "-m", mode, "-w", "-t", "60", "-l", self.directory / "postgres.log")
+
     def stop(self, mode="fast"):
         self.pg_ctl("stop", "-m", mode, "-w", "-t", "60")
 
