@@ -329,7 +329,13 @@ def test_clerk_registers_numbers_imports_and_exports(portal, live_server, browse
     assert not any("/QĐ-BQL" in str(cell) for row in rows for cell in row)  # only the incoming register
 
     # 4. The yearly register book.
-    page.goto(f"{live_server.url}/documents/register-book/?direction=incoming&year={year}&month={portal.today.month}")
+    page.get_by_role("link", name="Sổ đăng ký văn bản").click()
+    page.wait_for_url("**/documents/register-book/**")
+    page.select_option("#id_direction", "incoming")
+    page.fill("#id_year", str(year))
+    page.select_option("#id_month", str(portal.today.month))
+    page.get_by_test_id("register-book-form").get_by_role("button", name="Xem").click()
+    page.wait_for_url("**/register-book/?*")
     months = page.get_by_test_id("book-months").inner_text()
     assert f"Tháng {portal.today.month}\t" in months and "Cả năm" in months
     shot(page, "van-thu-07-so-dang-ky")
@@ -338,7 +344,9 @@ def test_clerk_registers_numbers_imports_and_exports(portal, live_server, browse
     assert book.value.suggested_filename.endswith(".xlsx")
 
     # 5. Import from the e-office system: a column the portal does not recognise is mapped by hand.
-    page.goto(f"{live_server.url}/documents/import/")
+    page.goto(f"{live_server.url}/documents/")
+    page.get_by_role("link", name="Nhập sổ văn bản từ Excel").click()
+    page.wait_for_url("**/documents/import/")
     page.set_input_files("#id_file", str(e_office_export(tmp_path / "so-van-ban-den-eoffice.xlsx", portal.today)))
     shot(page, "van-thu-08-nhap-excel")
     page.get_by_test_id("import-upload").get_by_role("button", name="Tải lên và kiểm tra").click()
