@@ -192,10 +192,14 @@ def _latest_migrations(rows) -> dict[str, str]:
     return dict(sorted(latest.items()))
 
 
-def _read_references(cursor, quote, tables) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+def _read_references(cursor, quote, tables, existing) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
     """{relative path: (sha256, table)} and the latest migration per app, through a DB-API cursor."""
+    if "django_migrations" not in existing:
+        raise BackupError("The database has no portal tables (never migrated?): check DATABASE_URL.")
     references = {}
     for table, column in tables:
+        if table not in existing:  # a model whose migration is not applied yet
+            continue
         cursor.execute(f"SELECT {quote(column)}, sha256 FROM {quote(table)} WHERE {quote(column)} <> ''")
         for name, sha in cursor.fetchall():
             references[name] = (sha, table)
@@ -300,17 +304,21 @@ def _dump_database(work: Path) -> tuple[Path, dict, dict]:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 cursor.execute("SELECT pg_export_snapshot(), current_setting('server_version')")
                 snapshot, server_version = cursor.fetchone()
-                references, migrations = _read_references(cursor, connection.ops.quote_name, tables)
+                existing = set(connection.introspection.table_names(cursor))
+                references, migrations = _read_references(cursor, connection.ops.quote_name, tables, existing)
                 run_tool(["pg_dump", "--format=custom", "--no-password", f"--snapshot={snapshot}",
                           f"--file={target}"], "dump the database")
         return target, references, {"migrations": migrations, "server_version": server_version}
     if kind == "sqlite":
         target = work / DUMP_NAMES[kind]
+        if not Path(settings.DATABASES["default"]["NAME"]).is_file():  # connecting would create it
+            raise BackupError(f"The SQLite database {settings.DATABASES['default']['NAME']} does not exist.")
         connection.ensure_connection()
         copy = sqlite3.connect(target)
         try:
             connection.connection.backup(copy)
-            references, migrations = _read_references(copy.cursor(), lambda n: f'"{n}"', tables)
+            existing = {row[0] for row in copy.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            references, migrations = _read_references(copy.cursor(), lambda n: f'"{n}"', tables, existing)
         finally:
             copy.close()
         return target, references, {"migrations": migrations, "server_version": sqlite3.sqlite_version}

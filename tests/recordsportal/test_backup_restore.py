@@ -228,3 +228,57 @@ def test_backup_refuses_an_attachment_that_no_longer_matches_its_sha256(postgres
     with tarfile.open(archive) as tar:
         manifest = json.load(tar.extractfile("manifest.json"))
     assert manifest["damaged"] == [{"path": attachment.file.name, "reason": "changed", "table": "documents_attachment"}]
+
+
+SQLITE_SEED = """
+import datetime, django
+django.setup()
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+from documents import services
+from recordsportal.roles import Role
+from tests.factories import UserFactory
+clerk = UserFactory(username="clerk", roles=[Role.OFFICE])
+for n in range(3):
+    services.incoming_register(
+        acting_user=clerk, number_symbol=f"{n}/UBND", issuer="UBND tỉnh", summary=f"Văn bản {n}",
+        document_date=datetime.date(2026, 3, 2), arrival_date=datetime.date(2026, 3, 3),
+        attachments=[SimpleUploadedFile(f"{n}.pdf", b"%PDF-1.4 " + bytes([n]) * 500, "application/pdf")])
+"""
+
+
+def sqlite_env(path: Path, media: Path) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in CLEARED_FOR_SUBPROCESS}
+    env.update(SQLITE_PATH=str(path), MEDIA_ROOT=str(media), LOG_FORMAT="plain",
+               DJANGO_SETTINGS_MODULE="recordsportal.test_settings")
+    return env
+
+
+@pytest.mark.django_db(transaction=False)
+def test_sqlite_round_trip_with_the_online_backup(tmp_path):
+    """The embedded default (SQLite file) backs up and restores the same way."""
+    import sqlite3
+
+    source, media = tmp_path / "portal.sqlite3", tmp_path / "media"
+    seed = subprocess.run([sys.executable, "-c", SQLITE_SEED], cwd=ROOT, env=sqlite_env(source, media),
+                          capture_output=True, text=True, timeout=300)
+    assert seed.returncode == 0, seed.stderr
+    backup = subprocess.run([sys.executable, "manage.py", "backup", str(tmp_path / "b.tar")], cwd=ROOT,
+                            env=sqlite_env(source, media), capture_output=True, text=True, timeout=300)
+    assert backup.returncode == 0 and "3 verified against the database" in backup.stdout, backup.stderr
+
+    target, restored = tmp_path / "restored.sqlite3", tmp_path / "restored-media"
+    restore = subprocess.run([sys.executable, "manage.py", "restore", str(tmp_path / "b.tar")], cwd=ROOT,
+                             env=sqlite_env(target, restored), capture_output=True, text=True, timeout=300)
+    assert restore.returncode == 0, restore.stderr
+    assert "3 stored files verified against their SHA-256, 0 problems" in restore.stdout
+
+    def dump(path):
+        with sqlite3.connect(path) as conn:
+            return list(conn.iterdump())
+
+    assert dump(target) == dump(source)
+    with sqlite3.connect(target) as conn:
+        for name, sha in conn.execute("SELECT file, sha256 FROM documents_attachment"):
+            assert hashlib.sha256((restored / name).read_bytes()).hexdigest() == sha
