@@ -605,7 +605,7 @@ def test_leadership_assigns_decides_approves_and_downloads_reports(portal, live_
     form.locator("#id_officer").select_option(str(portal.user["cb.qldt3"].pk))
     form.locator("#id_deadline").fill((portal.today + datetime.timedelta(days=5)).strftime("%d/%m/%Y"))
     form.locator("#id_direction_note").fill("Giao Phòng Quản lý Đầu tư chủ trì, phối hợp các phòng liên quan tham mưu báo cáo.")
-    shot(page, "lanh-dao-02-giao-xu-ly")
+    shot(page, "lanh-dao-02-giao-xu-ly", full_page=True)
     form.get_by_role("button", name="Giao xử lý").click()
     assert "Đã giao xử lý" in success(page)
 
