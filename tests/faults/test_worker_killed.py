@@ -4,13 +4,16 @@ another worker, which completes it, and the month's snapshots end complete and u
 Deterministic "middle": the test holds a row lock (SELECT ... FOR UPDATE, from its own psycopg
 connection) on the month's stale H snapshot of the agency. `reports.compute_month` writes E's
 snapshots, then blocks on that row while upserting H's, inside its one transaction. The test sees
-it waiting in pg_stat_activity, SIGKILLs the worker's process group, releases the lock, and starts
-a second worker. With `acks_late` the message was never acknowledged; the Redis transport gives
+it waiting in pg_stat_activity and SIGKILLs the pool child alone: the worker's main process requeues
+the task at once (task_reject_on_worker_lost) and runs it again, blocking again. Then it SIGKILLs
+the worker's whole process group, releases the lock, and starts a second worker. With `acks_late` the message was never acknowledged; the Redis transport gives
 it back once it has been unacknowledged for the visibility timeout (CELERY_VISIBILITY_TIMEOUT:
 2 h in production, 5 s for the second worker here).
 """
 
 import datetime
+import os
+import signal
 import time
 import uuid
 from collections import defaultdict
@@ -26,7 +29,8 @@ from reports.models import Snapshot
 
 from ..conftest import require
 from .conftest import (
-    celery_publishing_to, database_url_for_subprocess, kill_group, start_worker, stop_group, tail, wait_until,
+    celery_publishing_to, children_of, database_url_for_subprocess, kill_group, start_worker, stop_group, tail,
+    wait_until,
 )
 
 pytestmark = [pytest.mark.faults, pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -110,6 +114,14 @@ def waiting_on(observer, pid_of_lock: int):
     return rows[0] if rows else None
 
 
+def other_waiting_writers(observer, known: set[int]) -> list[int]:
+    """Backends, other than `known`, waiting on a lock while writing snapshots."""
+    with observer.cursor() as cursor:
+        cursor.execute("SELECT pid, query FROM pg_stat_activity WHERE datname = current_database()"
+                       " AND wait_event_type = 'Lock' AND NOT pid = ANY(%s)", [list(known)])
+        return [pid for pid, query in cursor.fetchall() if Snapshot._meta.db_table in query]
+
+
 def backend_alive(observer, pid: int) -> bool:
     with observer.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [pid])
@@ -132,7 +144,7 @@ def test_a_worker_killed_mid_computation_is_replaced_and_the_month_ends_complete
     lock = psycopg.connect(**params, autocommit=False)
     # pg_stat_activity is a snapshot taken once per transaction: observe from an autocommit session.
     observer = psycopg.connect(**params, autocommit=True)
-    workers = []
+    workers, result = [], None
     try:
         with lock.cursor() as cursor:
             cursor.execute("SELECT pg_backend_pid()")
@@ -149,15 +161,31 @@ def test_a_worker_killed_mid_computation_is_replaced_and_the_month_ends_complete
 
             blocked = wait_until(lambda: waiting_on(observer, lock_pid), timeout=120, interval=0.5,
                                  what=lambda: f"the worker to block on the snapshot lock ({result.state})\n{tail(first_log)}")
-            worker_backend, query = blocked
+            first_backend, query = blocked
             assert query.lstrip().upper().startswith("INSERT INTO"), query  # H's upsert, after E's
-            assert f"{result.id}] received" in first_log.read_text()
+            assert first_log.read_text().count(f"{result.id}] received") == 1
 
+            # 1. Only the pool child dies (what the OOM killer picks). The main process sees the
+            # worker lost and, with task_reject_on_worker_lost, requeues the message at once; it
+            # runs again in a new child and blocks on the same row, behind the orphaned backend.
+            (child,) = children_of(workers[0].pid)
+            child_killed_at = time.monotonic()
+            os.kill(child, signal.SIGKILL)
+            (second_backend,) = wait_until(lambda: other_waiting_writers(observer, {first_backend}), timeout=120,
+                                           interval=0.5, what=lambda: f"the re-run to block\n{tail(first_log)}")
+            print(f"\npool child SIGKILLed: the same worker was running the task again {time.monotonic() - child_killed_at:.1f} s later")
+            wait_until(lambda: first_log.read_text().count(f"{result.id}] received") == 2, timeout=30,
+                       what="the requeued task in the first worker's log")
+            assert "WorkerLostError" in first_log.read_text()
+            assert not result.ready()
+
+            # 2. The whole worker dies: SIGKILL to the main process and its child, no cleanup.
             killed_at = time.monotonic()
-            kill_group(workers[0])  # SIGKILL: the main process and its pool child, no cleanup
+            kill_group(workers[0])
             workers[0].wait(timeout=30)
-            lock.rollback()  # release the row; the orphaned backend then fails and rolls back
-            wait_until(lambda: not backend_alive(observer, worker_backend), timeout=60, what="the killed worker's backend to end")
+            lock.rollback()  # release the row; the orphaned backends then fail and roll back
+            for backend in (first_backend, second_backend):
+                wait_until(lambda: not backend_alive(observer, backend), timeout=60, what="the killed runs' backends to end")
             # Nothing of the interrupted run was committed: no E row, H still the stale row.
             assert stored_snapshots() == {("H", "agency"): (0, 99, 0)}
             assert not result.ready()
@@ -197,4 +225,4 @@ def test_a_worker_killed_mid_computation_is_replaced_and_the_month_ends_complete
             stop_group(worker)
         import redis
 
-        redis.Redis.from_url(redis_url).delete(queue)
+        redis.Redis.from_url(redis_url).delete(queue, f"_kombu.binding.{queue}", f"celery-task-meta-{result and result.id}")
