@@ -114,7 +114,7 @@ class CampaignViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=None, responses=CampaignSerializer)
     @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
+    def close(self, request, pk=None, format=None):
         campaign = services.campaign_close(acting_user=request.user, campaign=self.get_object())
         return Response(CampaignSerializer(campaign).data)
 
@@ -146,7 +146,7 @@ class InventoryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=SubmitSerializer, responses=InventorySerializer)
     @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
+    def submit(self, request, pk=None, format=None):
         body = SubmitSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         inventory = services.inventory_submit(
@@ -156,23 +156,24 @@ class InventoryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=ReturnSerializer, responses=InventorySerializer)
     @action(detail=True, methods=["post"], url_path="return")
-    def return_(self, request, pk=None):
+    def return_(self, request, pk=None, format=None):
+        inventory = self.get_object()  # scope first: out of scope is a 404 whatever the body
         body = ReturnSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         inventory = services.inventory_return(
-            acting_user=request.user, inventory=self.get_object(), reason=body.validated_data["reason"]
+            acting_user=request.user, inventory=inventory, reason=body.validated_data["reason"]
         )
         return Response(InventorySerializer(inventory).data)
 
     @extend_schema(request=None, responses=InventorySerializer)
     @action(detail=True, methods=["post"])
-    def accept(self, request, pk=None):
+    def accept(self, request, pk=None, format=None):
         inventory = services.inventory_accept(acting_user=request.user, inventory=self.get_object())
         return Response(InventorySerializer(inventory).data)
 
     @extend_schema(request=LinesReplaceSerializer, responses=InventorySerializer)
     @action(detail=True, methods=["put"], url_path="lines")
-    def replace_lines(self, request, pk=None):
+    def replace_lines(self, request, pk=None, format=None):
         """Replace all lines of a draft at once (like saving the page): all or nothing."""
         inventory = self.get_object(write=True)
         body = LinesReplaceSerializer(data=request.data)

@@ -112,8 +112,14 @@ class FilePlanQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Heads and agency-wide roles as for dossiers; an officer also reads the plan of their
         own department (they open dossiers from its entries)."""
+        scope = scope_of(user)
+        if scope is Scope.AGENCY:
+            # Not `scope_filter(...) | Q(...)`: the agency's filter is an empty Q, and `Q() | x`
+            # is just `x`, which hid every other department's plan from the Office and the
+            # administrator (found by tests/recordsportal/test_url_matrix.py).
+            return self.all()
         visible = scope_filter(user, department="department")
-        if scope_of(user) is not Scope.NONE and user.department_id:
+        if scope is not Scope.NONE and user.department_id:
             visible |= Q(department_id=user.department_id)
         return self.filter(visible)
 

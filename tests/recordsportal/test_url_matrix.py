@@ -1,0 +1,365 @@
+"""Role boundaries: every URL of the URL conf × every role × an object of the actor's own scope
+and of another department → the status tests/matrix.py expects.
+
+The world (agency, documents, dossiers, plans, batches, retention lists, campaigns, inventories,
+violations, admin rows) is built once for the module inside an outer transaction; each case runs
+in a savepoint rolled back afterwards, so a POST that succeeds changes nothing for the next case.
+"""
+
+import datetime
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.shortcuts import resolve_url
+from django.test import Client
+from django.test.utils import override_settings
+from django.urls import resolve, reverse
+from openpyxl import Workbook
+
+from tests import matrix
+from tests.conftest import Agency
+from tests.factories import DepartmentFactory, UserFactory
+
+ROUTES = {route.key: route for route in matrix.url_patterns()}
+DAY = datetime.date(2026, 3, 10)
+
+
+@dataclass
+class World:
+    users: dict
+    objects: dict = field(default_factory=dict)  # scope -> name -> object (or a plain value)
+    sessions: dict = field(default_factory=dict)  # role -> session key
+
+
+def _agency():
+    """The same people and departments as tests/conftest.py's `agency`, built once per module."""
+    from recordsportal.roles import Role
+
+    office = DepartmentFactory(name="Văn phòng", abbreviation="VP", kind="office")
+    dept_a = DepartmentFactory(name="Phòng Quản lý Đầu tư", abbreviation="QLĐT")
+    dept_b = DepartmentFactory(name="Phòng Quản lý Doanh nghiệp", abbreviation="QLDN")
+    unit_a1 = DepartmentFactory(name="Tổ Thẩm định", abbreviation="TTĐ", parent=dept_a)
+    head_a = UserFactory(username="head_a", full_name="Ngô Thị Trưởng A", department=dept_a,
+                         roles=[Role.DEPARTMENT_HEAD, Role.OFFICER])
+    head_b = UserFactory(username="head_b", full_name="Vũ Văn Trưởng B", department=dept_b,
+                         roles=[Role.DEPARTMENT_HEAD, Role.OFFICER])
+    dept_a.head = head_a
+    dept_a.save()
+    dept_b.head = head_b
+    dept_b.save()
+    return Agency(
+        office=office, dept_a=dept_a, dept_b=dept_b, unit_a1=unit_a1,
+        admin=UserFactory(username="admin_user", full_name="Quản Trị Viên", department=office, roles=[Role.ADMIN]),
+        leader=UserFactory(username="leader", full_name="Trần Lãnh Đạo", department=None, roles=[Role.LEADERSHIP]),
+        clerk=UserFactory(username="clerk", full_name="Nguyễn Thị Văn Thư", department=office,
+                          roles=[Role.OFFICE, Role.OFFICER]),
+        head_a=head_a, head_b=head_b,
+        officer_a=UserFactory(username="officer_a", full_name="Phan Văn Cán Bộ A", department=dept_a),
+        officer_a2=UserFactory(username="officer_a2", full_name="Đỗ Thị Cán Bộ A2", department=dept_a),
+        officer_a1_unit=UserFactory(username="officer_a1", full_name="Hồ Sỹ Tổ Viên", department=unit_a1),
+        officer_b=UserFactory(username="officer_b", full_name="Chu Văn Cán Bộ B", department=dept_b),
+    )
+
+
+def _xlsx(headers, rows) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _document(department, officer, number, **extra):
+    from documents.choices import Direction, Form, Status
+    from documents.models import Document
+
+    return Document.objects.create(
+        direction=Direction.INCOMING, series="test-incoming", register_year=DAY.year, number=number,
+        number_symbol=f"{number}/TEST", summary="Văn bản thử ma trận quyền", register_date=DAY, document_date=DAY,
+        form=Form.ELECTRONIC, department=department, officer=officer, status=Status.ASSIGNED, **extra)
+
+
+def _attachment(document, user):
+    from documents.models import Attachment
+
+    attachment = Attachment(document=document, original_name="to-trinh.pdf", extension="pdf",
+                            content_type="application/pdf", size=9, sha256="0" * 64, uploaded_by=user)
+    attachment.file.save("to-trinh.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    return attachment
+
+
+def _department_objects(a, department, officer, head, campaign, number):
+    """One of each object a department's work produces, kept by `officer`."""
+    from backlog.models import Inventory, InventoryLine
+    from dossiers import services as dossier_services
+    from dossiers.choices import ItemKind
+    from dossiers.models import ArchiveBatchLine, DossierItem, RetentionLine
+    from reports.models import Violation, ViolationKind
+
+    document = _document(department, officer, number)
+    dossier = dossier_services.dossier_open(acting_user=officer, title=f"Hồ sơ thử của {officer.full_name}",
+                                            retention_years=10, opened_on=DAY)
+    dossier_services.dossier_add_document(acting_user=officer, dossier=dossier, document=document)
+    item = DossierItem(dossier=dossier, position=2, kind=ItemKind.FILE, title="Bản đồ", original_name="ban-do.pdf",
+                       extension="pdf", content_type="application/pdf", size=9, sha256="0" * 64, added_by=officer)
+    item.file.save("ban-do.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    batch = dossier_services.archive_batch_create(acting_user=head, department=department)
+    ArchiveBatchLine.objects.create(batch=batch, dossier=dossier, position=1)
+    retention = dossier_services.retention_list_create(acting_user=head, department=department)
+    retention_line = RetentionLine.objects.create(retention_list=retention, dossier=dossier, reason="Còn tra cứu",
+                                                  keep_until=datetime.date(2027, 12, 31))
+    inventory = Inventory.objects.get(campaign=campaign, department=department)
+    line = InventoryLine.objects.create(inventory=inventory, order=1, description="Hồ sơ dự án đầu tư", from_year=2005,
+                                        to_year=2012, shelf_metres=Decimal("12.5"), boxes=100, estimated_dossiers=800)
+    violation = Violation.objects.create(kind=ViolationKind.DOCUMENTS_OVERDUE, department=department, officer=officer,
+                                         period=DAY.replace(day=1), key=f"matrix-{department.pk}")
+    return {
+        "department": department, "officer_user": officer, "document": document,
+        "attachment": _attachment(document, a.clerk), "dossier": dossier, "item": item,
+        "plan": dossier_services.file_plan_create(acting_user=head, department=department, year=DAY.year),
+        "batch": batch, "retention": retention, "retention_line": retention_line, "campaign": campaign,
+        "inventory": inventory, "inventory_line": line, "violation": violation,
+    }
+
+
+def build_world() -> World:
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    from backlog import services as backlog_services
+    from backlog.models import DeadlineMiss
+    from documents import importer
+    from documents.choices import Confidentiality, Direction
+    from documents.models import RegisterImport
+    from recordsportal.models import Agency as AgencyRow
+    from recordsportal.models import Department
+    from recordsportal.roles import Role
+
+    row = AgencyRow.load()
+    row.identifier_code, row.abbreviation, row.name = "000.00.31.H09", "BQL", "Ban Quản lý Khu kinh tế tỉnh Hà Tĩnh"
+    row.save()
+    a = _agency()
+    deadline = datetime.date(2026, 12, 31)
+    campaign_all = backlog_services.campaign_open(
+        acting_user=a.clerk, title="Kiểm kê tài liệu tồn đọng (mọi phòng)", scope_until_year=2015, deadline=deadline,
+        departments=[a.office, a.dept_a, a.dept_b])
+    campaign_b = backlog_services.campaign_open(
+        acting_user=a.clerk, title="Kiểm kê tài liệu tồn đọng (phòng B)", scope_until_year=2015, deadline=deadline,
+        departments=[a.dept_b])
+    own = _department_objects(a, a.dept_a, a.officer_a, a.head_a, campaign_all, 1)
+    other = _department_objects(a, a.dept_b, a.officer_b, a.head_b, campaign_b, 2)
+
+    headers = ["Số đến", "Ngày đến", "Tác giả", "Số, ký hiệu", "Ngày văn bản", "Tên loại", "Trích yếu"]
+    register_import = RegisterImport(
+        direction=Direction.INCOMING, original_name="so-den.xlsx", size=1, sha256="0" * 64, headers=headers,
+        mapping=importer.auto_mapping(headers, Direction.INCOMING), created_by=a.clerk)
+    register_import.file.save("upload.xlsx", ContentFile(_xlsx(headers, [
+        [7, "05/01/2026", "UBND tỉnh", "01/UBND-KT", "04/01/2026", "Công văn", "Về kế hoạch năm 2026"]])), save=True)
+    own["register_import"] = register_import
+
+    secret = _document(a.dept_a, a.officer_a2, 3, confidentiality=Confidentiality.SECRET)
+    confidential = {"document": secret, "attachment": _attachment(secret, a.clerk)}
+
+    # Rows the admin site lists (the world's other-department objects, and a few of its own).
+    other.update(
+        group=Group.objects.get(name=Role.OFFICER),
+        access_attempt=AccessAttempt.objects.create(username="officer_b", ip_address="10.0.0.9", user_agent="ua",
+                                                    http_accept="*/*", path_info="/accounts/login/", get_data="",
+                                                    post_data="", failures_since_start=1),
+        access_log=AccessLog.objects.create(username="officer_b", ip_address="10.0.0.9", user_agent="ua",
+                                            http_accept="*/*", path_info="/accounts/login/"),
+        access_failure_log=AccessFailureLog.objects.create(username="officer_b", ip_address="10.0.0.9",
+                                                           user_agent="ua", http_accept="*/*",
+                                                           path_info="/accounts/login/"),
+        agency_row=row,
+        deadline_miss=DeadlineMiss.objects.create(campaign=campaign_b, department=a.dept_b, kind="missing",
+                                                  deadline=deadline),
+        department_type=ContentType.objects.get_for_model(Department).pk,
+    )
+    for name, (obj, simple_history) in matrix.ADMIN_MODELS.items():
+        if simple_history:
+            other[f"{obj}_history"] = other[obj].history.latest().history_id
+    users = {"anonymous": None, "officer": a.officer_a, "officer2": a.officer_a2, "head": a.head_a,
+             "clerk": a.clerk, "leader": a.leader, "admin": a.admin}
+    return World(users=users, objects={"own_scope": own, "other_dept": other, "confidential": confidential,
+                                       "no_object": other})
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    media = tmp_path_factory.mktemp("matrix-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=str(media)):
+        # One outer transaction for the module; every case's own (pytest-django) transaction
+        # nests in it as a savepoint, and the whole world is rolled back at the end.
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            world = build_world()
+            # One session per actor, made once: logging in writes the user (last_login and its
+            # audit row), which cost more than most of the requests themselves.
+            for role, user in world.users.items():
+                if user is not None:
+                    login = Client()
+                    login.force_login(user)
+                    world.sessions[role] = login.cookies[settings.SESSION_COOKIE_NAME].value
+            yield world
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+# --- requests ----------------------------------------------------------------------------------------
+
+
+def _value(objects, name):
+    if str(name).startswith("="):
+        return name[1:]
+    value = objects[name]
+    return getattr(value, "pk", value)
+
+
+def build_url(key, entry, objects) -> str:
+    if entry.route:
+        url = matrix.PLACEHOLDER.sub(lambda m: str(_value(objects, m.group(1))), entry.route)
+    else:
+        kwargs = {arg: _value(objects, name) for arg, name in entry.kwargs.items()}
+        args = [_value(objects, name) for name in entry.args]
+        url = reverse(ROUTES[key].name, kwargs=kwargs or None, args=args or None)
+    return f"{url}?{entry.query}" if entry.query else url
+
+
+def build_data(entry, objects) -> dict:
+    return {name: (_value(objects, value[1:]) if str(value).startswith("@") else value)
+            for name, value in entry.data.items()}
+
+
+def _snapshot(entry, objects) -> dict:
+    """The rows an action names (URL and body), with their audit-history counts."""
+    names = [n for n in [*entry.kwargs.values(), *entry.args] if not str(n).startswith("=")]
+    names += [v[1:] for v in entry.data.values() if str(v).startswith("@")]
+    rows = {}
+    for name in names:
+        obj = objects[name]
+        if not hasattr(obj, "pk"):
+            continue
+        model = type(obj)
+        rows[name] = (model._base_manager.filter(pk=obj.pk).values().first(),
+                      obj.history.count() if hasattr(obj, "history") else None)
+    return rows
+
+
+def _counts():
+    from dossiers.models import ArchiveBatch, RetentionList
+
+    return ArchiveBatch.objects.count(), RetentionList.objects.count()
+
+
+def _login_paths():
+    return resolve_url(settings.LOGIN_URL), reverse("admin:login")
+
+
+@pytest.fixture
+def _django_db_helper(world, django_db_blocker):
+    """Each case in a savepoint of the module's transaction, rolled back afterwards.
+
+    Overrides, for this module only, the pytest-django fixture behind `django_db`: the same
+    isolation without building a TestCase per case (it cost a fifth of the run over 2,000
+    cases). The marker stays, so pytest-django still sets the test database up."""
+    with django_db_blocker.unblock():
+        savepoint = transaction.savepoint()
+        try:
+            yield
+        finally:
+            transaction.savepoint_rollback(savepoint)
+            transaction.set_rollback(False)
+
+
+CASES = matrix.cases()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_url_matrix(case, world, client):
+    entry = matrix.TABLE[case.key]
+    objects = world.objects[case.scope]
+    url = build_url(case.key, entry, objects)
+    # The case exercises the pattern it is named after, not a neighbour.
+    # (ResolverMatch.route drops the "^" of nested regex patterns: compare without them.)
+    assert resolve(urlsplit(url).path).route.replace("^", "") == ROUTES[case.key].route.replace("^", ""), url
+    if case.role in world.sessions:
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[case.role]
+    data = build_data(entry, objects)
+    before, counts = _snapshot(entry, objects), _counts()
+
+    if entry.method == "GET":
+        response = client.get(url)
+    elif entry.method == "PUT":
+        response = client.put(url, data=data or {}, content_type="application/json")
+    else:
+        response = client.post(url, data)
+
+    expected = case.expected
+    status = str(response.status_code)
+    location = response.get("Location", "")
+    shown = f"{case.role} {entry.method} {url} → {status} {location}"
+    assert status == expected.rstrip("L"), shown
+    if status == "302":
+        at_login = urlsplit(location).path in _login_paths()
+        assert at_login == expected.endswith("L"), f"{shown}: expected {expected}"
+
+    # An action refused (or out of the actor's scope) changes nothing.
+    refused = expected in {"302L", "400", "403", "404", "405"} or (
+        entry.method != "GET" and case.role in ("officer", "head") and case.scope == "other_dept")
+    if entry.method != "GET" and refused:
+        assert _snapshot(entry, objects) == before, f"{shown}: the object changed"
+    if entry.method != "GET" and case.role in ("officer", "head") and "department" in entry.data:
+        # Naming another department in the body: nothing is created for it.
+        assert _counts() == counts, f"{shown}: a row was created for another department"
+
+
+# --- the table covers the URL conf, and only it ---------------------------------------------------------
+
+
+def test_every_url_pattern_has_an_expectation():
+    missing, _ = matrix.coverage_gaps(matrix.url_patterns(), matrix.TABLE)
+    assert not missing, f"URL patterns with no row in tests/matrix.py (decide who may reach them): {missing}"
+
+
+def test_every_expectation_names_an_existing_url_pattern():
+    _, stale = matrix.coverage_gaps(matrix.url_patterns(), matrix.TABLE)
+    assert not stale, f"rows of tests/matrix.py whose URL pattern no longer exists: {stale}"
+
+
+def test_the_coverage_check_sees_a_new_and_a_removed_pattern():
+    from django.http import HttpResponse
+    from django.urls import include, path
+
+    extra = [path("api/v1/", include(([path("secret/<int:pk>/", lambda r, pk: HttpResponse(), name="leak")], "x")))]
+    routes = matrix.url_patterns() + matrix.url_patterns(extra)
+    missing, stale = matrix.coverage_gaps(routes, matrix.TABLE)
+    assert missing == ["x:leak"] and stale == []
+    table = {k: v for k, v in matrix.TABLE.items() if k != "documents:detail"}
+    table["documents:old_detail"] = matrix.TABLE["documents:detail"]
+    assert matrix.coverage_gaps(matrix.url_patterns(), table) == (["documents:detail"], ["documents:old_detail"])
+
+
+def test_the_matrix_covers_every_role_and_both_scopes():
+    roles = {c.role for c in CASES}
+    assert roles == {"anonymous", "officer", "officer2", "head", "clerk", "leader", "admin"}
+    scoped = [key for key, entry in matrix.TABLE.items() if "other_dept" in entry.statuses]
+    # Every URL naming a department's object is tried with another department's one.
+    for key, entry in matrix.TABLE.items():
+        if "own_scope" in entry.statuses and key not in {"documents:import_mapping", "documents:import_preview",
+                                                         "documents:import_confirm"}:
+            assert key in scoped, key
+    assert len(CASES) > 1500
