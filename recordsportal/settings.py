@@ -257,6 +257,10 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # Publishing from a web request: two quick retries (a Redis restart, a dropped connection), then
 # the caller is told; never the default 100 connection retries.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+# When the worker loses Redis, a running acks_late task could no longer be acknowledged and would
+# come back after the visibility timeout while still running: cancel it, it is redelivered and,
+# being an idempotent upsert, simply runs again (Celery 6's default; silences its warning).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {
