@@ -9,7 +9,8 @@
    month has none, and the list of accounts the simulated users log in as
    (bench/out/load-users.json: Office clerks, heads with their department, officers with their
    open dossiers).
-2. collectstatic into a temporary folder (served by whitenoise, as in production), then starts
+2. collectstatic into bench/out/static (again only when a source file changed; served by
+   whitenoise, as in production), then starts
    gunicorn on 127.0.0.1 on a free port with production settings (DEBUG off) except the HTTPS
    ones (plain http on loopback), Celery tasks queued to Redis DB 15 (no worker needed).
 3. Runs `locust --headless -u N -r R -t T` with bench/locustfile.py, stops gunicorn, and prints
@@ -41,7 +42,8 @@ PASSWORD = "Bench@2026"
 
 
 def uptime() -> str:
-    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    # In UTC: django.setup() (in prepare) sets TZ to the portal's zone for this process.
+    return subprocess.run(["uptime"], capture_output=True, text=True, env={**os.environ, "TZ": "UTC"}).stdout.strip()
 
 
 def free_port() -> int:
@@ -198,12 +200,18 @@ def main():
         "SESSION_COOKIE_SECURE": "0",
         "CSRF_COOKIE_SECURE": "0",
         "SECURE_HSTS_SECONDS": "0",
-        "STATIC_ROOT": str(tmp / "static"),
+        "STATIC_ROOT": str(OUT / "static"),
         "MEDIA_ROOT": str(tmp / "media"),
         "CELERY_BROKER_URL": redis_db,
     }
-    subprocess.run([sys.executable, str(ROOT / "manage.py"), "collectstatic", "--noinput", "-v", "0"],
-                   env=env, check=True, cwd=ROOT)
+    # Collected once into bench/out/static and reused while no source file is newer: compressing
+    # every vendored file takes minutes on a loaded machine.
+    static_root = OUT / "static"
+    manifest = static_root / "staticfiles.json"
+    sources = [p for d in (ROOT / "static", *ROOT.glob("*/static")) for p in d.rglob("*") if p.is_file()]
+    if not manifest.exists() or max(p.stat().st_mtime for p in sources) > manifest.stat().st_mtime:
+        subprocess.run([sys.executable, str(ROOT / "manage.py"), "collectstatic", "--noinput", "--clear", "-v", "0"],
+                       env=env, check=True, cwd=ROOT)
     port = free_port()
     gunicorn_cmd = [str(VENV_BIN / "gunicorn"), "recordsportal.wsgi:application", "--bind", f"127.0.0.1:{port}",
                     "--workers", str(args.workers), "--timeout", "60", "--graceful-timeout", "10"]
