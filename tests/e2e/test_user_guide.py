@@ -9,7 +9,7 @@ demo's own generator), dossiers, a campaign, the month's compliance figures."""
 import datetime
 import io
 import random
-import shutil
+import re
 import subprocess
 from decimal import Decimal
 from pathlib import Path
@@ -177,12 +177,27 @@ def pdf_first_page_png(pdf_path: Path, name: str) -> Path:
     return png
 
 
+def test_the_guide_shows_exactly_the_screenshots_the_journeys_take():
+    """Every image a guide page embeds is taken (and so checked) by a journey below, and every
+    screenshot taken is used: a renamed step cannot leave the guide with a stale or missing image."""
+    source = Path(__file__).read_text(encoding="utf-8")
+    taken = set(re.findall(r'(?:shot\(page, |shot_name=|pdf_first_page_png\(\w+, )"([a-z0-9-]+)"', source))
+    referenced = {name for page in GUIDE_IMG.parent.glob("*.md")
+                  for name in re.findall(r"\]\(img/([a-z0-9-]+)\.png\)", page.read_text(encoding="utf-8"))}
+    assert len(taken) > 40
+    assert referenced == taken
+
+
 # --- Chuyên viên (officer) -----------------------------------------------------------------------
 
 
 def test_officer_handles_a_document_and_keeps_it_in_an_electronic_dossier(portal, live_server, browser):
     officer = portal.user["cb.qldt1"]
     document = assigned_incoming(portal, officer, summary="V/v thẩm định hồ sơ đề nghị cấp Giấy chứng nhận đăng ký đầu tư dự án nhà máy điện khí")
+    assigned_incoming(portal, officer, number_symbol="87/STNMT-MT", days_left=3,
+                      summary="V/v lấy ý kiến về báo cáo đánh giá tác động môi trường dự án cảng tổng hợp")
+    assigned_incoming(portal, officer, number_symbol="1432/UBND-KT", days_left=10,
+                      summary="V/v báo cáo tình hình thực hiện các dự án đầu tư trong Khu kinh tế quý IV")
     file_plan(portal, "QLĐT", [
         ("Hồ sơ cấp Giấy chứng nhận đăng ký đầu tư dự án trong khu kinh tế", 0, officer),
         ("Hồ sơ điều chỉnh Giấy chứng nhận đăng ký đầu tư", 20, officer),
@@ -391,6 +406,11 @@ def test_department_head_lists_inventories_and_asks_to_keep_dossiers(portal, liv
     overdue = old_dossier(officers[0], f"Hồ sơ giải quyết vướng mắc dự án cảng tổng hợp năm {year - 2}", year=year - 2,
                           retention=0)  # permanent
     last_year = old_dossier(officers[1], f"Hồ sơ hội nghị xúc tiến đầu tư năm {year - 1}", year=year - 1, electronic=True)
+    from dossiers import services as dossiers
+    for index, officer in enumerate(officers):  # this year's work, two in three electronic
+        dossiers.dossier_open(acting_user=officer, title=f"Hồ sơ giám sát, đánh giá đầu tư dự án số {index + 1} năm {year}",
+                              retention_years=10, opened_on=min(datetime.date(year, 2 + index, 3), portal.today),
+                              kept_in_portal=index != 2)
     campaign = open_campaign(portal)
 
     page = open_page(browser)
@@ -404,6 +424,7 @@ def test_department_head_lists_inventories_and_asks_to_keep_dossiers(portal, liv
     listed = page.get_by_test_id("dossier-table").inner_text()
     assert overdue.code in listed and "Phan Văn Long" in listed and "Đỗ Thị Thanh Tâm" in listed
     assert "Quá hạn nộp lưu" in listed
+    assert "2 hồ sơ điện tử / 3 hồ sơ" in page.get_by_test_id("dossier-progress").inner_text()
     shot(page, "truong-phong-02-ho-so-cua-phong")
     page.goto(f"{live_server.url}/documents/?department={qldt.pk}")
     assert page.get_by_test_id("register-table").locator("tbody tr").count() >= 20
