@@ -225,4 +225,5 @@ def test_a_worker_killed_mid_computation_is_replaced_and_the_month_ends_complete
             stop_group(worker)
         import redis
 
-        redis.Redis.from_url(redis_url).delete(queue, f"_kombu.binding.{queue}", f"celery-task-meta-{result and result.id}")
+        redis.Redis.from_url(redis_url).delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}",
+                                              f"celery-task-meta-{result and result.id}")
