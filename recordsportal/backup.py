@@ -26,8 +26,10 @@ Tools run through `subprocess` with argument lists; the password travels in PGPA
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -240,8 +242,6 @@ class _TarWriter:
         return reader.size, reader.digest.hexdigest()
 
     def add_bytes(self, name: str, data: bytes) -> None:
-        import io
-
         info = tarfile.TarInfo(name)
         info.size = len(data)
         info.mtime = int(time.time())
@@ -260,7 +260,7 @@ def resolve_destination(dest: Path) -> Path:
     cron); any other path → a backup directory created there."""
     if dest.is_dir() and not is_archive(dest):
         stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
-        return dest / f"{ARCHIVE_PREFIX}{stamp}.tar"
+        dest = dest / f"{ARCHIVE_PREFIX}{stamp}.tar"
     if dest.exists():
         raise BackupError(f"{dest} already exists; a backup never overwrites another.")
     if not dest.parent.is_dir():
@@ -298,7 +298,9 @@ def _dump_database(work: Path) -> tuple[Path, dict, dict]:
     if kind == "postgresql":
         target = work / DUMP_NAMES[kind]
         # A read-only repeatable-read transaction exports its snapshot; pg_dump dumps exactly that
-        # snapshot, and the references to check are read in it too.
+        # snapshot, and the references to check are read in it too. Connect first, so that no
+        # connection health check becomes the transaction's first statement.
+        connection.ensure_connection()
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
@@ -476,10 +478,14 @@ def database_rows() -> dict[str, int]:
 def target_problems(media_root: Path) -> list[str]:
     """Why the target instance is not empty (a restore would mix two instances)."""
     problems = []
-    filled = [table for table, rows in database_rows().items() if rows]
+    name = settings.DATABASES["default"]["NAME"]
+    tables = database_rows()
+    filled = [table for table, rows in tables.items() if rows]
     if filled:
-        problems.append(f"the database {settings.DATABASES['default']['NAME']} has {len(filled)} table(s) with rows "
+        problems.append(f"the database {name} has {len(filled)} table(s) with rows "
                         f"({', '.join(filled[:5])}{'…' if len(filled) > 5 else ''})")
+    elif tables:  # a migrated but empty schema: the dump's CREATE TABLE would collide with it
+        problems.append(f"the database {name} already has {len(tables)} (empty) table(s)")
     if media_root.exists() and any(media_files(media_root)):
         problems.append(f"the media folder {media_root} is not empty")
     return problems
@@ -568,8 +574,6 @@ def restore_backup(source: Path, *, force: bool = False, log=lambda message: Non
 
     Nothing is touched until the whole backup has verified against its manifest and the target
     is known to be empty (or `force`)."""
-    import contextlib
-
     started = time.monotonic()
     media_root = Path(settings.MEDIA_ROOT)
     with contextlib.ExitStack() as stack:

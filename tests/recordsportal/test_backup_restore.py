@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+# Committed data (transaction=True): pg_dump runs in another process and sees only committed rows.
+committed = pytest.mark.django_db(transaction=True)
 
 
 def conninfo(db_settings, name=None) -> dict:
@@ -135,6 +136,8 @@ def flip_a_byte(path: Path) -> None:
     path.write_bytes(bytes(data))
 
 
+@pytest.mark.services
+@committed
 def test_round_trip_keeps_every_row_and_checksum(postgres, seeded, empty_database, tmp_path):
     source = conninfo(postgres)
     before = row_counts(source)
@@ -187,6 +190,8 @@ def test_round_trip_keeps_every_row_and_checksum(postgres, seeded, empty_databas
     assert row_counts(target) == before
 
 
+@pytest.mark.services
+@committed
 def test_a_tampered_backup_is_refused_naming_the_file(postgres, seeded, empty_database, tmp_path):
     folder = tmp_path / "backup-folder"
     backup = manage("backup", str(folder), database=database_url(postgres, postgres["NAME"]), media=seeded)
@@ -211,6 +216,8 @@ def test_a_tampered_backup_is_refused_naming_the_file(postgres, seeded, empty_da
     assert restore.returncode != 0 and "database.dump: checksum mismatch" in restore.stderr
 
 
+@pytest.mark.services
+@committed
 def test_backup_refuses_an_attachment_that_no_longer_matches_its_sha256(postgres, seeded, tmp_path):
     from documents.models import Attachment
 
@@ -255,7 +262,6 @@ def sqlite_env(path: Path, media: Path) -> dict:
     return env
 
 
-@pytest.mark.django_db(transaction=False)
 def test_sqlite_round_trip_with_the_online_backup(tmp_path):
     """The embedded default (SQLite file) backs up and restores the same way."""
     import sqlite3
