@@ -4,7 +4,9 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -68,4 +70,8 @@ def violation_action(request, pk, action):
         return redirect("reports:violations")
     run, done = ACTIONS[action]
     run_action(request, lambda: run(request.user, violation, request.POST), done)
-    return redirect(f"{request.POST.get('next') or '/reports/violations/'}")
+    # Back to the list the form came from, never to another site (an open redirect).
+    back = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = reverse("reports:violations")
+    return redirect(back)
