@@ -144,11 +144,14 @@ def shot(page, name: str, *, full_page: bool = False) -> Path:
     return path
 
 
-def open_page(browser):
+@pytest.fixture
+def page(browser):
+    """A Vietnamese browser page at a laptop's size; its context is closed after the test."""
     context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", viewport=VIEWPORT,
                                   accept_downloads=True)
     context.set_default_timeout(30_000)  # a slow, shared CI machine
-    return context.new_page()
+    yield context.new_page()
+    context.close()
 
 
 def sign_in(page, live_server, username, *, shot_name=None):
@@ -191,7 +194,7 @@ def test_the_guide_shows_exactly_the_screenshots_the_journeys_take():
 # --- Chuyên viên (officer) -----------------------------------------------------------------------
 
 
-def test_officer_handles_a_document_and_keeps_it_in_an_electronic_dossier(portal, live_server, browser):
+def test_officer_handles_a_document_and_keeps_it_in_an_electronic_dossier(portal, live_server, page):
     officer = portal.user["cb.qldt1"]
     document = assigned_incoming(portal, officer, summary="V/v thẩm định hồ sơ đề nghị cấp Giấy chứng nhận đăng ký đầu tư dự án nhà máy điện khí")
     assigned_incoming(portal, officer, number_symbol="87/STNMT-MT", days_left=3,
@@ -205,7 +208,6 @@ def test_officer_handles_a_document_and_keeps_it_in_an_electronic_dossier(portal
     # Work that ended two years ago and never went to the archive: overdue, so it is on the notice.
     overdue = old_dossier(officer, f"Hồ sơ đoàn kiểm tra liên ngành năm {portal.today.year - 2}", year=portal.today.year - 2)
 
-    page = open_page(browser)
     sign_in(page, live_server, "cb.qldt1", shot_name="chuyen-vien-01-dang-nhap")
     assert page.get_by_test_id("home-title").inner_text() == "Việc của tôi"
     assert "Phan Văn Long" in page.locator("main").inner_text()
@@ -283,14 +285,13 @@ def e_office_export(path: Path, today: datetime.date) -> Path:
     return path
 
 
-def test_clerk_registers_numbers_imports_and_exports(portal, live_server, browser, tmp_path):
+def test_clerk_registers_numbers_imports_and_exports(portal, live_server, page, tmp_path):
     add_registers(portal)
     year = portal.today.year
     today = portal.today.strftime("%d/%m/%Y")
     scan = tmp_path / "Công văn 412-UBND-KT.pdf"
     scan.write_bytes(PDF_BYTES)
 
-    page = open_page(browser)
     sign_in(page, live_server, "vanthu")
     assert "Văn phòng" in page.get_by_test_id("home-title").inner_text()
     shot(page, "van-thu-01-trang-chu")
@@ -395,7 +396,7 @@ def open_campaign(portal, *, days_left=30):
     )
 
 
-def test_department_head_lists_inventories_and_asks_to_keep_dossiers(portal, live_server, browser):
+def test_department_head_lists_inventories_and_asks_to_keep_dossiers(portal, live_server, page):
     add_registers(portal)
     year = portal.today.year
     qldt = portal.dept["QLĐT"]
@@ -413,7 +414,6 @@ def test_department_head_lists_inventories_and_asks_to_keep_dossiers(portal, liv
                               kept_in_portal=index != 2)
     campaign = open_campaign(portal)
 
-    page = open_page(browser)
     sign_in(page, live_server, "tp.qldt")
     assert "Phòng, đơn vị của tôi" in page.get_by_test_id("home-title").inner_text()
     assert "Phòng Quản lý Đầu tư" in page.locator("main").inner_text()
@@ -522,11 +522,10 @@ def violation_row(page, period, department):
             .filter(has_text=period).filter(has_text=department).first)
 
 
-def test_office_reviews_compliance_violations_and_the_backlog(portal, live_server, browser):
+def test_office_reviews_compliance_violations_and_the_backlog(portal, live_server, page):
     agency_figures(portal)
     period = portal.today.strftime("%m/%Y")
 
-    page = open_page(browser)
     sign_in(page, live_server, "chanhvp")
     assert "Văn phòng" in page.get_by_test_id("home-title").inner_text()
     shot(page, "van-phong-01-trang-chu")
@@ -590,7 +589,7 @@ def test_office_reviews_compliance_violations_and_the_backlog(portal, live_serve
 # --- Lãnh đạo Ban (leadership) -------------------------------------------------------------------
 
 
-def test_leadership_assigns_decides_approves_and_downloads_reports(portal, live_server, browser, tmp_path):
+def test_leadership_assigns_decides_approves_and_downloads_reports(portal, live_server, page, tmp_path):
     from documents import services as documents
     from dossiers import services as dossiers
     from reports import services as reports
@@ -614,7 +613,6 @@ def test_leadership_assigns_decides_approves_and_downloads_reports(portal, live_
         document_date=portal.today, arrival_date=portal.today, urgency="urgent")
     documents.incoming_submit(acting_user=portal.user["vanthu"], document=document)
 
-    page = open_page(browser)
     sign_in(page, live_server, "truongban")
     assert "Lãnh đạo Ban" in page.get_by_test_id("home-title").inner_text()
     shot(page, "lanh-dao-01-trang-chu")
@@ -683,8 +681,7 @@ def test_leadership_assigns_decides_approves_and_downloads_reports(portal, live_
 # --- Quản trị (administrator) --------------------------------------------------------------------
 
 
-def test_administrator_manages_departments_people_and_targets(portal, live_server, browser):
-    page = open_page(browser)
+def test_administrator_manages_departments_people_and_targets(portal, live_server, page):
     sign_in(page, live_server, "admin")
     shot(page, "quan-tri-01-trang-chu")
 
