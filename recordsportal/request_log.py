@@ -16,6 +16,7 @@ import uuid
 from contextvars import ContextVar
 
 from celery import signals
+from celery._state import get_current_task
 from django.core.signals import request_finished
 from django.dispatch import receiver
 from django.utils.functional import empty
@@ -41,8 +42,6 @@ class ContextFilter(logging.Filter):
         if request_id and not hasattr(record, "request_id"):
             record.request_id = request_id
         if not hasattr(record, "task_id"):
-            from celery._state import get_current_task
-
             task = get_current_task()
             if task is not None and task.request.id:
                 record.task_id = task.request.id
