@@ -148,7 +148,9 @@ _HUGE = Decimal(10) ** 15
 
 
 def _bounded(number: Decimal) -> Decimal:
-    return _HUGE.copy_sign(number) if number.is_finite() and abs(number) > _HUGE else number
+    # adjusted() (the exponent of the leading digit) needs no arithmetic: abs() of 1E+1000000
+    # already overflows the decimal context.
+    return _HUGE.copy_sign(number) if number.is_finite() and number.adjusted() > 15 else number
 
 
 def _as_int(value, *, year=False):

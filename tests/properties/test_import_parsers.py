@@ -159,6 +159,8 @@ def inventory(agency):
 @given(rows=st.lists(backlog_row, min_size=1, max_size=6), header_change=st.one_of(st.none(), st.tuples(st.integers(1, 11), text)))
 @example(rows=[["1", "Hồ sơ", "1e999999", "2010", "1e30", "1", "1", "Tốt", "", ""]], header_change=None)
 @example(rows=[["1", "Hồ sơ", "2000", "2010", "1e999999", "-1e999999", "1", "Tốt", "", ""]], header_change=None)
+@example(rows=[[None] * 10, [None] * 6 + ["1E1000000", None, None, None]], header_change=None)  # found by hypothesis
+@example(rows=[["1", "Hồ sơ", "-1E1000000", "1E-1000000", "1E1000000", "1", "1", "Tốt", "", ""]], header_change=None)
 def test_inventory_upload_accepts_or_locates_every_error(agency, inventory, rows, header_change):
     from io import BytesIO
 
