@@ -21,6 +21,7 @@ failed).
 """
 
 import argparse
+import resource
 import json
 import os
 import secrets
@@ -44,6 +45,42 @@ PASSWORD = "Bench@2026"
 def uptime() -> str:
     # In UTC: django.setup() (in prepare) sets TZ to the portal's zone for this process.
     return subprocess.run(["uptime"], capture_output=True, text=True, env={**os.environ, "TZ": "UTC"}).stdout.strip()
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a live process (/proc/<pid>/stat fields 14 and 15)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children_of(ppid: int) -> list[int]:
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == ppid:
+                pids.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            pass
+    return pids
+
+
+def backend_pids(url: str) -> list[int]:
+    """The PostgreSQL server processes serving the bench database (gunicorn's connections)."""
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return [row[0] for row in conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")]
+
+
+def server_cpu(server_pid: int, url: str) -> dict[int, float]:
+    """CPU seconds so far of every gunicorn worker and PostgreSQL backend of the test: the
+    machine is shared, so the cost per request is measured where wall time cannot be trusted."""
+    return {pid: cpu_seconds(pid) for pid in children_of(server_pid) + backend_pids(url)}
 
 
 def free_port() -> int:
@@ -234,6 +271,8 @@ def main():
                 sys.exit(f"gunicorn did not start (see {log.name})")
             time.sleep(0.5)
         before = uptime()
+        cpu_start = server_cpu(server.pid, url)
+        locust_cpu_start = resource.getrusage(resource.RUSAGE_CHILDREN)
         print(f"gunicorn {' '.join(gunicorn_cmd[2:])}", flush=True)
         print(f"before: {before}", flush=True)
         prefix = OUT / f"load-{args.label}"
@@ -248,6 +287,12 @@ def main():
         )
         duration = time.monotonic() - started
         code = locust.returncode
+        cpu_end = server_cpu(server.pid, url)
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        locust_cpu = (usage.ru_utime + usage.ru_stime) - (locust_cpu_start.ru_utime + locust_cpu_start.ru_stime)
+        workers = set(children_of(server.pid))
+        web_cpu = sum(v - cpu_start.get(pid, 0.0) for pid, v in cpu_end.items() if pid in workers)
+        db_cpu = sum(v - cpu_start.get(pid, 0.0) for pid, v in cpu_end.items() if pid not in workers)
         after = uptime()
         (OUT / f"locust-{args.label}.log").write_text(locust.stdout + locust.stderr, encoding="utf-8")
     finally:
@@ -274,6 +319,12 @@ def main():
     ]
     for name, n, f, rps, p50, p95, p99, mx in summarise(stats, measured):
         lines.append(f"{name[:44]:<44} {n:>6} {f:>5} {rps:>6.2f} {p50:>6.0f} {p95:>6.0f} {p99:>6.0f} {mx:>7.0f}")
+    total = sum(e["num_requests"] for e in stats)
+    per_request = (web_cpu + db_cpu) * 1000 / total if total else 0.0
+    lines.append(
+        f"CPU: gunicorn workers {web_cpu:.1f} s + PostgreSQL backends {db_cpu:.1f} s for {total} requests "
+        f"(logins included) = {per_request:.0f} ms of CPU per request, i.e. at most "
+        f"{2000 / per_request if per_request else 0:.0f} req/s on 2 idle cores; locust itself used {locust_cpu:.1f} s")
     failures = Path(f"{prefix}_failures.csv")
     if failures.exists() and len(failures.read_text().splitlines()) > 1:
         lines.append("failures:")
