@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from recordsportal.models import Department
+from recordsportal.ratios import format_ratio, format_target
 
 
 class Metric(models.TextChoices):
@@ -127,8 +128,10 @@ class Violation(models.Model):
         """The evidence in one line, for tables and reports."""
         e = self.evidence or {}
         if "ratio" in e:
+            # From the counts, not the stored (rounded) ratio: 94.996% must not read "95,0%".
             return _("%(ratio)s%% (%(n)s/%(d)s), chỉ tiêu %(t)s%%") % {
-                "ratio": e["ratio"], "n": e["numerator"], "d": e["denominator"], "t": e["target"]}
+                "ratio": format_ratio(e["numerator"] * 100 / e["denominator"]), "n": e["numerator"],
+                "d": e["denominator"], "t": format_target(e["target"])}
         if "count" in e:
             return _("%(count)s hồ sơ/văn bản") % {"count": e["count"]}
         if "campaign" in e:

@@ -10,6 +10,7 @@ from django.utils.http import urlencode
 
 from recordsportal.access import Scope, scope_filter, scope_of
 from recordsportal.models import Department, User
+from recordsportal.ratios import ratio_shown
 
 from .models import Snapshot, Violation, next_month
 
@@ -68,7 +69,7 @@ def trend(metric, scope_key, last_month, months=12) -> list[dict]:
     points, month = [], first
     while month <= last_month:
         numerator, denominator = rows.get(month, (0, 0))
-        points.append({"month": month, "ratio": round(numerator * 100 / denominator, 1) if denominator else None})
+        points.append({"month": month, "ratio": float(ratio_shown(numerator * 100 / denominator)) if denominator else None})
         month = next_month(month)
     return points
 

@@ -21,8 +21,9 @@ def figure(fig, testid):
     """A ratio with its numerator and denominator, each a link to the records it counts, and a
     pass/fail mark; "—" for an empty period. Written in Python: the agency dashboard draws a
     few hundred of them, and an {% include %} per figure made the page slow."""
-    from django.utils.formats import number_format
     from django.utils.html import format_html
+
+    from recordsportal.ratios import format_ratio
 
     if fig.ratio is None:
         html = format_html('<span class="text-muted" title="{}" data-testid="{}">—</span>',
@@ -33,7 +34,7 @@ def figure(fig, testid):
             '<span class="fw-semibold {}" data-testid="{}">{}%</span> <span class="small text-muted text-nowrap">'
             '(<a href="{}" data-testid="{}-num">{}</a>/<a href="{}" data-testid="{}-den">{}</a>)</span> '
             '<i class="bi {}" aria-label="{}"></i>',
-            "text-success" if passes else "text-danger", testid, number_format(fig.ratio, 1),
+            "text-success" if passes else "text-danger", testid, format_ratio(fig.ratio),
             fig.numerator_url, testid, fig.numerator, fig.denominator_url, testid, fig.denominator,
             "bi-check-circle-fill text-success" if passes else "bi-x-circle-fill text-danger",
             _("Đạt") if passes else _("Chưa đạt"),

@@ -12,6 +12,8 @@ from recordsportal.roles import Role
 from recordsportal.xlsx import xlsx_response
 
 from .. import dashboard as board
+from recordsportal.ratios import ratio_shown
+
 from ..charts import bar_chart
 from ..querysets import violations_visible_to
 from ..services import emulation_summary
@@ -20,7 +22,8 @@ REPORT_ROLES = (Role.LEADERSHIP, Role.OFFICE, Role.ADMIN)
 
 
 def _percent(figure):
-    return round(figure.ratio, 1) if figure.ratio is not None else None
+    shown = ratio_shown(figure.ratio)
+    return float(shown) if shown is not None else None
 
 
 def _monthly_context(user, month):
@@ -50,7 +53,8 @@ def monthly_pdf(request):
 
 
 def _fmt(figure):
-    return f"{figure.ratio:.1f}%" if figure.ratio is not None else "—"
+    shown = ratio_shown(figure.ratio)
+    return f"{shown}%" if shown is not None else "—"
 
 
 @role_required(*REPORT_ROLES)

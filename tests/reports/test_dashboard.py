@@ -114,7 +114,7 @@ def test_violations_report_and_emulation_summary(agency, login, march):
     services.violation_decide(acting_user=agency.leader, violation=violation, approve=True)
     client = login(agency.leader)
     text = pdf_text(get(client, "reports:violations_pdf", year=2026))
-    assert "Phòng Quản lý Đầu tư" in text and "dưới chỉ tiêu" in text and "75.0% (3/4)" in text
+    assert "Phòng Quản lý Đầu tư" in text and "dưới chỉ tiêu" in text and "75,0% (3/4)" in text
     text = pdf_text(get(client, "reports:emulation_pdf", year=2026))
     assert "Phòng Quản lý Đầu tư 1,00" in text
 

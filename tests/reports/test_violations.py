@@ -32,7 +32,7 @@ def test_e_below_target_for_top_level_departments_only(agency, make_document):
     assert kinds(kind=ViolationKind.E_BELOW_TARGET) == [("e_below_target", "QLĐT")]
     violation = Violation.objects.get(kind=ViolationKind.E_BELOW_TARGET)
     assert violation.evidence == {"numerator": 9, "denominator": 10, "excluded": 0, "ratio": 90.0, "target": 95.0}
-    assert violation.evidence_summary.startswith("90.0% (9/10)")
+    assert violation.evidence_summary.startswith("90,0% (9/10)")
 
 
 def test_at_target_is_not_a_violation_and_empty_departments_are_not_judged(agency, make_document):
