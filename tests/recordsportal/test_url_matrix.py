@@ -384,3 +384,55 @@ def test_a_violation_action_goes_back_only_to_a_page_of_the_portal(world, client
     violation = world.objects["other_dept"]["violation"]
     response = client.post(reverse("reports:violation_action", args=[violation.pk, "notify"]), {"next": target})
     assert response.status_code == 302 and response["Location"] == expected
+
+
+# --- lists: a 200 must not carry another department's rows -----------------------------------------
+
+# API list -> world object; which actors see their own scope's row (officers have no campaign,
+# inventory or line; everyone else sees department A's).
+API_LISTS = {
+    "document-list": ("document", {"officer", "head", "clerk"}),
+    "dossier-list": ("dossier", {"officer", "head", "clerk"}),
+    "file-plan-list": ("plan", {"officer", "head", "clerk"}),
+    "backlog-campaign-list": ("campaign", {"head", "clerk"}),
+    "backlog-inventory-list": ("inventory", {"head", "clerk"}),
+    "backlog-line-list": ("inventory_line", {"head", "clerk"}),
+    "violation-list": ("violation", {"officer", "head", "clerk"}),
+    "user-list": ("officer_user", {"officer", "head", "clerk"}),
+}
+# Page -> (world object, its detail URL name).
+PAGE_LISTS = {
+    "documents:list": ("document", "documents:detail"),
+    "dossiers:list": ("dossier", "dossiers:detail"),
+    "dossiers:plans": ("plan", "dossiers:plan_detail"),
+    "dossiers:batches": ("batch", "dossiers:batch_detail"),
+    "dossiers:retention": ("retention", "dossiers:retention_detail"),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["officer", "head", "clerk"])
+@pytest.mark.parametrize("name", list(API_LISTS))
+def test_an_api_list_holds_only_rows_in_scope(world, client, name, role):
+    obj, own_visible = API_LISTS[name]
+    client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
+    payload = client.get(reverse(name)).json()
+    ids = {row["id"] for row in (payload["results"] if isinstance(payload, dict) else payload)}
+    own, other = world.objects["own_scope"][obj].pk, world.objects["other_dept"][obj].pk
+    assert (own in ids) == (role in own_visible), (name, role, ids)
+    # Another department's row: listed for the Office, never for department A's officer or head.
+    assert (other in ids) == (role == "clerk"), (name, role, ids)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["officer", "head", "clerk"])
+@pytest.mark.parametrize("name", list(PAGE_LISTS))
+def test_a_list_page_links_only_rows_in_scope(world, client, name, role):
+    obj, detail = PAGE_LISTS[name]
+    client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
+    page = client.get(reverse(name)).content.decode()
+    other = reverse(detail, args=[world.objects["other_dept"][obj].pk])
+    own = reverse(detail, args=[world.objects["own_scope"][obj].pk])
+    assert (f'href="{other}"' in page) == (role == "clerk"), (name, role)
+    # Officers see no batches or retention lists; the rest see their own scope's row.
+    assert (f'href="{own}"' in page) == (role != "officer" or obj not in {"batch", "retention"}), (name, role)
