@@ -43,6 +43,7 @@ def assert_security_headers(response):
     assert response.headers.get("X-Content-Type-Options") == "nosniff"
     assert response.headers.get("Referrer-Policy") == "same-origin"
     assert response.headers.get("X-Frame-Options") == "DENY"
+    assert response.headers.get("Cross-Origin-Opener-Policy") == "same-origin"
     directives = policy(response)
     for name, value in EXPECTED_CSP.items():
         assert directives.get(name) == value, (name, directives)
