@@ -41,11 +41,12 @@ class ImportMappingForm(BootstrapFormMixin, forms.Form):
             self.fields[import_field.name] = forms.ChoiceField(
                 label=import_field.label, choices=choices, required=import_field.required,
             )
+        self.style_fields()
 
     def clean(self):
         cleaned = super().clean()
         used: dict[str, str] = {}
-        for name, value in cleaned.items():
+        for name, value in list(cleaned.items()):  # add_error removes the field from cleaned
             if value in (None, NOT_IN_FILE):
                 continue
             if value in used:

@@ -58,8 +58,16 @@ class BootstrapFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
+        self.style_fields()
+
+    def style_fields(self) -> None:
+        """Give each field its Bootstrap class once; a form that adds fields in its own __init__
+        calls this again. (Reading self.errors here would validate the form before a subclass
+        has finished setting up its fields and choices.)"""
+        for field in self.fields.values():
             widget = field.widget
+            if getattr(widget, "_portal_styled", False):
+                continue
             if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
                 css = "form-check-input"
             elif isinstance(widget, forms.Select):
@@ -71,9 +79,16 @@ class BootstrapFormMixin:
                     widget.render = partial(render_select, widget)
             else:
                 css = "form-control"
-            if self.is_bound and name in self.errors:
-                css += " is-invalid"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            widget._portal_styled = True
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self._errors or {}:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                if "is-invalid" not in widget.attrs.get("class", ""):
+                    widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
 
 
 class AgencyForm(BootstrapFormMixin, forms.ModelForm):

@@ -11,8 +11,9 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, FormView, ListView, TemplateView, UpdateView
 
+from dossiers.tasks import recompute_due_dates_task
+
 from .. import services
-from ..celery import app as celery_app
 from ..queueing import enqueue_for_user
 from ..guards import RoleRequiredMixin, get_visible_or_404
 from ..forms import AgencyForm, DepartmentForm, UserForm, add_error_to_form
@@ -50,9 +51,8 @@ class AgencyEdit(AdminOnly, FormView):
         services.agency_update(acting_user=self.request.user, **fields)
         messages.success(self.request, _("Đã lưu thông tin cơ quan."))
         if "archive_due_rule" in form.changed_data:
-            # By name: the dossiers app owns the task, the core app does not import it.
             enqueue_for_user(
-                self.request, celery_app.tasks["dossiers.recompute_due_dates"],
+                self.request, recompute_due_dates_task,
                 queued=_("Hạn nộp lưu của các hồ sơ đã kết thúc đang được tính lại theo quy định mới."),
                 not_queued=_("hạn nộp lưu của các hồ sơ đã kết thúc chưa được tính lại ngay; hệ thống sẽ tự tính "
                              "lại trong lần chạy hằng ngày (06:30)."),

@@ -359,6 +359,12 @@ def test_it_asks_for_a_mapping_when_headers_differ(agency, login):
     assert response["Location"] == reverse("documents:import_mapping", args=[record.pk])
     page = client.get(response["Location"]).content.decode()
     assert "Nhận ngày" in page and "Đơn vị gửi" in page
+    # The columns are chosen in styled selects (the fields are added after the form's own set-up).
+    assert '<select name="register_date" class="form-select"' in page
+    # One column for two fields: refused on the field, not a server error.
+    refused = client.post(response["Location"], {"number": "0", "register_date": "1", "issuer": "1", "summary": "3"})
+    assert refused.status_code == 200 and 'class="form-select is-invalid"' in refused.content.decode()
+    assert "Cột này đã được chọn cho" in refused.content.decode()
     # The preview refuses to run without the required columns.
     assert client.get(reverse("documents:import_preview", args=[record.pk]))["Location"] == response["Location"]
     response = client.post(response["Location"], {"number": "0", "register_date": "1", "issuer": "2", "summary": "3"})
