@@ -141,7 +141,7 @@ class PortalUser(HttpUser):
         """GET a page; fail it unless it is a 200 (and contains `expect`, when given)."""
         with self.client.get(url, name=name, catch_response=True) as response:
             if response.status_code != 200:
-                response.failure(f"{response.status_code} for {url}")
+                response.failure(f"{response.status_code} for {url}: {response.error or ''}")
             elif expect and expect not in response.text:
                 response.failure(f"{url}: '{expect}' missing")
             else:

@@ -209,6 +209,10 @@ def main():
     parser.add_argument("--time", default="2m")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2)
+    # Longer than the think time: with gunicorn's default 2 s, a connection closed by the server
+    # just as the client reuses it fails with "connection reset" (browsers retry such a request
+    # silently, python-requests does not). The sync worker closes every connection anyway.
+    parser.add_argument("--keep-alive", type=int, default=30)
     parser.add_argument("--label", default="run")
     parser.add_argument("--skip-prep", action="store_true")
     parser.add_argument("--prep-only", action="store_true")
@@ -253,7 +257,7 @@ def main():
     gunicorn_cmd = [str(VENV_BIN / "gunicorn"), "recordsportal.wsgi:application", "--bind", f"127.0.0.1:{port}",
                     "--workers", str(args.workers), "--timeout", "60", "--graceful-timeout", "10"]
     if args.threads > 1:
-        gunicorn_cmd += ["--worker-class", "gthread", "--threads", str(args.threads)]
+        gunicorn_cmd += ["--worker-class", "gthread", "--threads", str(args.threads), "--keep-alive", str(args.keep_alive)]
     log = open(OUT / f"gunicorn-{args.label}.log", "w")
     server = subprocess.Popen(gunicorn_cmd, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
                               start_new_session=True)
@@ -312,7 +316,8 @@ def main():
     measured = (max(e["last_request_timestamp"] or 0 for e in stats) - min(e["start_time"] for e in stats)) or duration
     lines = [
         f"load test '{args.label}': {args.users} users (spawn {args.spawn_rate}/s) for {args.time}; "
-        f"gunicorn --workers {args.workers} --threads {args.threads}; think time 1-4 s; {measured:.0f} s measured",
+        f"gunicorn --workers {args.workers} --threads {args.threads} --keep-alive {args.keep_alive}; think time 1-4 s; "
+        f"{measured:.0f} s measured",
         f"before: {before}",
         f"after:  {after}",
         f"{'route':<44} {'reqs':>6} {'fails':>5} {'req/s':>6} {'p50':>6} {'p95':>6} {'p99':>6} {'max':>7}",
