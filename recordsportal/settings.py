@@ -308,6 +308,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Documents, dossiers, backlog inventories and compliance figures.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema maps every endpoint of the agency's data: for signed-in users only.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Swagger UI from the app's own static files: the intranet has no internet.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -14,7 +14,7 @@ from recordsportal.text import normalize_text
 
 from .models import DeductionRule, Violation, ViolationKind
 
-# Used until the Office sets its own table (Quản trị → Mức trừ điểm thi đua).
+# Used until the Office sets its own table (Vi phạm và thi đua → Mức trừ điểm thi đua).
 DEFAULT_POINTS = {
     ViolationKind.E_BELOW_TARGET: Decimal("1.0"),
     ViolationKind.H_BELOW_TARGET: Decimal("1.0"),
@@ -30,6 +30,33 @@ OPEN = [Violation.Status.DETECTED, Violation.Status.NOTIFIED]
 def points_for(kind: str) -> Decimal:
     rule = DeductionRule.objects.filter(kind=kind).first()
     return rule.points if rule else DEFAULT_POINTS.get(kind, Decimal("0"))
+
+
+def deduction_table() -> dict[str, Decimal]:
+    """The points proposed for each kind of violation: the Office's table, defaults elsewhere."""
+    table = {kind: DEFAULT_POINTS.get(kind, Decimal("0")) for kind in ViolationKind.values}
+    table.update(DeductionRule.objects.values_list("kind", "points"))
+    return table
+
+
+@transaction.atomic
+def deduction_table_save(*, acting_user: User, points: dict[str, Decimal]) -> int:
+    """The Office sets the points per kind. Violations already confirmed keep the points they
+    were proposed with; the new table applies from the next confirmation. Returns rows changed."""
+    if not acting_user.has_role(Role.OFFICE):
+        raise DomainError(_("Chỉ Văn phòng sửa mức trừ điểm thi đua."))
+    unknown = set(points) - set(ViolationKind.values)
+    if unknown:
+        raise DomainError(_("Loại vi phạm không hợp lệ: %(kinds)s.") % {"kinds": ", ".join(sorted(unknown))})
+    current = deduction_table()
+    changed = 0
+    for kind, value in points.items():
+        if value < 0:
+            raise DomainError(_("Điểm trừ không được âm."), field=kind)
+        if value != current[kind] or not DeductionRule.objects.filter(kind=kind).exists():
+            DeductionRule.objects.update_or_create(kind=kind, defaults={"points": value})
+            changed += value != current[kind]
+    return changed
 
 
 def _review(violation: Violation, acting_user: User, *, allowed_from, status, note="", **fields) -> Violation:

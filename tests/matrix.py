@@ -297,6 +297,9 @@ TABLE: dict[str, Expect] = {
     "reports:monthly_xlsx": page(none=BOOK),
     "reports:violations": page(none=ALL),
     "reports:violation_action": post({"pk": "violation", "action": "=notify"}, own=ACTION_OWN, other=ACTION_OTHER),
+    "reports:deduction_table": page(none=BOOK),
+    # Posted empty: the Office gets the form back with its errors; reading is not editing.
+    "reports:deduction_table POST": post(none="403 403 200 403 403"),
     "reports:violations_pdf": page(none=BOOK),
     "reports:violations_xlsx": page(none=BOOK),
     "reports:emulation_pdf": page(none=BOOK),
@@ -378,8 +381,8 @@ TABLE: dict[str, Expect] = {
     # Saving the inventory page: its head only (write scope); an empty form is refused as a page.
     "backlog:inventory POST": post(INVENTORY, own="403 400 404 404 404", other="403 404 404 404 404"),
     # The schema and its Swagger page describe the API, no data: served to anyone.
-    "api-schema": public("200", none=ALL),
-    "api-docs": public("200", none=ALL),
+    "api-schema": api(none=ALL),  # signed-in users only (SPECTACULAR_SETTINGS SERVE_PERMISSIONS)
+    "api-docs": api(none=ALL),
 }
 
 

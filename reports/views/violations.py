@@ -3,6 +3,7 @@
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,13 +11,17 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from django.contrib import messages
+
 from recordsportal.actions import run_action
-from recordsportal.guards import get_visible_or_404
+from recordsportal.forms import add_error_to_form
+from recordsportal.guards import get_visible_or_404, role_required
 from recordsportal.pagination import quick_page
 from recordsportal.roles import Role
 from recordsportal.services import DomainError
 
 from .. import services
+from ..forms import DeductionTableForm
 from ..models import Violation, ViolationKind
 from ..querysets import violations_visible_to
 
@@ -75,3 +80,22 @@ def violation_action(request, pk, action):
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = reverse("reports:violations")
     return redirect(back)
+
+
+@role_required(Role.OFFICE, Role.LEADERSHIP, Role.ADMIN)
+def deduction_table(request):
+    """The points proposed per kind of violation: the Office edits, leadership and admin read."""
+    can_edit = request.user.has_role(Role.OFFICE)
+    form = DeductionTableForm(request.POST if request.method == "POST" else None, table=services.deduction_table())
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                changed = services.deduction_table_save(acting_user=request.user, points=form.cleaned_data)
+            except DomainError as error:
+                add_error_to_form(form, error)
+            else:
+                messages.success(request, _("Đã lưu mức trừ điểm thi đua (%(n)s mức thay đổi).") % {"n": changed})
+                return redirect("reports:deduction_table")
+    return render(request, "reports/deduction_table.html", {"form": form, "can_edit": can_edit})

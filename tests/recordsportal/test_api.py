@@ -14,7 +14,9 @@ def test_me_returns_profile_and_roles(agency, login):
     assert data["department_name"] == "Phòng Quản lý Đầu tư"
 
 
-def test_openapi_schema_and_docs_are_served_offline(agency, login):
+def test_openapi_schema_and_docs_are_served_offline_to_signed_in_users_only(agency, client, login):
+    assert client.get("/api/schema/").status_code == 403
+    assert client.get("/api/docs/").status_code == 403
     client = login(agency.officer_a)
     schema = client.get("/api/schema/")
     assert schema.status_code == 200
