@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
+from kombu import pools as kombu_pools
 
 from ..conftest import CLEARED_FOR_SUBPROCESS, port_open, require, require_tool
 
@@ -126,9 +127,10 @@ def celery_publishing_to(url: str):
     from recordsportal.celery import app
 
     def forget_connections():
-        if app._pool is not None:
-            with contextlib.suppress(Exception):
-                app._pool.force_close_all()
+        # The app's connection and producer pools live in kombu's process-wide registry, keyed
+        # by broker URL: closing them without clearing the registry left a closed pool there for
+        # every later test publishing to the same URL ("Acquire on closed pool").
+        kombu_pools.reset()
         app._pool = None
         with contextlib.suppress(AttributeError, KeyError):
             app.__dict__["amqp"]._producer_pool = None
