@@ -85,7 +85,11 @@ class DocumentFilter(django_filters.FilterSet):
         # "no filter", never "exclude the overdue ones".
         if not value:
             return queryset
-        return queryset.filter(status__in=OPEN_STATUSES, deadline__lt=timezone.localdate())
+        # Oldest deadline first (a `sort=` chosen on the page still wins: it is applied after).
+        # Newest-first made PostgreSQL walk the date index through all 2M documents whenever a
+        # head's scope held fewer than a page of overdue ones (1.9 s); by deadline it reads the
+        # ~10,000 overdue documents through (status, deadline) and sorts them (50 ms).
+        return queryset.filter(status__in=OPEN_STATUSES, deadline__lt=timezone.localdate()).order_by("deadline", "id")
 
     def filter_sort(self, queryset, name, value):
         descending = value.startswith("-")

@@ -235,3 +235,19 @@ class TestSelectRendering:
                 assert parse_html(fast) == parse_html(str(form[name])), name
             if data:
                 assert f'value="{agency.dept_b.pk}" selected' in str(form["department"])
+
+
+def test_overdue_register_lists_the_oldest_deadline_first_unless_sorted(agency, login, make_document):
+    """The overdue filter orders by deadline, so PostgreSQL reads the few overdue documents through
+    (status, deadline) instead of walking every document newest first; `sort=` still wins."""
+    documents = [make_document(agency.dept_a, officer=agency.officer_a, day=DAY - datetime.timedelta(days=i))
+                 for i in range(3)]
+    for document, late in zip(documents, (2, 30, 9)):
+        Document.objects.filter(pk=document.pk).update(status=Status.ASSIGNED, deadline=DAY - datetime.timedelta(days=late))
+    client = login(agency.head_a)
+    page = client.get(reverse("documents:list") + "?overdue=on").content.decode()
+    order = [page.index(d.number_symbol) for d in documents]
+    assert order[1] < order[2] < order[0]  # deadlines 30, 9, 2 days ago
+    page = client.get(reverse("documents:list") + "?overdue=on&sort=-date").content.decode()
+    order = [page.index(d.number_symbol) for d in documents]
+    assert order[0] < order[1] < order[2]  # registered newest first
