@@ -87,12 +87,12 @@ def main():
                 str(retention), opened.isoformat(), ended.isoformat() if ended else r"\N", status,
                 "t" if electronic else "f", "electronic" if electronic else "paper", "", "",
                 due.isoformat() if due else r"\N", (ended + dt.timedelta(days=400)).isoformat() if archived else r"\N",
-                "", search_key(f"{code} {title}"), now, now, "f", "1",
+                "", search_key(f"{code} {title}"), now, now, "f", "1", str(officer_id),
             ]) + "\n"
 
     columns = ("department_id, officer_id, year, number_symbol, code, title, retention_years, opened_on, ended_on, "
                "status, kept_in_portal, form, closing_note, notes, due_on, archived_on, return_reason, search_text, "
-               "created_at, updated_at, is_deleted, version")
+               "created_at, updated_at, is_deleted, version, created_by_id")
     started = time.perf_counter()
     with connection.cursor() as cursor:
         with cursor.copy(f"COPY dossiers_dossier ({columns}) FROM STDIN") as copy:
