@@ -22,4 +22,4 @@ RUN SECRET_KEY=build-only-key python manage.py collectstatic --no-input \
 USER portal
 ENV MEDIA_ROOT=/data/media STATIC_ROOT=/app/staticfiles
 EXPOSE 8000
-CMD ["gunicorn", "recordsportal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "180", "--access-logfile", "-"]
+CMD ["gunicorn", "recordsportal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "180"]

@@ -3,7 +3,7 @@
 import sys
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 
@@ -31,14 +31,25 @@ def _database_unavailable() -> bool:
     return False
 
 
+# The same words as the pages, for API clients (the API speaks JSON, as for its 400s).
+API_UNAVAILABLE = "Hệ thống đang tạm thời gián đoạn (mất kết nối cơ sở dữ liệu); yêu cầu chưa được ghi nhận. Thử lại sau ít phút."
+API_ERROR = "Hệ thống đang gặp sự cố; yêu cầu chưa được thực hiện."
+
+
 def server_error(request):
     # No request context: the database, which the context processors read, may be what failed.
+    api = request.path.startswith("/api/")
     if _database_unavailable():
         # A restart or failover of PostgreSQL: temporary, so 503 with Retry-After, and the user
         # is told nothing was saved (tests/faults/test_postgres_restart.py).
-        response = HttpResponse(loader.get_template("errors/503.html").render(), status=503)
+        if api:
+            response = JsonResponse({"detail": API_UNAVAILABLE}, status=503)
+        else:
+            response = HttpResponse(loader.get_template("errors/503.html").render(), status=503)
         response["Retry-After"] = "30"
         return response
+    if api:
+        return JsonResponse({"detail": API_ERROR}, status=500)
     return HttpResponseServerError(loader.get_template("errors/500.html").render())
 
 

@@ -1,5 +1,7 @@
 """The error page of a database outage: 503 with Retry-After, rendered without the database."""
 
+import json
+
 import pytest
 from django.db import OperationalError
 
@@ -31,3 +33,21 @@ def test_any_other_error_keeps_the_500_page(rf):
         response = server_error(rf.get("/"))
     assert response.status_code == 500
     assert "Hệ thống đang gặp sự cố" in response.content.decode()
+
+
+def test_api_clients_get_json_not_a_page(rf):
+    try:
+        try:
+            raise ConnectionRefusedError("connection refused")
+        except ConnectionRefusedError as cause:
+            raise OperationalError("connection failed") from cause
+    except OperationalError:
+        outage = server_error(rf.get("/api/v1/documents/"))
+    assert outage.status_code == 503 and outage["Retry-After"] == "30"
+    assert outage["Content-Type"] == "application/json"
+    assert "chưa được ghi nhận" in json.loads(outage.content)["detail"]
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        failed = server_error(rf.get("/api/v1/dossiers/"))
+    assert failed.status_code == 500 and "sự cố" in json.loads(failed.content)["detail"]
