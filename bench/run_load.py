@@ -317,7 +317,7 @@ def main():
     measured = (max(e["last_request_timestamp"] or 0 for e in stats) - min(e["start_time"] for e in stats)) or duration
     lines = [
         f"load test '{args.label}': {args.users} users (spawn {args.spawn_rate}/s) for {args.time}; "
-        f"gunicorn --workers {args.workers} --threads {args.threads} --keep-alive {args.keep_alive}; think time 1-4 s; "
+        f"gunicorn --workers {args.workers} --threads {args.threads} --keep-alive {args.keep_alive}; think time {os.environ.get('LOAD_THINK_MIN', '1')}-{os.environ.get('LOAD_THINK_MAX', '4')} s; "
         f"{measured:.0f} s measured",
         f"before: {before}",
         f"after:  {after}",
