@@ -1,3 +1,4 @@
+import contextlib
 import os
 import shutil
 import socket
@@ -23,6 +24,22 @@ CLEARED_FOR_SUBPROCESS = {
     "DJANGO_SETTINGS_MODULE",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
 }
+
+
+@contextlib.contextmanager
+def savepoint_rolled_back(django_db_blocker):
+    """One test inside a savepoint of its module's open transaction, rolled back afterwards: the
+    isolation of `django_db` without a TestCase per test, for modules that build their records
+    once (tests/recordsportal/test_url_matrix.py, tests/properties/test_api_schema.py)."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        savepoint = transaction.savepoint()
+        try:
+            yield
+        finally:
+            transaction.savepoint_rollback(savepoint)
+            transaction.set_rollback(False)
 
 
 def require(condition: bool, what: str) -> None:

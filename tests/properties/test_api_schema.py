@@ -23,6 +23,8 @@ from reports.compliance import compute_month
 from reports.models import Violation
 from reports.violations import detect_month
 
+from ..conftest import savepoint_rolled_back
+
 pytestmark = pytest.mark.django_db
 
 ROLES = ["clerk", "head_a", "officer_a", "leader"]
@@ -102,13 +104,8 @@ def world(django_db_setup, django_db_blocker):
 def _django_db_helper(world, django_db_blocker):
     """For this module only: each test in a savepoint of the module's transaction (as in
     tests/recordsportal/test_url_matrix.py), instead of pytest-django's TestCase per test."""
-    with django_db_blocker.unblock():
-        savepoint = transaction.savepoint()
-        try:
-            yield
-        finally:
-            transaction.savepoint_rollback(savepoint)
-            transaction.set_rollback(False)
+    with savepoint_rolled_back(django_db_blocker):
+        yield
 
 
 @pytest.fixture

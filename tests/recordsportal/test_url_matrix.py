@@ -25,7 +25,7 @@ from django.urls import resolve, reverse
 from openpyxl import Workbook
 
 from tests import matrix
-from tests.conftest import Agency
+from tests.conftest import Agency, savepoint_rolled_back
 from tests.factories import DepartmentFactory, UserFactory
 
 ROUTES = {route.key: route for route in matrix.url_patterns()}
@@ -275,13 +275,8 @@ def _django_db_helper(world, django_db_blocker):
     Overrides, for this module only, the pytest-django fixture behind `django_db`: the same
     isolation without building a TestCase per case (it cost a fifth of the run over 2,000
     cases). The marker stays, so pytest-django still sets the test database up."""
-    with django_db_blocker.unblock():
-        savepoint = transaction.savepoint()
-        try:
-            yield
-        finally:
-            transaction.savepoint_rollback(savepoint)
-            transaction.set_rollback(False)
+    with savepoint_rolled_back(django_db_blocker):
+        yield
 
 
 CASES = matrix.cases()
