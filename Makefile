@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8000
 
-.PHONY: run test audit install install-test messages check-deploy worker beat clean
+.PHONY: run test screenshots audit install install-test messages check-deploy worker beat clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ run: install
 ## test: install the test extras and run the whole suite
 test: install-test
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## screenshots: refresh, on purpose, the images docs/ embeds (docs/guide/img, docs/screenshots) by
+## running the browser journeys; `make test` writes its screenshots to test-results/ instead
+screenshots: install-test
+	REFRESH_SCREENSHOTS=1 $(PY) -m pytest tests/e2e tests/dossiers/test_browser.py tests/backlog/test_browser.py $(PYTEST_ARGS)
 
 ## audit: bandit over our code (fails on HIGH) and pip-audit over the installed packages
 audit: install-test

@@ -117,6 +117,16 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+            # Several people at once on the embedded default: with Django's default deferred
+            # transactions two writers fail with "database table is locked" instead of waiting.
+            # IMMEDIATE takes the write lock at BEGIN, so the second writer waits (up to
+            # `timeout` seconds) and then sees the first one's commit, as on PostgreSQL; WAL
+            # lets readers go on during a write (tests/dossiers/test_concurrent_edits.py).
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -4,6 +4,7 @@ import shutil
 import socket
 import subprocess
 from dataclasses import dataclass
+from pathlib import Path
 
 import datetime
 import itertools
@@ -24,6 +25,17 @@ CLEARED_FOR_SUBPROCESS = {
     "DJANGO_SETTINGS_MODULE",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
 }
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def screenshot_dir(docs_folder: str) -> Path:
+    """Where the browser tests write their screenshots. A test run leaves every tracked file as
+    it was, so by default they go to the git-ignored test-results/screenshots/; `make
+    screenshots` sets REFRESH_SCREENSHOTS=1 to refresh, on purpose, the images docs/ embeds."""
+    if os.environ.get("REFRESH_SCREENSHOTS") == "1":
+        return ROOT / "docs" / docs_folder
+    return ROOT / "test-results" / "screenshots" / docs_folder
 
 
 @contextlib.contextmanager

@@ -184,7 +184,7 @@ def test_it_prints_the_register_book_as_pdf(agency, login, documents, tmp_path):
     assert "01/UBND-KT" in flat and "02/STC-NS" in flat
     assert "khảo sát khu công nghiệp" in flat and "Sở Tài chính" in flat
     assert "03/CA-PV" not in flat
-    # A page as an image, for a person to look at (docs/screenshots keeps one).
+    # A page as an image, for a person to look at.
     pdftoppm = require_tool("pdftoppm")
     subprocess.run([pdftoppm, "-png", "-r", "60", "-f", "1", "-l", "1", str(path), str(tmp_path / "page")], check=True)
     pngs = list(tmp_path.glob("page*.png"))

@@ -1,7 +1,7 @@
 """In a real browser: an officer opens a dossier from the file plan, adds an incoming document
 (searched without diacritics) and an uploaded file, closes it; the head submits it to the
-archive; the archive (Office) receives it and it becomes read-only. Screenshots go to
-docs/screenshots/dossiers-*.png."""
+archive; the archive (Office) receives it and it becomes read-only. Screenshots: dossiers-*.png in
+test-results/screenshots/screenshots/ (docs/screenshots/ under `make screenshots`)."""
 
 import datetime
 from concurrent.futures import ThreadPoolExecutor

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import require
+from ..conftest import require, screenshot_dir
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls made by the
 # test itself (fixtures) are still synchronous and safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS = screenshot_dir("screenshots")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",

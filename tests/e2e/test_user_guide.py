@@ -1,6 +1,6 @@
 """The user guide's journeys, one per role, in a real browser: each step asserts what the page
-must show, and the screenshots go to docs/guide/img/<role>-<nn>-<what>.png, where the Vietnamese
-guide (docs/guide/*.md) embeds them. A broken journey fails here before the guide lies.
+must show, and the screenshots go to test-results/screenshots/guide/img/ (docs/guide/img/<role>-<nn>-<what>.png
+under `make screenshots`), where the Vietnamese guide (docs/guide/*.md) embeds them. A broken journey fails here before the guide lies.
 
 The agency is the demo one (`seed_demo`'s departments and people, with their real names); each
 test adds, through the services, only what its journey needs: a year of registers in bulk (the
@@ -21,11 +21,12 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader
 
-from ..conftest import require_tool
+from ..conftest import ROOT, require_tool, screenshot_dir
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-GUIDE_IMG = Path(__file__).resolve().parents[2] / "docs" / "guide" / "img"
+GUIDE = ROOT / "docs" / "guide"
+GUIDE_IMG = screenshot_dir("guide/img")  # docs/guide/img only under `make screenshots`
 VIEWPORT = {"width": 1366, "height": 800}
 PASSWORD = "Demo@2026"  # the demo accounts' password, as printed by seed_demo
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -185,7 +186,7 @@ def test_the_guide_shows_exactly_the_screenshots_the_journeys_take():
     screenshot taken is used: a renamed step cannot leave the guide with a stale or missing image."""
     source = Path(__file__).read_text(encoding="utf-8")
     taken = set(re.findall(r'(?:shot\(page, |shot_name=|pdf_first_page_png\(\w+, )"([a-z0-9-]+)"', source))
-    referenced = {name for page in GUIDE_IMG.parent.glob("*.md")
+    referenced = {name for page in GUIDE.glob("*.md")
                   for name in re.findall(r"\]\(img/([a-z0-9-]+)\.png\)", page.read_text(encoding="utf-8"))}
     assert len(taken) > 40
     assert referenced == taken
