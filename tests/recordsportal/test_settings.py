@@ -70,6 +70,23 @@ def test_check_deploy_refuses_development_defaults(run_python, missing, error_id
     assert error_id in result.stderr + result.stdout
 
 
+@pytest.mark.parametrize(
+    ("variable", "value", "error_id"),
+    [
+        ("SECRET_KEY", "x", "recordsportal.E004"),
+        ("SECRET_KEY", "a" * 60, "recordsportal.E004"),  # long, but 1 distinct character
+        ("ALLOWED_HOSTS", "*", "recordsportal.E005"),
+        ("ALLOWED_HOSTS", "portal.bql.example.vn,*", "recordsportal.E005"),
+        ("SITE_URL", "http://portal.bql.example.vn", "recordsportal.E006"),
+    ],
+)
+def test_check_deploy_makes_errors_of_weak_production_values(run_python, variable, value, error_id):
+    # Errors, not warnings: `check --deploy` without --fail-level (exit on ERROR) must fail.
+    result = run_python("", {**PRODUCTION_ENV, variable: value}, "manage.py", "check", "--deploy")
+    assert result.returncode != 0
+    assert error_id in result.stderr + result.stdout
+
+
 def test_dates_are_written_day_month_year():
     import datetime
 
