@@ -175,6 +175,51 @@ def close_problems(user, dossier, *, items, ended_on, sheets, pages, today=None)
     return problems
 
 
+def ad_hoc_symbol_problems(*, department, year: int, number_symbol: str) -> list[str]:
+    """Why an ad hoc dossier of `department` may not take the number and symbol typed (`07.QH`).
+
+    A dossier's code is the agency identifier, the year and the number/symbol, unique over the
+    agency; the symbol after the dot is a major heading of a file plan, so it says whose plan the
+    code belongs to. A department may type a symbol of its own: a major heading of its plan of the
+    year (or of the plan of a department above it, whose dossiers it also opens) that no other
+    department's plan of that year uses, or the department's own abbreviation. Anything else —
+    another department's heading, one of its planned dossiers, a code it already used — gets one
+    message, the same whether that code exists or not: answering "already used" for the existing
+    ones only told anyone which codes another department had, and taking one of its planned codes
+    kept it from ever opening that dossier (issue 12).
+    """
+    from recordsportal.models import Department
+
+    from .models import Dossier, FilePlanEntry, FilePlanHeading
+
+    suffix = number_symbol.split(".", 1)[-1]
+    path = department.path
+    own_ids = list(Department.objects.filter(path__in=[path[:i + 1] for i, c in enumerate(path) if c == "/" and i])
+                   .values_list("pk", flat=True))
+    headings = FilePlanHeading.objects.filter(plan__year=year, parent__isnull=True)
+    candidates = {*headings.filter(plan__department_id__in=own_ids).values_list("abbreviation", flat=True),
+                  department.abbreviation}
+    shared = set(headings.exclude(plan__department_id__in=own_ids).filter(abbreviation__in=candidates)
+                 .values_list("abbreviation", flat=True))
+    own_symbols = sorted(candidates - shared)
+    planned = FilePlanEntry.objects.filter(plan__year=year, number_symbol=number_symbol).select_related("plan").first()
+    code_holder = (Dossier.all_objects.filter(year=year, number_symbol=number_symbol).select_related("department")
+                   .first())
+    own = suffix in own_symbols
+    if (not own or (planned and planned.plan.department_id not in own_ids)
+            or (code_holder and code_holder.department_id not in own_ids
+                and not code_holder.department.path.startswith(path))):
+        return [_("Số và ký hiệu %(symbol)s không thuộc danh mục hồ sơ năm %(year)s của %(department)s: dùng số "
+                  "thứ tự với ký hiệu một đề mục lớn của đơn vị (%(own)s), hoặc bỏ trống để hệ thống tự đánh số.")
+                % {"symbol": number_symbol, "year": year, "department": department, "own": ", ".join(own_symbols)}]
+    if planned:
+        return [_("Hồ sơ %(symbol)s có trong danh mục hồ sơ năm %(year)s của đơn vị: chọn hồ sơ đó trong danh mục "
+                  "thay vì mở hồ sơ phát sinh.") % {"symbol": number_symbol, "year": year}]
+    if code_holder:
+        return [_("Mã hồ sơ %(code)s đã được dùng.") % {"code": code_holder.code}]
+    return []
+
+
 def reopen_problems(user, dossier) -> list[str]:
     problems = []
     if dossier.status != Status.CLOSED:

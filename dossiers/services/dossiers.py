@@ -78,6 +78,11 @@ def dossier_open(*, acting_user: User, plan_entry: FilePlanEntry | None = None, 
         if number_symbol and not NUMBER_SYMBOL_RE.match(number_symbol):
             raise DomainError(_("Số và ký hiệu hồ sơ có dạng số thứ tự, dấu chấm và ký hiệu, ví dụ 05.TCCB."),
                               field="number_symbol")
+        if number_symbol:
+            # Before any look-up by code: another department's code gets the one message
+            # whether it exists or not (rules.ad_hoc_symbol_problems).
+            _refuse(rules.ad_hoc_symbol_problems(department=department, year=opened_on.year,
+                                                 number_symbol=number_symbol), field="number_symbol")
         number_symbol = number_symbol or _ad_hoc_symbol(department, opened_on.year)
     if not normalize_text(title):
         raise DomainError(_("Nhập tiêu đề hồ sơ."), field="title")
