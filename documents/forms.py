@@ -35,7 +35,7 @@ def attachments_field(required=False):
     return MultipleFileField(
         label=_("Tệp đính kèm"),
         required=required,
-        help_text=_("PDF, DOCX, XLSX, ảnh PNG/JPEG/TIFF hoặc XML/edXML; tối đa %(limit)d MB mỗi tệp.")
+        help_text=_("PDF, DOCX, XLSX, ảnh PNG/JPEG/TIFF hoặc gói văn bản điện tử edXML; tối đa %(limit)d MB mỗi tệp.")
         % {"limit": MAX_ATTACHMENT_BYTES // 1024 // 1024},
     )
 

@@ -174,8 +174,7 @@ def incoming_register(
         created_by=acting_user,
     )
     _save(document, acting_user)
-    for upload in attachments:
-        attachment_add(acting_user=acting_user, document=document, upload=upload)
+    _attach_all(acting_user, document, attachments)
     return document
 
 
@@ -354,8 +353,7 @@ def outgoing_issue(
     _save(document, acting_user)
     if recipient_departments:
         document.recipient_departments.set(recipient_departments)
-    for upload in attachments:
-        attachment_add(acting_user=acting_user, document=document, upload=upload)
+    _attach_all(acting_user, document, attachments)
     return document
 
 
@@ -419,9 +417,18 @@ def attachment_add(*, acting_user: User, document: Document, upload) -> Attachme
     return attachment
 
 
+def _attach_all(acting_user: User, document: Document, uploads) -> list[Attachment]:
+    # Every file is checked before the first is stored: a refused second file rolls the rows
+    # back, but a file already written to storage would stay there, orphaned.
+    for upload in uploads:
+        check_size(upload)
+        detect_type(upload)
+    return [attachment_add(acting_user=acting_user, document=document, upload=upload) for upload in uploads]
+
+
 @transaction.atomic
 def attachments_add(*, acting_user: User, document: Document, uploads) -> list[Attachment]:
     """Attach several files to an existing document: all of them, or none."""
     if not rules.can_attach(acting_user, document):
         raise DomainError(_("Bạn không được đính kèm tệp vào văn bản này."))
-    return [attachment_add(acting_user=acting_user, document=document, upload=upload) for upload in uploads]
+    return _attach_all(acting_user, document, uploads)

@@ -205,7 +205,8 @@ class TestAttachmentsFixity:
         [
             ("scan.png", b"\x89PNG\r\n\x1a\n" + b"0" * 20, "png"),
             ("scan.jpg", b"\xff\xd8\xff\xe0" + b"0" * 20, "jpg"),
-            ("goi-tin.xml", '<?xml version="1.0" encoding="utf-8"?><edXML><Header>Văn bản</Header></edXML>'.encode(), "xml"),
+            ("goi-tin.xml", ('<?xml version="1.0" encoding="utf-8"?><edXML xmlns="http://www.mic.gov.vn/TBT/QCVN_102_2016">'
+                             '<Header>Văn bản</Header></edXML>').encode(), "xml"),
         ],
     )
     def test_types_are_read_from_content(self, agency, incoming, settings, tmp_path, name, content, extension):
