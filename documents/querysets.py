@@ -1,8 +1,14 @@
-"""Read rules for documents: who sees which, search, overdue."""
+"""Read rules for documents: who sees which, search, overdue, and what a viewer may read of a
+document shown inside another record."""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from recordsportal.access import Scope, scope_of
 from recordsportal.models import Department
@@ -76,3 +82,57 @@ class DocumentQuerySet(models.QuerySet):
         for word in search_key(text).split():
             self = self.filter(search_text__contains=word)
         return self
+
+
+# --- a document inside another record ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShownDocument:
+    """A document as one viewer may read it where another record shows it (a dossier's items,
+    the messages about them): its number and summary when the viewer may open the document,
+    otherwise only that a document is there ("Văn bản mật" for a confidential one). The date
+    and form stay: the dossier's own order, form and closing depend on them."""
+
+    pk: int
+    visible: bool
+    confidential: bool
+    number: str  # "155/CT-TTHT" (or the register number), "" when hidden
+    summary: str  # "" when hidden
+    register_date: datetime.date | None
+    form: str
+
+    @property
+    def title(self) -> str:
+        """One line: "155/CT-TTHT – V/v an toàn lao động…", or the hidden label."""
+        return f"{self.number} – {self.summary[:60]}" if self.visible else self.label
+
+    @property
+    def label(self) -> str:
+        """A noun phrase for messages: "Văn bản 155/CT-TTHT", or the hidden label."""
+        if self.visible:
+            return _("Văn bản %(symbol)s") % {"symbol": self.number}
+        return _("Văn bản mật") if self.confidential else _("Văn bản không thuộc phạm vi được xem")
+
+
+def documents_shown_to(user, documents: Iterable) -> dict[int, ShownDocument]:
+    """What `user` may read of each document, keyed by id, in one query for the whole page.
+
+    Every surface that shows a document inside another record goes through this, never through
+    `document.number_symbol` or `document.summary` of a relation: an officer's dossier is seen
+    by his head, who may not open a confidential document the officer leads (issue 12). The
+    scope is `visible_to` itself; a document in the trash keeps the scope it had.
+    """
+    from .models import Document
+
+    documents = {d.pk: d for d in documents if d is not None}
+    visible = set(Document.all_objects.visible_to(user).filter(pk__in=list(documents)).values_list("pk", flat=True)
+                  if documents else ())
+    shown = {}
+    for pk, document in documents.items():
+        may_read = pk in visible
+        shown[pk] = ShownDocument(
+            pk=pk, visible=may_read, confidential=document.confidentiality != Confidentiality.NORMAL,
+            number=(document.number_symbol or document.display_number) if may_read else "",
+            summary=document.summary if may_read else "", register_date=document.register_date, form=document.form)
+    return shown

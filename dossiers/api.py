@@ -15,19 +15,30 @@ from recordsportal.services import DomainError
 from . import services
 from .filters import DossierFilter
 from .models import Dossier, DossierItem, FilePlan, FilePlanEntry
-from .querysets import dossier_get_for_user
+from .querysets import dossier_get_for_user, dossier_items_for, items_shown_to
 
 
 class DossierItemSerializer(serializers.ModelSerializer):
+    """An item as the caller may read it: serialise items from `dossier_items_for(user, dossier)`,
+    whose `shown` holds a document's number and summary only when the caller may open it."""
+
     form = serializers.CharField(read_only=True)
-    display_title = serializers.CharField(read_only=True)
-    document_number_symbol = serializers.CharField(source="document.number_symbol", default=None, read_only=True)
+    display_title = serializers.CharField(source="shown_title", read_only=True,
+                                          help_text="“Văn bản mật” for a document the caller may not open.")
+    document_number_symbol = serializers.SerializerMethodField()
+    document_visible = serializers.SerializerMethodField()
 
     class Meta:
         model = DossierItem
-        fields = ["id", "position", "kind", "document", "document_number_symbol", "display_title", "original_name",
-                  "size", "sha256", "form", "added_at"]
+        fields = ["id", "position", "kind", "document", "document_number_symbol", "document_visible", "display_title",
+                  "original_name", "size", "sha256", "form", "added_at"]
         read_only_fields = fields
+
+    def get_document_number_symbol(self, item) -> str | None:
+        return (item.shown.number or None) if item.shown else None
+
+    def get_document_visible(self, item) -> bool | None:
+        return item.shown.visible if item.shown else None
 
 
 class DossierSerializer(serializers.ModelSerializer):
@@ -120,8 +131,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         record (by title)."""
         dossier = self.get_object()
         if request.method == "GET":
-            items = dossier.items.select_related("document")
-            return Response(DossierItemSerializer(items, many=True).data)
+            return Response(DossierItemSerializer(dossier_items_for(request.user, dossier), many=True).data)
         payload = ItemAddSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         if payload.validated_data.get("document"):
@@ -132,6 +142,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         else:
             item = services.dossier_add_paper_item(acting_user=request.user, dossier=dossier,
                                                    title=payload.validated_data["paper_title"])
+        [item] = items_shown_to(request.user, [item])
         return Response(DossierItemSerializer(item).data, status=201)
 
     @extend_schema(request=CloseSerializer, responses={200: DossierSerializer})

@@ -310,12 +310,10 @@ class DossierItem(models.Model):
         indexes = [models.Index(fields=["dossier", "position"], name="dossier_item_order")]
 
     def __str__(self):
-        return self.display_title
-
-    @property
-    def display_title(self) -> str:
-        if self.kind == ItemKind.DOCUMENT and self.document_id:
-            return str(self.document)
+        # No viewer here, so never the document's number or summary: what a viewer may read of
+        # it is `dossiers.querysets.dossier_items_for(user, dossier)` (`item.shown_title`).
+        if self.kind == ItemKind.DOCUMENT:
+            return _("Văn bản #%(pk)s") % {"pk": self.document_id}
         return self.title or self.original_name
 
     @property

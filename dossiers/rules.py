@@ -102,18 +102,18 @@ def can_decide_retention(user) -> bool:
 
 def paper_reasons(dossier, items) -> list[str]:
     """Every reason the dossier is not electronic; empty when it is. An electronic dossier is
-    built and kept in the portal and all its items are electronic (DOMAIN §3)."""
+    built and kept in the portal and all its items are electronic (DOMAIN §3).
+
+    `items` come from `querysets.dossier_items_for(viewer, dossier)`: a document is named as
+    the viewer may read it (`item.shown`), never by its own number."""
     reasons = []
     if not dossier.kept_in_portal:
         reasons.append(_("Hồ sơ được lập và lưu bằng giấy, không quản lý trên hệ thống."))
     for item in items:
         if item.kind == ItemKind.PAPER:
             reasons.append(_("Tài liệu “%(title)s” chỉ có bản giấy.") % {"title": item.title})
-        elif item.kind == ItemKind.DOCUMENT and item.document.form == Form.PAPER:
-            reasons.append(
-                _("Văn bản %(symbol)s được xử lý bằng giấy.")
-                % {"symbol": item.document.number_symbol or item.document.display_number}
-            )
+        elif item.kind == ItemKind.DOCUMENT and item.shown.form == Form.PAPER:
+            reasons.append(_("%(document)s được xử lý bằng giấy.") % {"document": item.shown.label})
     return reasons
 
 
@@ -151,6 +151,7 @@ def standing_close_problems(user, dossier, item_count: int) -> list[str]:
 
 
 def close_problems(user, dossier, *, items, ended_on, sheets, pages, today=None) -> list[str]:
+    """`items`: `querysets.dossier_items_for(user, dossier)` (documents named as `user` may read them)."""
     today = today or timezone.localdate()
     problems = standing_close_problems(user, dossier, len(items))
     if ended_on is None:
@@ -161,12 +162,11 @@ def close_problems(user, dossier, *, items, ended_on, sheets, pages, today=None)
                             % {"date": dossier.opened_on.strftime("%d/%m/%Y")})
         if ended_on > today:
             problems.append(_("Ngày kết thúc không thể sau ngày hôm nay."))
-        late = [i for i in items if i.kind == ItemKind.DOCUMENT and i.document.register_date
-                and i.document.register_date > ended_on]
+        late = [i for i in items if i.kind == ItemKind.DOCUMENT and i.shown.register_date
+                and i.shown.register_date > ended_on]
         for item in late:
-            problems.append(_("Văn bản %(symbol)s có ngày %(date)s, sau ngày kết thúc.") % {
-                "symbol": item.document.number_symbol or item.document.display_number,
-                "date": item.document.register_date.strftime("%d/%m/%Y")})
+            problems.append(_("%(document)s có ngày %(date)s, sau ngày kết thúc.") % {
+                "document": item.shown.label, "date": item.shown.register_date.strftime("%d/%m/%Y")})
     paper = bool(paper_reasons(dossier, items))
     if paper and goes_to_archive(dossier.retention_years) and not sheets:
         problems.append(_("Hồ sơ giấy bảo quản từ 5 năm trở lên phải đánh số tờ: nhập số tờ."))

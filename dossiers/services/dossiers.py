@@ -21,6 +21,7 @@ from ..choices import (
 from ..models import (
     ArchiveBatchLine, Dossier, DossierItem, FilePlanEntry,
 )
+from ..querysets import dossier_items_for
 from ._common import NUMBER_SYMBOL_RE, _history, _refuse, _save
 
 
@@ -260,7 +261,7 @@ def dossier_close(*, acting_user: User, dossier: Dossier, ended_on: datetime.dat
     """Close the dossier when the work ends: end date, sheets/pages, closing note. Its due date
     for the archive follows from the end date and the agency's rule."""
     dossier = _locked(dossier)
-    items = list(dossier.items.select_related("document"))
+    items = dossier_items_for(acting_user, dossier)
     _refuse(rules.close_problems(acting_user, dossier, items=items, ended_on=ended_on, sheets=sheets, pages=pages))
     _refuse_stale(dossier, expected_version)
     form = derive_form(dossier)

@@ -26,7 +26,7 @@ from ..choices import Status
 from ..filters import DossierFilter, department_choices_for
 from ..forms import CloseForm, DossierEditForm, DossierOpenForm, FileItemForm, HandOverForm, PaperItemForm
 from ..models import Dossier, DossierItem
-from ..querysets import dossier_get_for_user
+from ..querysets import dossier_get_for_user, dossier_items_for
 from .common import form_errors, run, without
 
 
@@ -121,7 +121,7 @@ def dossier_detail(request, pk):
 
 def _detail_context(request, dossier, **overrides) -> dict:
     user = request.user
-    items = list(dossier.items.select_related("document", "added_by"))
+    items = dossier_items_for(user, dossier)
     edit_problems = rules.edit_problems(user, dossier)
     close_blockers = rules.standing_close_problems(user, dossier, len(items)) if dossier.status == Status.OPEN else []
     may_close = dossier.status == Status.OPEN and rules.is_keeper_or_head(user, dossier)
