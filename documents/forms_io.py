@@ -2,13 +2,15 @@
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext, gettext_lazy as _
 
 from recordsportal.forms import BootstrapFormMixin
 
 from .choices import Direction
 from .exports import BOOK_DIRECTIONS
-from .importer import IMPORT_DIRECTIONS, MAX_IMPORT_BYTES, fields_for
+from . import importer
+from .importer import IMPORT_DIRECTIONS, fields_for
 
 NOT_IN_FILE = ""
 
@@ -24,8 +26,11 @@ class ImportUploadForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = gettext("Dòng đầu là tiêu đề cột. Tối đa %(size)s MB.") % {
-            "size": MAX_IMPORT_BYTES // (1024 * 1024)}
+        self.fields["file"].help_text = gettext(
+            "Dòng đầu là tiêu đề cột. Tối đa %(rows)s dòng dữ liệu và %(size)s MB mỗi tệp.") % {
+            # Read when the form is built: the limits the upload is checked against, whatever they are.
+            "rows": number_format(importer.MAX_IMPORT_ROWS, force_grouping=True),
+            "size": importer.MAX_IMPORT_BYTES // (1024 * 1024)}
 
 
 class ImportMappingForm(BootstrapFormMixin, forms.Form):

@@ -249,7 +249,8 @@ def parse_date(value) -> datetime.date | None:
             try:
                 return datetime.date(int(match["y"]), int(match["m"]), int(match["d"]))
             except ValueError:
-                break
+                # Written as asked (dd/mm/yyyy), but no such day: say so, not "use dd/mm/yyyy".
+                raise CellError(_("“%(value)s” không phải là ngày có thật") % {"value": text}) from None
     raise CellError(_("ngày không hợp lệ “%(value)s”, cần dạng dd/mm/yyyy") % {"value": normalize_text(str(value))})
 
 
@@ -555,9 +556,15 @@ def _open(upload) -> Sheet:
 
 
 def read_headers(upload) -> list[str]:
-    """The header row of an upload, after the size and zip checks; raises XlsxError."""
+    """The header row of an upload, once the whole file has passed the checks that refuse a file
+    as such (size, zip, damaged sheet, more than MAX_IMPORT_ROWS rows, no data row under the
+    header); raises XlsxError. Run before the upload is stored, so a refused file leaves nothing
+    behind. Reading stops at the row cap, so it costs at most one pass over MAX_IMPORT_ROWS rows."""
     sheet = _open(upload)
-    sheet.rows.close()
+    if next(sheet.rows, None) is None:
+        raise XlsxError(_("Tệp có dòng tiêu đề (dòng 1) nhưng không có dòng dữ liệu nào bên dưới."))
+    for _row in sheet.rows:
+        pass
     return sheet.headers
 
 

@@ -5,6 +5,7 @@ registration gives its number back: the register never skips or repeats.
 """
 
 import datetime
+import logging
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -18,7 +19,7 @@ from recordsportal.text import normalize_text, search_key
 from .choices import Confidentiality, Direction, Form, Kind, Status
 from . import rules
 from .attachments import check_size, detect_type, sha256_of
-from .models import Attachment, Document, HandlingNote, NumberCounter
+from .models import Attachment, Document, HandlingNote, NumberCounter, RegisterImport
 
 TEXT_FIELDS = ("number_symbol", "summary", "issuer", "recipients", "signer", "file_copy_keeper", "notes", "direction_note")
 
@@ -432,3 +433,28 @@ def attachments_add(*, acting_user: User, document: Document, uploads) -> list[A
     if not rules.can_attach(acting_user, document):
         raise DomainError(_("Bạn không được đính kèm tệp vào văn bản này."))
     return _attach_all(acting_user, document, uploads)
+
+
+# --- register imports --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def register_import_discard(*, acting_user: User, record: RegisterImport) -> bool:
+    """Remove an import that was never confirmed: its row and its stored file. A refused upload
+    goes this way, and the Office may drop a pending one. An import that went in stays: its file
+    is the evidence of what was imported. Returns False when it was already gone (a double click).
+
+    The file is deleted once the deletion of the row is committed: a rollback must not leave a
+    row pointing at a missing file."""
+    _require_role(acting_user, Role.OFFICE, message=_("Chỉ văn thư được xóa lần nhập sổ."))
+    locked = RegisterImport.objects.select_for_update().filter(pk=record.pk).first()
+    if locked is None:
+        return False
+    if locked.status == RegisterImport.Status.IMPORTED:
+        raise DomainError(_("Tệp này đã được nhập; lần nhập được giữ làm bằng chứng và không xóa được."))
+    storage, name = locked.file.storage, locked.file.name
+    locked.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+    logging.getLogger(__name__).info("Register import %s (%s) discarded by user %s", record.pk, locked.original_name, acting_user.pk)
+    return True

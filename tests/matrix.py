@@ -223,6 +223,8 @@ TABLE: dict[str, Expect] = {
     "documents:import_mapping": page(IMPORT, own=OFFICE_ONLY),
     "documents:import_preview": page(IMPORT, own=OFFICE_ONLY),
     "documents:import_confirm": post(IMPORT, own="403 403 302 403 403"),
+    # Deleting a pending import (its row and stored file): the Office only.
+    "documents:import_delete": post(IMPORT, own="403 403 302 403 403"),
     # --- dossiers ----------------------------------------------------------------------------------
     "dossiers:mine": page(none=ALL),
     "dossiers:list": page(none=ALL),

@@ -17,7 +17,7 @@ from recordsportal.services import DomainError
 from recordsportal.text import normalize_text
 from recordsportal.xlsx import XlsxError
 
-from .. import importer
+from .. import importer, services
 from ..forms_io import ImportMappingForm, ImportUploadForm
 from ..models import RegisterImport
 
@@ -97,6 +97,8 @@ def import_preview(request, pk):
         try:
             plan = _preview(record, skip_registered)
         except DomainError as error:
+            # The file itself is refused: nothing can ever come of this upload, so it is not kept.
+            services.register_import_discard(acting_user=request.user, record=record)
             messages.error(request, error.message)
             return redirect("documents:import_upload")
         if plan.missing:
@@ -125,7 +127,11 @@ def import_confirm(request, pk):
     try:
         with transaction.atomic():
             # The row lock makes a double click (or two clerks) run the import once.
-            record = RegisterImport.objects.select_for_update().get(pk=record.pk)
+            locked = RegisterImport.objects.select_for_update().filter(pk=record.pk).first()
+            if locked is None:  # deleted by another click or another clerk meanwhile
+                messages.error(request, _("Lần nhập này đã bị xóa; không có gì được nhập."))
+                return redirect("documents:import_upload")
+            record = locked
             if record.status == RegisterImport.Status.IMPORTED:
                 messages.info(request, _("Tệp này đã được nhập."))
                 return redirect("documents:import_preview", pk=record.pk)
@@ -146,3 +152,17 @@ def import_confirm(request, pk):
     messages.success(request, _("Đã nhập %(created)s văn bản; bỏ qua %(skipped)s dòng đã có.") % {
         "created": result.created, "skipped": result.skipped})
     return redirect("documents:import_preview", pk=record.pk)
+
+
+@require_POST
+@role_required(Role.OFFICE)
+def import_delete(request, pk):
+    """Drop a pending import (its row and its stored file); an import that went in is kept."""
+    record = get_visible_or_404(_imports_for(request.user), pk=pk)
+    try:
+        services.register_import_discard(acting_user=request.user, record=record)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("documents:import_preview", pk=record.pk)
+    messages.success(request, _("Đã xóa lần nhập tệp “%(name)s” và tệp đã tải lên.") % {"name": record.original_name})
+    return redirect("documents:import_upload")

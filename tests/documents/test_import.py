@@ -154,7 +154,7 @@ def test_it_reports_a_bad_date_by_row_and_column_and_imports_nothing(agency):
     data = xlsx_bytes(HEADERS, rows)
     plan = import_preview(upload=upload(data), direction=Direction.INCOMING)
     assert [str(e) for e in plan.errors] == [
-        "Dòng 4, cột B (Ngày đến): ngày không hợp lệ “31/02/2026”, cần dạng dd/mm/yyyy"
+        "Dòng 4, cột B (Ngày đến): “31/02/2026” không phải là ngày có thật"
     ]
     with pytest.raises(ImportRejected) as caught:
         do_import(agency, data)
@@ -343,7 +343,7 @@ def test_it_shows_errors_and_offers_no_confirm_button(agency, login):
     client.post(reverse("documents:import_upload"), {"direction": "incoming", "file": upload(xlsx_bytes(HEADERS, rows))})
     record = RegisterImport.objects.get()
     page = client.get(reverse("documents:import_preview", args=[record.pk])).content.decode()
-    assert "Dòng 4, cột B (Ngày đến): ngày không hợp lệ “31/02/2026”, cần dạng dd/mm/yyyy" in page
+    assert "Dòng 4, cột B (Ngày đến): “31/02/2026” không phải là ngày có thật" in page
     assert reverse("documents:import_confirm", args=[record.pk]) not in page
     response = client.post(reverse("documents:import_confirm", args=[record.pk]), follow=True)
     assert Document.objects.count() == 0
