@@ -5,16 +5,23 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8000
 
-.PHONY: run test screenshots audit install install-test messages check-deploy worker beat clean
+# The lock files (exact version and SHA-256 of every package, build backend included) that
+# `make run`, `make test`, CI and the Dockerfile install from; `make lock` rewrites them from
+# pyproject.toml with pip-tools (README, "Dependencies").
+LOCK := requirements/lock.txt
+LOCK_TEST := requirements/lock-test.txt
+TOOLS := $(VENV)/pip-tools
 
-$(VENV)/.installed: pyproject.toml
+.PHONY: run test screenshots audit install install-test lock messages check-deploy worker beat clean
+
+$(VENV)/.installed: pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -e .
+	$(PIP) install --quiet --require-hashes -r $(LOCK)
+	$(PIP) install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(PIP) install --quiet -e ".[test]"
+$(VENV)/.installed-test: pyproject.toml $(LOCK_TEST) $(VENV)/.installed
+	$(PIP) install --quiet --require-hashes -r $(LOCK_TEST)
 	touch $@
 
 install: $(VENV)/.installed
@@ -38,6 +45,15 @@ screenshots: install-test
 ## audit: bandit over our code (fails on HIGH) and pip-audit over the installed packages
 audit: install-test
 	.ci/audit
+
+## lock: re-pin after changing pyproject.toml (pip-tools keeps every other pin; add --upgrade to
+## PIP_COMPILE_ARGS to take new releases); then commit both files
+PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(TOOLS)/bin/pip-compile --quiet --generate-hashes \
+	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links $(PIP_COMPILE_ARGS)
+lock:
+	test -x $(TOOLS)/bin/pip-compile || ($(PYTHON) -m venv $(TOOLS) && $(TOOLS)/bin/pip install --quiet pip-tools)
+	$(PIP_COMPILE) --build-deps-for wheel --output-file $(LOCK) pyproject.toml
+	$(PIP_COMPILE) --build-deps-for editable --extra test --output-file $(LOCK_TEST) pyproject.toml
 
 ## messages: refresh the English catalogue after changing texts, then compile it
 messages: install
