@@ -21,6 +21,8 @@ from django.core.signals import request_finished
 from django.dispatch import receiver
 from django.utils.functional import empty
 
+from .proxies import client_ip
+
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 logger = logging.getLogger("recordsportal.requests")
 
@@ -85,6 +87,8 @@ class RequestLogMiddleware:
             "status": status,
             "duration_ms": round((time.perf_counter() - started) * 1000, 1),
             "user_id": _user_id(request),
+            # Behind PROXY_COUNT proxies: the address the nearest trusted proxy saw, as axes uses.
+            "client_ip": client_ip(request),
             "request_id": request_id,
         }
         logger.log(level, "%s %s %s", request.method, request.path, status, extra=fields)

@@ -109,3 +109,72 @@ def test_a_user_with_several_roles_lands_on_the_broadest(agency, login):
     user = type(agency.head_a).objects.get(pk=agency.head_a.pk)
     assert user.primary_role == Role.OFFICE
     assert "Văn phòng: theo dõi toàn cơ quan" in login(user).get(reverse("home")).content.decode()
+
+
+# --- Behind the reverse proxy: the client's address, not the proxy's, and not a forged one ---------
+
+PROXY = "172.18.0.2"  # REMOTE_ADDR of every request: the reverse proxy
+ATTACKER, COLLEAGUE = "198.51.100.9", "203.0.113.20"
+
+
+def through_proxy(client, username, password, forwarded_for):
+    return client.post(reverse("login"), {"username": username, "password": password},
+                       REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded_for)
+
+
+def test_behind_one_proxy_failures_lock_the_real_client_not_everyone_behind_the_proxy(agency, settings):
+    from axes.models import AccessAttempt
+    from django.test import Client
+
+    settings.PROXY_COUNT = 1
+    attacker = Client()
+    # Each try invents a different left part (the colleague's address among them); nginx appends the
+    # address it really saw, so the chain ends with the attacker's.
+    spoofed = ["10.9.9.9", COLLEAGUE, "2001:db8::1", "not-an-ip", "10.0.0.1, 10.0.0.2"]
+    responses = [through_proxy(attacker, "officer_a", "wrong", f"{left}, {ATTACKER}") for left in spoofed]
+    assert [r.status_code for r in responses] == [200, 200, 200, 200, 429]
+    assert through_proxy(attacker, "officer_a", PASSWORD, ATTACKER).status_code == 429
+    # The real officer_a, elsewhere behind the same proxy, still logs in.
+    assert through_proxy(Client(), "officer_a", PASSWORD, COLLEAGUE).status_code == 302
+    # Axes recorded the attacker's address, never the proxy's or a forged one.
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {ATTACKER}
+
+
+def test_a_forged_chain_cannot_lock_out_a_colleague(agency, settings):
+    from django.test import Client
+
+    settings.PROXY_COUNT = 1
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        through_proxy(Client(), "officer_a", "wrong", f"{COLLEAGUE}, {ATTACKER}")
+    assert through_proxy(Client(), "officer_a", PASSWORD, COLLEAGUE).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded_for", "expected"),
+    [
+        (0, "203.0.113.20", PROXY),  # no proxy configured: the header is the client's own words
+        (1, "203.0.113.20", "203.0.113.20"),
+        (1, "6.6.6.6, 203.0.113.20", "203.0.113.20"),
+        (2, "6.6.6.6, 203.0.113.20, 10.0.0.7", "203.0.113.20"),  # the second proxy appended the first
+        (2, "203.0.113.20", PROXY),  # shorter than the configured chain: not through both proxies
+        (1, "6.6.6.6, bogus", PROXY),
+        (1, "", PROXY),
+        (1, "2001:DB8::5", "2001:db8::5"),
+    ],
+)
+def test_the_client_address_is_counted_from_the_right(rf, settings, proxies, forwarded_for, expected):
+    from recordsportal.proxies import client_ip
+
+    settings.PROXY_COUNT = proxies
+    request = rf.get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded_for)
+    assert client_ip(request) == expected
+
+
+def test_the_request_log_names_the_client_behind_the_proxy(client, settings, caplog):
+    import logging
+
+    settings.PROXY_COUNT = 1
+    caplog.set_level(logging.INFO, logger="recordsportal.requests")
+    client.get(reverse("login"), REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=f"{COLLEAGUE}, {ATTACKER}")
+    (record,) = [r for r in caplog.records if r.name == "recordsportal.requests"]
+    assert record.client_ip == ATTACKER
