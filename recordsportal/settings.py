@@ -58,7 +58,6 @@ INSTALLED_APPS = [
     "dossiers",
     "backlog",
     "reports",
-    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -94,7 +93,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "recordsportal.context_processors.portal",
-                "notifications.context.unread",
             ],
         },
     },
@@ -213,10 +211,7 @@ CONTENT_SECURITY_POLICY = {
 # --- Language, time zone and formats -------------------------------------------------------------
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
-# locale/: the portal's English. recordsportal/translations/: Vietnamese for the validation
-# messages of DRF, django-filter and Django that their own catalogues lack, so the API answers in
-# Vietnamese like the pages (after locale/, and outside it: `make messages` never touches it).
-LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "recordsportal" / "translations"]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_TZ = True
@@ -294,24 +289,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "backlog-daily": {"task": "backlog.daily", "schedule": crontab(minute=30, hour=0)},
     # Dossiers: tell each officer, once, of the dossiers falling due for the archive within 30 days.
     "dossiers-due-notices": {"task": "dossiers.notify_due_soon", "schedule": crontab(minute=30, hour=6)},
-    # Incoming and internal documents due within DOCUMENT_DUE_SOON_DAYS or overdue: the handling
-    # officers and their heads are notified (once per document and deadline), before the digest.
-    "documents-deadline-reminders": {"task": "documents.deadline_reminders", "schedule": crontab(minute=0, hour=6)},
-    # Notifications by e-mail: the daily digest for those who chose it, and every few minutes
-    # the immediate e-mails whose task was never queued (a broker outage loses none).
-    "notifications-digest": {"task": "notifications.send_digests", "schedule": crontab(minute=0, hour=7)},
-    "notifications-pending": {"task": "notifications.send_pending", "schedule": crontab(minute="*/10")},
 }
 # Confidential documents may not be exchanged electronically (Decision 28/2018): leave them out
 # of E and show their count beside it, so no department is penalised for obeying the law.
 COMPLIANCE_EXCLUDE_CONFIDENTIAL = env_bool("COMPLIANCE_EXCLUDE_CONFIDENTIAL", True)
-# The oldest year the portal accepts in a date (a document's date, an arrival, a dossier's
-# opening, an imported register, a report period): earlier is a typing error (01/01/0001).
-# Lower it to import older registers. See recordsportal/dates.py.
-RECORDS_FIRST_YEAR = int(os.environ.get("RECORDS_FIRST_YEAR") or 1990)
-
-# Days before a document's handling deadline that its handlers are told it is due (issue 15).
-DOCUMENT_DUE_SOON_DAYS = int(os.environ.get("DOCUMENT_DUE_SOON_DAYS") or 3)
 
 # --- Email (reminders) ---------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
