@@ -17,7 +17,7 @@ from recordsportal.services import DomainError
 from recordsportal.text import normalize_text, search_key
 
 from .choices import Confidentiality, Direction, Form, Kind, Status
-from . import rules
+from . import events, rules
 from .attachments import check_size, detect_type, sha256_of
 from .models import Attachment, Document, HandlingNote, NumberCounter, RegisterImport
 
@@ -242,6 +242,7 @@ def incoming_assign(
         document=document, author=acting_user, kind=HandlingNote.Kind.ASSIGNMENT,
         text=direction_note or _("Giao %(department)s chủ trì.") % {"department": department.name},
     )
+    events.incoming_changed.send(sender=Document, document=document, action="assigned", acting_user=acting_user)
     return document
 
 
@@ -267,6 +268,7 @@ def incoming_record_progress(*, acting_user: User, document: Document, text: str
     if document.status == Status.ASSIGNED:
         Document.objects.filter(pk=document.pk, status=Status.ASSIGNED).update(status=Status.IN_PROGRESS)
         document.status = Status.IN_PROGRESS
+        events.incoming_changed.send(sender=Document, document=document, action="in_progress", acting_user=acting_user)
     return HandlingNote.objects.create(document=document, author=acting_user, kind=HandlingNote.Kind.PROGRESS, text=text)
 
 
@@ -288,6 +290,7 @@ def incoming_complete(*, acting_user: User, document: Document, text: str = "") 
         document=document, author=acting_user, kind=HandlingNote.Kind.COMPLETION,
         text=normalize_text(text) or _("Đã hoàn thành xử lý."),
     )
+    events.incoming_changed.send(sender=Document, document=document, action="completed", acting_user=acting_user)
     return document
 
 

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "dossiers",
     "backlog",
     "reports",
+    "exchange",
 ]
 
 MIDDLEWARE = [
@@ -289,7 +290,14 @@ CELERY_BEAT_SCHEDULE: dict = {
     "backlog-daily": {"task": "backlog.daily", "schedule": crontab(minute=30, hour=0)},
     # Dossiers: tell each officer, once, of the dossiers falling due for the archive within 30 days.
     "dossiers-due-notices": {"task": "dossiers.notify_due_soon", "schedule": crontab(minute=30, hour=6)},
+    # edXML exchange: receive the packages a connector dropped into EDXML_INBOX_DIR.
+    "exchange-scan-inbox": {"task": "exchange.scan_inbox", "schedule": crontab(minute="*/5")},
 }
+# edXML exchange (QCVN 102:2016): the folder a connector drops received packages into, and the
+# folder the portal writes outbound packages (documents, statuses) to; empty: API only. Caps and
+# limits: exchange/conf.py (EDXML_MAX_PACKAGE_BYTES, EDXML_MAX_ATTACHMENTS, ...).
+EDXML_INBOX_DIR = os.environ.get("EDXML_INBOX_DIR", "")
+EDXML_OUTBOX_DIR = os.environ.get("EDXML_OUTBOX_DIR", "")
 # Confidential documents may not be exchanged electronically (Decision 28/2018): leave them out
 # of E and show their count beside it, so no department is penalised for obeying the law.
 COMPLIANCE_EXCLUDE_CONFIDENTIAL = env_bool("COMPLIANCE_EXCLUDE_CONFIDENTIAL", True)
