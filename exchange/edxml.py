@@ -469,7 +469,8 @@ def read_package(stream, *, size: int | None = None) -> DocumentPackage | Status
     parser.setErrorHandler(ErrorHandler())
     read = 0
     try:
-        if hasattr(stream, "seek"):
+        seekable = getattr(stream, "seekable", None)
+        if seekable is None or seekable():
             stream.seek(0)
         while True:
             chunk = stream.read(READ_CHUNK)
