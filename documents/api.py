@@ -1,15 +1,17 @@
 """JSON API for documents: the same filters, scope and services as the pages."""
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
+from recordsportal.dates import sentence
 from recordsportal.guards import get_visible_or_404
 from recordsportal.models import Department, User
 
-from . import services
+from . import rules, services
 from .choices import Confidentiality, Form, Kind, Urgency
 from .filters import DocumentFilter
 from .models import Document
@@ -44,6 +46,14 @@ class IncomingCreateSerializer(serializers.Serializer):
     confidentiality = serializers.ChoiceField(choices=Confidentiality.choices, default=Confidentiality.NORMAL)
     notes = serializers.CharField(required=False, allow_blank=True, default="")
     allow_duplicate = serializers.BooleanField(default=False)
+
+    def validate(self, attrs):
+        # The arrival defaults to today, as in the service.
+        problems = rules.incoming_date_problems(document_date=attrs.get("document_date"),
+                                                arrival_date=attrs.get("arrival_date") or timezone.localdate())
+        if problems:
+            raise serializers.ValidationError({field: [sentence(p)] for field, p in problems.items()})
+        return attrs
 
 
 class AssignSerializer(serializers.Serializer):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from recordsportal.forms import BootstrapFormMixin
 from recordsportal.models import Department, User
+from recordsportal.params import YearFilter
 
 from .choices import Confidentiality, Direction, Form, Kind, Status, Urgency
 from .models import Document
@@ -37,7 +38,7 @@ class DocumentFilter(django_filters.FilterSet):
     direction = django_filters.ChoiceFilter(label=_("Loại sổ"), choices=Direction.choices, empty_label=ALL)
     date_from = django_filters.DateFilter(label=_("Từ ngày"), field_name="register_date", lookup_expr="gte", widget=DATE_INPUT)
     date_to = django_filters.DateFilter(label=_("Đến ngày"), field_name="register_date", lookup_expr="lte", widget=DATE_INPUT)
-    year = django_filters.NumberFilter(label=_("Năm"), field_name="register_year", method="filter_year")
+    year = YearFilter(label=_("Năm"), field_name="register_year", method="filter_year")
     kind = django_filters.ChoiceFilter(label=_("Tên loại"), choices=Kind.choices, empty_label=ALL)
     department = django_filters.ModelChoiceFilter(
         label=_("Phòng, đơn vị"), queryset=Department.objects.active(), method="filter_department", empty_label=ALL
@@ -65,9 +66,7 @@ class DocumentFilter(django_filters.FilterSet):
     def filter_year(self, queryset, name, value):
         if value is None:
             return queryset
-        year = int(value)
-        if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
-            return queryset.filter(register_year=year)
+        year = int(value)  # within the plausible years (YearFilter)
         # register_year is the year of register_date (every writer sets both from the same date):
         # the date range lets the newest-first list start at the year's end in the date index
         # instead of walking every later document (550 ms → a few ms on 2M rows).

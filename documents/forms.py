@@ -2,9 +2,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from recordsportal.dates import sentence
 from recordsportal.forms import BootstrapFormMixin
 from recordsportal.models import Department, User
 
+from . import rules
 from .attachments import MAX_ATTACHMENT_BYTES
 from .choices import Confidentiality, Form, Kind, Urgency
 
@@ -65,6 +67,9 @@ class IncomingForm(BootstrapFormMixin, forms.Form):
         cleaned = super().clean()
         if cleaned.get("confidentiality", Confidentiality.NORMAL) != Confidentiality.NORMAL and cleaned.get("form") == Form.ELECTRONIC:
             self.add_error("form", _("Văn bản mật không được xử lý dưới dạng điện tử."))
+        for field, problem in rules.incoming_date_problems(
+                document_date=cleaned.get("document_date"), arrival_date=cleaned.get("arrival_date")).items():
+            self.add_error(field, sentence(problem))
         return cleaned
 
 
@@ -115,6 +120,13 @@ class OutgoingForm(BootstrapFormMixin, forms.Form):
     file_copy_keeper = forms.CharField(label=_("Đơn vị, người lưu bản"), max_length=150, required=False)
     notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     attachments = attachments_field()
+
+    def clean_issue_date(self):
+        issue_date = self.cleaned_data["issue_date"]
+        problem = rules.issue_date_problem(issue_date)
+        if problem:
+            raise forms.ValidationError(sentence(problem))
+        return issue_date
 
 
 class InternalForm(BootstrapFormMixin, forms.Form):

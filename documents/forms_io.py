@@ -6,6 +6,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext, gettext_lazy as _
 
 from recordsportal.forms import BootstrapFormMixin
+from recordsportal.params import YearField
 
 from .choices import Direction
 from .exports import BOOK_DIRECTIONS
@@ -71,7 +72,7 @@ def _letter(index: int) -> str:
 
 class RegisterBookForm(BootstrapFormMixin, forms.Form):
     direction = forms.ChoiceField(label=_("Sổ"), choices=[(d.value, d.label) for d in BOOK_DIRECTIONS])
-    year = forms.IntegerField(label=_("Năm"), min_value=1990, max_value=2100)
+    year = YearField(label=_("Năm"))
     month = forms.TypedChoiceField(
         label=_("Tháng"), required=False, coerce=int, empty_value=None,
         choices=[("", _("Cả năm"))] + [(str(m), str(m)) for m in range(1, 13)],

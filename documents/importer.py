@@ -34,6 +34,7 @@ from recordsportal.services import DomainError
 from recordsportal.text import normalize_text, search_key
 from recordsportal.xlsx import Sheet, XlsxError, column_letter, open_sheet
 
+from . import rules
 from .choices import Confidentiality, Direction, Form, Kind, Status, Urgency, kind_from_label
 from .models import Document
 from .services import _normalise, allocate_number, raise_counter_to, series_for
@@ -420,13 +421,18 @@ def _parse_row(number: int, cells: tuple, mapping: dict[str, int], headers: list
     )
     if direction == Direction.INCOMING:
         values["received_medium"] = values["form"]
-        if values.get("document_date") and values["document_date"] > values["register_date"]:
-            error("document_date", _("ngày văn bản %(date)s sau ngày đến %(arrival)s") % {
-                "date": values["document_date"].strftime("%d/%m/%Y"),
-                "arrival": values["register_date"].strftime("%d/%m/%Y"),
-            })
+        # The same date rule as the registration form and the API (documents/rules.py).
+        problems = rules.incoming_date_problems(document_date=values.get("document_date"),
+                                                arrival_date=values["register_date"])
+        for name, problem in problems.items():
+            error("register_date" if name == "arrival_date" else name, problem)
+        if problems:
             return None
     else:
+        problem = rules.issue_date_problem(values["register_date"])
+        if problem:
+            error("register_date", problem)
+            return None
         values["document_date"] = values["register_date"]
         values["number"] = number_from_symbol(values["number_symbol"])
         if values["number"] is None:

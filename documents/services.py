@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from recordsportal.dates import sentence
 from recordsportal.models import Agency, Department, User
 from recordsportal.roles import Role
 from recordsportal.services import DomainError
@@ -147,8 +148,9 @@ def incoming_register(
     """The Office registers an incoming document; its arrival number is the next in the year."""
     _require_role(acting_user, Role.OFFICE, message=_("Chỉ văn thư được đăng ký văn bản đến."))
     arrival_date = arrival_date or timezone.localdate()
-    if document_date and document_date > arrival_date:
-        raise DomainError(_("Ngày văn bản không thể sau ngày đến."), field="document_date")
+    # The register year follows the arrival date, which may not be in the future (documents/rules.py).
+    for field, problem in rules.incoming_date_problems(document_date=document_date, arrival_date=arrival_date).items():
+        raise DomainError(sentence(problem), field=field)
     if not allow_duplicate:
         existing = find_duplicate(number_symbol=number_symbol, issuer=issuer, document_date=document_date)
         if existing:
@@ -327,6 +329,9 @@ def outgoing_issue(
     if form == Form.ELECTRONIC and confidentiality != Confidentiality.NORMAL:
         raise DomainError(_("Văn bản mật không được gửi dưới dạng điện tử."), field="form")
     issue_date = issue_date or timezone.localdate()
+    problem = rules.issue_date_problem(issue_date)
+    if problem:
+        raise DomainError(sentence(problem), field="issue_date")
     agency = Agency.load()
     series = series_for(direction, confidentiality)
     number = allocate_number(series, issue_date.year)

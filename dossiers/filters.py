@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from recordsportal.forms import BootstrapFormMixin
 from recordsportal.models import Department, User
+from recordsportal.params import YearFilter
 
 from .choices import Form, Status
 from .models import Dossier
@@ -22,7 +23,7 @@ class FilterForm(BootstrapFormMixin, forms.Form):
 
 class DossierFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Tìm kiếm"), method="filter_search")
-    year = django_filters.NumberFilter(label=_("Năm"), method="filter_year")
+    year = YearFilter(label=_("Năm"), method="filter_year")
     # The period a ratio counts (links from the dashboard's H figures).
     opened_from = django_filters.DateFilter(label=_("Mở từ ngày"), field_name="opened_on", lookup_expr="gte",
                                             widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}))
@@ -51,9 +52,7 @@ class DossierFilter(django_filters.FilterSet):
     def filter_year(self, queryset, name, value):
         # The year a dossier is formed is the year it was opened: a date range uses the
         # (…, opened_on) indexes, `year = 2021` would scan.
-        year = int(value)
-        if not 1900 < year < 2200:
-            return queryset.none()
+        year = int(value)  # within the plausible years (YearFilter)
         return queryset.filter(opened_on__gte=datetime.date(year, 1, 1), opened_on__lte=datetime.date(year, 12, 31))
 
     def filter_department(self, queryset, name, value):

@@ -6,6 +6,7 @@ from documents.forms import DATE_WIDGET
 from recordsportal.access import managed_department_paths
 from recordsportal.forms import BootstrapFormMixin
 from recordsportal.models import Department, User
+from recordsportal.params import YearField
 
 from .models import FilePlanEntry, FilePlanHeading
 
@@ -119,7 +120,7 @@ class FilePlanForm(BootstrapFormMixin, Scoped, forms.Form):
     scope_kwargs = ("user",)
 
     department = forms.ModelChoiceField(label=_("Phòng, đơn vị"), queryset=Department.objects.none())
-    year = forms.IntegerField(label=_("Năm"), min_value=1990, max_value=2100, initial=lambda: timezone.localdate().year)
+    year = YearField(label=_("Năm"), initial=lambda: timezone.localdate().year)
 
     def scope(self, user):
         departments = Department.objects.active()
@@ -161,7 +162,7 @@ class ImportForm(BootstrapFormMixin, forms.Form):
 
 
 class CopyPlanForm(BootstrapFormMixin, forms.Form):
-    year = forms.IntegerField(label=_("Sang năm"), min_value=1990, max_value=2100)
+    year = YearField(label=_("Sang năm"))
 
 
 class HandOverForm(BootstrapFormMixin, Scoped, forms.Form):

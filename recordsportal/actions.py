@@ -11,7 +11,10 @@ def run_action(request, action, success_message) -> bool:
     try:
         action()
     except (DomainError, ValidationError) as error:
-        messages.error(request, getattr(error, "message", None) or "; ".join(error.messages))
+        # A DomainError's message is ready to show; a ValidationError's `message` may still hold
+        # its %(value)s placeholders (`messages` fills them in).
+        text = error.message if isinstance(error, DomainError) else "; ".join(error.messages)
+        messages.error(request, text)
         return False
     messages.success(request, success_message)
     return True

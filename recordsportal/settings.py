@@ -212,7 +212,10 @@ CONTENT_SECURITY_POLICY = {
 # --- Language, time zone and formats -------------------------------------------------------------
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/: the portal's English. recordsportal/translations/: Vietnamese for the validation
+# messages of DRF, django-filter and Django that their own catalogues lack, so the API answers in
+# Vietnamese like the pages (after locale/, and outside it: `make messages` never touches it).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "recordsportal" / "translations"]
 USE_I18N = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_TZ = True
@@ -301,6 +304,10 @@ EDXML_OUTBOX_DIR = os.environ.get("EDXML_OUTBOX_DIR", "")
 # Confidential documents may not be exchanged electronically (Decision 28/2018): leave them out
 # of E and show their count beside it, so no department is penalised for obeying the law.
 COMPLIANCE_EXCLUDE_CONFIDENTIAL = env_bool("COMPLIANCE_EXCLUDE_CONFIDENTIAL", True)
+# The oldest year the portal accepts in a date (a document's date, an arrival, a dossier's
+# opening, an imported register, a report period): earlier is a typing error (01/01/0001).
+# Lower it to import older registers. See recordsportal/dates.py.
+RECORDS_FIRST_YEAR = int(os.environ.get("RECORDS_FIRST_YEAR") or 1990)
 
 # --- Email (reminders) ---------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

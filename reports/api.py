@@ -1,5 +1,6 @@
 """JSON API: compliance figures by period and scope, violations with their review actions."""
 
+from decimal import Decimal
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -11,7 +12,10 @@ from rest_framework.views import APIView
 from recordsportal.guards import get_visible_or_404
 
 from . import services
-from .dashboard import build, parse_month
+from .services import MAX_POINTS, POINTS_MESSAGES
+from recordsportal.params import parse_month
+
+from .dashboard import build
 from .models import Violation
 from .querysets import violations_visible_to
 
@@ -65,7 +69,8 @@ class ViolationSerializer(serializers.ModelSerializer):
 
 class ReviewSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
-    points = serializers.DecimalField(max_digits=5, decimal_places=2, required=False, allow_null=True)
+    points = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=Decimal("0"), max_value=MAX_POINTS,
+                                      required=False, allow_null=True, error_messages=POINTS_MESSAGES)
 
 
 class DecisionSerializer(serializers.Serializer):

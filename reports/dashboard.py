@@ -11,7 +11,7 @@ from recordsportal.access import Scope, managed_department_paths, scope_of
 from recordsportal.models import Agency
 
 from . import querysets as q
-from .models import Metric, Violation, month_start
+from .models import Metric, Violation
 
 
 @dataclass
@@ -39,15 +39,6 @@ class Dashboard:
     violations_by_status: dict = field(default_factory=dict)
     campaigns: list = field(default_factory=list)
     dossiers_overdue: int | None = None
-
-
-def parse_month(value: str | None) -> datetime.date:
-    if value:
-        try:
-            return datetime.datetime.strptime(value, "%Y-%m").date()
-        except ValueError:
-            pass
-    return month_start(timezone.localdate())
 
 
 class Page:

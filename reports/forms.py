@@ -1,11 +1,25 @@
 from decimal import Decimal
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
 
 from recordsportal.forms import BootstrapFormMixin
 
 from .models import ViolationKind
+from .services import MAX_POINTS, POINTS_MESSAGES
+
+
+def points_field(**kwargs) -> forms.DecimalField:
+    """Points of a deduction: 0 to MAX_POINTS with 2 decimals, finite (NaN and Infinity are
+    refused), typed with a decimal comma or point; the bounds of `services.points_problem`."""
+    return forms.DecimalField(min_value=Decimal("0"), max_value=MAX_POINTS, max_digits=5, decimal_places=2,
+                              localize=True, error_messages=POINTS_MESSAGES, **kwargs)
+
+
+class ReviewForm(forms.Form):
+    """What the Office posts from the violations list with a review action."""
+
+    points = points_field(required=False)
+    note = forms.CharField(required=False)
 
 
 class DeductionTableForm(BootstrapFormMixin, forms.Form):
@@ -14,12 +28,5 @@ class DeductionTableForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, table: dict[str, Decimal], **kwargs):
         super().__init__(*args, **kwargs)
         for kind, label in ViolationKind.choices:
-            self.fields[kind] = forms.DecimalField(
-                label=label, min_value=Decimal("0"), max_value=Decimal("100"), max_digits=5, decimal_places=2,
-                initial=table[kind], localize=True,
-                error_messages={"invalid": _("Nhập một số, ví dụ 0,5."),
-                                "min_value": _("Điểm trừ không được âm."),
-                                "max_value": _("Điểm trừ tối đa là 100."),
-                                "max_decimal_places": _("Tối đa 2 chữ số thập phân.")},
-            )
+            self.fields[kind] = points_field(label=label, initial=table[kind])
         self.style_fields()

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from recordsportal.models import User
 from recordsportal.roles import Role
@@ -25,6 +26,34 @@ DEFAULT_POINTS = {
 }
 
 OPEN = [Violation.Status.DETECTED, Violation.Status.NOTIFIED]
+
+# Points are stored with 5 digits, 2 of them decimals (DeductionRule.points, proposed_points);
+# no deduction of the emulation rules comes near 100.
+MAX_POINTS = Decimal("100")
+POINTS_MESSAGES = {
+    "invalid": _lazy("Nhập một số, ví dụ 0,5."),
+    "min_value": _lazy("Điểm trừ không được âm."),
+    "max_value": _lazy("Điểm trừ tối đa là 100."),
+    "max_decimal_places": _lazy("Tối đa 2 chữ số thập phân."),
+}
+# More than 4 digits before the decimal point is over the maximum; more than 5 digits in all is
+# either that or too many decimals.
+POINTS_MESSAGES.update(max_whole_digits=POINTS_MESSAGES["max_value"],
+                       max_digits=_lazy("Điểm trừ từ 0 đến 100, tối đa 2 chữ số thập phân."))
+
+
+def points_problem(points: Decimal) -> str | None:
+    """Why `points` cannot be proposed as a deduction, or None: the same bounds as the forms'
+    field (reports/forms.py `points_field`) and the API's, checked again here for any caller."""
+    if not isinstance(points, Decimal) or not points.is_finite():
+        return str(POINTS_MESSAGES["invalid"])
+    if points < 0:
+        return str(POINTS_MESSAGES["min_value"])
+    if points > MAX_POINTS:
+        return str(POINTS_MESSAGES["max_value"])
+    if points != points.quantize(Decimal("0.01")):
+        return str(POINTS_MESSAGES["max_decimal_places"])
+    return None
 
 
 def points_for(kind: str) -> Decimal:
@@ -51,8 +80,9 @@ def deduction_table_save(*, acting_user: User, points: dict[str, Decimal]) -> in
     current = deduction_table()
     changed = 0
     for kind, value in points.items():
-        if value < 0:
-            raise DomainError(_("Điểm trừ không được âm."), field=kind)
+        problem = points_problem(value)
+        if problem:
+            raise DomainError(problem, field=kind)
         if value != current[kind] or not DeductionRule.objects.filter(kind=kind).exists():
             DeductionRule.objects.update_or_create(kind=kind, defaults={"points": value})
             changed += value != current[kind]
@@ -81,8 +111,9 @@ def violation_notify(*, acting_user: User, violation: Violation, note: str = "")
 def violation_confirm(*, acting_user: User, violation: Violation, points: Decimal | None = None, note: str = "") -> Violation:
     """Confirm and propose a deduction (from the table unless the Office sets another)."""
     points = points_for(violation.kind) if points is None else points
-    if points < 0:
-        raise DomainError(_("Điểm trừ không được âm."), field="points")
+    problem = points_problem(points)
+    if problem:
+        raise DomainError(problem, field="points")
     return _review(violation, acting_user, allowed_from=OPEN, status=Violation.Status.CONFIRMED, note=note,
                    proposed_points=points)
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from documents.attachments import check_size, detect_type, sha256_of
 from documents.models import Document
+from recordsportal.dates import date_problem, sentence
 from recordsportal.models import Agency, Department, User
 from recordsportal.services import DomainError, EditConflict, edit_conflict_message
 from recordsportal.text import normalize_text, search_key
@@ -54,8 +55,10 @@ def dossier_open(*, acting_user: User, plan_entry: FilePlanEntry | None = None, 
     opened_on = opened_on or timezone.localdate()
     if officer != acting_user and not (officer.department and rules.heads_department(acting_user, officer.department)):
         raise DomainError(_("Chỉ trưởng đơn vị được mở hồ sơ cho cán bộ khác trong đơn vị."), field="officer")
-    if opened_on > timezone.localdate():
-        raise DomainError(_("Ngày mở hồ sơ không thể sau ngày hôm nay."), field="opened_on")
+    # Not in the future, not before RECORDS_FIRST_YEAR: the year is part of the dossier's code.
+    problem = date_problem(opened_on, label=_("ngày mở hồ sơ"))
+    if problem:
+        raise DomainError(sentence(problem), field="opened_on")
     if plan_entry is not None:
         plan = plan_entry.plan
         department = plan.department

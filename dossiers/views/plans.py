@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from recordsportal.forms import add_error_to_form
+from recordsportal.params import parse_year
 from recordsportal.services import DomainError
 
 from .. import rules, services
@@ -27,9 +28,9 @@ def plan_list(request):
     plans = (FilePlan.objects.visible_to(request.user).select_related("department")
              .order_by("-year", "department__order", "department__name")
              .annotate(entry_count=Count("entries", distinct=True)))
-    year = request.GET.get("year")
-    if year and year.isdigit():
-        plans = plans.filter(year=int(year))
+    year = parse_year(request.GET["year"]) if (request.GET.get("year") or "").strip() else None
+    if year:
+        plans = plans.filter(year=year)
     form = FilePlanForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:

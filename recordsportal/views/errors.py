@@ -9,7 +9,12 @@ from django.template import loader
 
 
 def bad_request(request, exception=None):
-    return render(request, "errors/400.html", status=400)
+    # A query parameter refused by recordsportal/params.py says which and why (its message is
+    # written for the user); any other 400 (a malformed request) keeps the general text.
+    from ..services import DomainError
+
+    message = exception.message if isinstance(exception, DomainError) else ""
+    return render(request, "errors/400.html", {"message": message}, status=400)
 
 
 def permission_denied(request, exception=None):

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from recordsportal.access import Scope, scope_of
 from recordsportal.guards import get_visible_or_404
 from recordsportal.models import Department
+from recordsportal.params import parse_month
 
 from .. import dashboard as board
 
@@ -20,7 +21,7 @@ def _trend_json(dashboard):
 
 @login_required
 def dashboard_view(request):
-    month = board.parse_month(request.GET.get("month"))
+    month = parse_month(request.GET.get("month"))
     data = board.build(request.user, month)
     return render(request, "reports/dashboard.html", {"d": data, "trend_json": _trend_json(data), "month": month})
 
@@ -39,7 +40,7 @@ def departments_visible_to(user):
 @login_required
 def department_view(request, pk):
     department = get_visible_or_404(departments_visible_to(request.user), pk=pk)
-    month = board.parse_month(request.GET.get("month"))
+    month = parse_month(request.GET.get("month"))
     data = board.build(request.user, month, department=department)
     return render(request, "reports/department.html",
                   {"d": data, "trend_json": _trend_json(data), "month": month, "department": department})

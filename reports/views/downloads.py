@@ -1,12 +1,12 @@
 """The leadership's reports: monthly compliance, violations, year-end emulation; PDF and .xlsx."""
 
 
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from recordsportal.guards import role_required
 from recordsportal.models import Agency
+from recordsportal.params import parse_month, parse_year
 from recordsportal.pdf import pdf_response
 from recordsportal.roles import Role
 from recordsportal.xlsx import xlsx_response
@@ -39,15 +39,12 @@ def _monthly_context(user, month):
 
 
 def _year(request) -> int:
-    try:
-        return int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        return timezone.localdate().year
+    return parse_year(request.GET.get("year"))
 
 
 @role_required(*REPORT_ROLES)
 def monthly_pdf(request):
-    month = board.parse_month(request.GET.get("month"))
+    month = parse_month(request.GET.get("month"))
     return pdf_response("reports/pdf/monthly.html", _monthly_context(request.user, month),
                         f"bao-cao-chi-tieu-{month:%Y-%m}.pdf")
 
@@ -59,7 +56,7 @@ def _fmt(figure):
 
 @role_required(*REPORT_ROLES)
 def monthly_xlsx(request):
-    month = board.parse_month(request.GET.get("month"))
+    month = parse_month(request.GET.get("month"))
     data = board.build(request.user, month)
     headers = [_("Phòng, đơn vị"), _("VB điện tử"), _("Tổng VB"), _("Tỉ lệ VB điện tử"), _("VB mật (không tính)"),
                _("VB điện tử từ đầu năm"), _("Tổng VB từ đầu năm"), _("HS điện tử"), _("Tổng HS"), _("Tỉ lệ HS điện tử"),

@@ -1,12 +1,9 @@
 """The Office reviews violations; leadership decides the deductions."""
 
-from decimal import Decimal, InvalidOperation
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,21 +14,19 @@ from recordsportal.actions import run_action
 from recordsportal.forms import add_error_to_form
 from recordsportal.guards import get_visible_or_404, role_required
 from recordsportal.pagination import quick_page
+from recordsportal.params import parse_year
 from recordsportal.roles import Role
 from recordsportal.services import DomainError
 
 from .. import services
-from ..forms import DeductionTableForm
+from ..forms import DeductionTableForm, ReviewForm
 from ..models import Violation, ViolationKind
 from ..querysets import violations_visible_to
 
 
 @login_required
 def violation_list(request):
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        year = timezone.localdate().year
+    year = parse_year(request.GET.get("year"))
     violations = violations_visible_to(request.user).filter(period__year=year)
     status, kind = request.GET.get("status"), request.GET.get("kind")
     if status in Violation.Status.values:
@@ -58,13 +53,12 @@ ACTIONS = {
 
 
 def _points(post):
-    raw = (post.get("points") or "").strip().replace(",", ".")
-    if not raw:
-        return None
-    try:
-        return Decimal(raw)
-    except InvalidOperation:
-        raise DomainError(_("Điểm trừ “%(value)s” không phải là số.") % {"value": raw}, field="points") from None
+    """The points typed beside "Xác nhận" (None: the table's), read by the same field as the
+    table of points: a bad value is refused with the field's message before the service runs."""
+    form = ReviewForm(post)
+    if not form.is_valid() and "points" in form.errors:
+        raise DomainError(" ".join(dict.fromkeys(form.errors["points"])), field="points")
+    return form.cleaned_data.get("points")
 
 
 @require_POST
