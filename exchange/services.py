@@ -578,15 +578,26 @@ def _zip_members(upload) -> list[zipfile.ZipInfo]:
     return members
 
 
-@transaction.atomic
 def batch_create(*, acting_user: User | None, uploads=(), source: str = Source.UPLOAD,
                  inbox_files: list[Path] = ()) -> ReceiveBatch:
     """Keep the packages of one submission (files, the packages inside .zip files, or files taken
     from the inbound folder) as the items of a batch, in storage under generated names; the
-    batch task reads them. Each file is bounded before it is stored."""
+    batch task reads them. Each file is bounded before it is stored; a refused submission leaves
+    no row and no file."""
     _require_office(acting_user)
+    items: list[ReceiveBatchItem] = []
+    try:
+        return _batch_create(acting_user, uploads, source, inbox_files, items)
+    except Exception:
+        for item in items:
+            if item.file.name:
+                item.file.storage.delete(item.file.name)
+        raise
+
+
+@transaction.atomic
+def _batch_create(acting_user, uploads, source, inbox_files, items) -> ReceiveBatch:
     batch = ReceiveBatch.objects.create(source=source, created_by=acting_user)
-    items = []
     limit = conf.max_package_bytes()
 
     total = 0

@@ -29,6 +29,7 @@ urlpatterns = [
     path("dossiers/", include("dossiers.urls")),
     path("backlog/", include("backlog.urls")),
     path("reports/", include("reports.urls")),
+    path("exchange/", include("exchange.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
@@ -48,6 +49,7 @@ urlpatterns = [
     path("api/v1/", include("dossiers.api_urls")),
     path("api/v1/backlog/", include("backlog.api_urls")),
     path("api/v1/", include("reports.api_urls")),
+    path("api/v1/exchange/", include("exchange.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file (no inline script); Swagger UI's own
     # page still carries a <style> block and sets inline styles: allowed on this page only.

@@ -387,6 +387,41 @@ TABLE: dict[str, Expect] = {
     "api-docs": api(none=ALL),
 }
 
+# --- the edXML exchange: the Office's agency-wide work; the directory is the administrator's -------
+OFFICE_API = "403 403 200 403 403"
+PACKAGE = {"pk": "inbound_package"}
+OUTBOUND = {"pk": "outbound_package"}
+EXCHANGE_BATCH = {"pk": "receive_batch"}
+TABLE.update({
+    "exchange:inbox": page(none=OFFICE_ONLY),
+    "exchange:batch": page(EXCHANGE_BATCH, own=OFFICE_ONLY, other=OFFICE_ONLY),
+    "exchange:batch_progress": page(EXCHANGE_BATCH, own=OFFICE_ONLY, other=OFFICE_ONLY),
+    "exchange:package": page(PACKAGE, own=OFFICE_ONLY, other=OFFICE_ONLY),
+    # Posted without a reason: refused with a message, and back to the package.
+    "exchange:package_refuse": post(PACKAGE, own="403 403 302 403 403", other="403 403 302 403 403"),
+    "exchange:package_file": page(PACKAGE, own=OFFICE_ONLY, other=OFFICE_ONLY),
+    "exchange:outbox": page(none=OFFICE_ONLY),
+    "exchange:outbound_file": page(OUTBOUND, own=OFFICE_ONLY, other=OFFICE_ONLY),
+    # The send page of a document (the world's is incoming: the page lists why it cannot be sent).
+    "exchange:send": page(DOC, own=OFFICE_ONLY, other=OFFICE_ONLY),
+    "exchange:organisations": page(none=ADMIN_ONLY),
+    "exchange:organisation_create": page(none=ADMIN_ONLY),
+    "exchange:organisation_update": page({"pk": "organisation"}, own=ADMIN_ONLY, other=ADMIN_ONLY),
+    "exchange-package-list": api(none=OFFICE_API),
+    # Receiving without a file: refused input for the Office, the function denied to the others.
+    "exchange-package-list POST": api(method="POST", none="403 403 400 403 403"),
+    "exchange-package-detail": api(PACKAGE, own=OFFICE_API, other=OFFICE_API),
+    # Registering the world's pending package works for the Office (rolled back after the case).
+    "exchange-package-register": api(PACKAGE, method="POST", own="403 403 201 403 403", other="403 403 201 403 403"),
+    "exchange-package-refuse": api(PACKAGE, method="POST", own="403 403 400 403 403", other="403 403 400 403 403"),
+    "exchange-outbox-list": api(none=OFFICE_API),
+    "exchange-outbox-detail": api(OUTBOUND, own=OFFICE_API, other=OFFICE_API),
+    "exchange-outbox-file": api(OUTBOUND, own=OFFICE_API, other=OFFICE_API),
+    "exchange-outbox-acknowledge": api(OUTBOUND, method="POST", own=OFFICE_API, other=OFFICE_API),
+    # An incoming document cannot be sent: refused with the reasons.
+    "exchange-send": api(DOC, method="POST", own="403 403 400 403 403", other="403 403 400 403 403"),
+})
+
 
 # --- the admin site: every generated URL, by registered model ---------------------------------------
 
