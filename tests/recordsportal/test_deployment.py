@@ -245,3 +245,70 @@ def test_gunicorns_own_lines_are_json_like_the_portals(run_python, tmp_path):
     assert any("Shutting down" in m or "Handling signal" in m for m in gunicorn), gunicorn
     assert all({"time", "level", "logger", "message"} <= r.keys() for r in records)
     assert not [r for r in records if r["logger"] == "gunicorn.access"]  # recordsportal.requests logs them
+
+
+# --- The lock files and the audit of them ---------------------------------------------------------
+
+def locked(name: str) -> dict[str, str]:
+    text = (ROOT / "requirements" / name).read_text()
+    entries = re.findall(r"^([A-Za-z0-9._-]+)==(\S+)((?:\s*\\\n\s+--hash=sha256:[0-9a-f]{64})*)", text, re.M)
+    unpinned = [line for line in text.splitlines() if line and not line[0].isspace() and not line.startswith("#")
+                and "==" not in line]
+    assert unpinned == [], f"{name}: not pinned: {unpinned}"
+    assert all(hashes for _, _, hashes in entries), f"{name}: a package without its SHA-256"
+    return {re.sub(r"[-_.]+", "-", package.lower()): version for package, version, _ in entries}
+
+
+def test_the_lock_files_pin_every_dependency_with_hashes_and_agree():
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    runtime, test = locked("lock.txt"), locked("lock-test.txt")
+
+    def names(requirements):
+        return {re.sub(r"[-_.]+", "-", re.match(r"[A-Za-z0-9._-]+", r).group(0).lower()) for r in requirements}
+
+    assert names(project["project"]["dependencies"]) <= runtime.keys(), "make lock: pyproject.toml changed"
+    assert names(project["project"]["optional-dependencies"]["test"]) <= test.keys(), "make lock: pyproject.toml changed"
+    # The image and CI run the same versions of what they share, and the build backend is locked.
+    assert {name: test.get(name) for name in runtime} == runtime
+    assert "setuptools" in runtime and "setuptools" in test
+    makefile = (ROOT / "Makefile").read_text()
+    assert "$(PIP) install --quiet --require-hashes -r $(LOCK)" in makefile
+    assert "$(PIP) install --quiet --require-hashes -r $(LOCK_TEST)" in makefile
+
+
+def audit_verdict(tmp_path, report, log="", strict=False):
+    import json
+    import os
+    import sys
+
+    (tmp_path / "report.json").write_text(json.dumps(report)) if report is not None else None
+    (tmp_path / "log").write_text(log)
+    env = {**os.environ, "AUDIT_STRICT": "1" if strict else "0"}
+    return subprocess.run([sys.executable, str(ROOT / ".ci" / "pip_audit_verdict.py"), str(tmp_path / "report.json"),
+                           "0", str(tmp_path / "log")], capture_output=True, text=True, env=env)
+
+
+def test_the_audit_says_loudly_when_pip_audit_checked_nothing(tmp_path):
+    skipped = {"dependencies": [{"name": "django", "skip_reason": "Dependency not found on PyPI and could not be "
+                                                                  "audited: django (5.2.20)"}]}
+    result = audit_verdict(tmp_path, skipped)
+    assert result.returncode == 0
+    for stream in (result.stdout, result.stderr):
+        assert "pip-audit CHECKED NOTHING" in stream and "NO DEPENDENCY HAS BEEN CHECKED" in stream
+        assert "pip-audit -r requirements/lock.txt --require-hashes --disable-pip" in stream
+    assert audit_verdict(tmp_path, skipped, strict=True).returncode == 1
+    unreachable = audit_verdict(tmp_path, None, log="ConnectionError: Max retries exceeded", strict=True)
+    assert unreachable.returncode == 1 and "CHECKED NOTHING" in unreachable.stdout
+
+
+def test_the_audit_fails_on_a_known_vulnerability_and_passes_a_clean_lock(tmp_path):
+    vulnerable = {"dependencies": [{"name": "django", "version": "5.2.0", "vulns": [
+        {"id": "PYSEC-2025-1", "fix_versions": ["5.2.1"]}]}, {"name": "six", "version": "1.17.0", "vulns": []}]}
+    result = audit_verdict(tmp_path, vulnerable)
+    assert result.returncode == 1 and "django 5.2.0: PYSEC-2025-1 fixed in 5.2.1" in result.stdout
+    clean = audit_verdict(tmp_path, {"dependencies": [{"name": "six", "version": "1.17.0", "vulns": []}]})
+    assert clean.returncode == 0 and "no known vulnerabilities in 1 packages" in clean.stdout
+    audit = (ROOT / ".ci" / "audit").read_text()
+    assert "-r requirements/lock.txt -r requirements/lock-test.txt" in audit and ".ci/pip_audit_verdict.py" in audit
