@@ -139,3 +139,17 @@ def violations_visible_to(user):
     return Violation.objects.select_related("department", "officer").filter(
         scope_filter(user, department="department", owners=["officer_id"])
     )
+
+
+def emulation_summary(user, year: int):
+    """Approved deductions per department for a year, as `user` may see them: built on
+    `violations_visible_to`, so the card on the violations page, the year-end PDF and the .xlsx
+    sum the rows the viewer's list shows and no others (a head saw every department's
+    deductions on the page while the same figures' PDF answered 403; issue 12). One aggregate."""
+    return (
+        violations_visible_to(user)
+        .filter(period__year=year, status=Violation.Status.CONFIRMED, decision=Violation.Decision.APPROVED)
+        .values("department_id", "department__name", "department__abbreviation")
+        .annotate(points=Sum("proposed_points"))
+        .order_by("-points", "department__name")
+    )

@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -144,13 +143,3 @@ def violation_decide(*, acting_user: User, violation: Violation, approve: bool) 
         raise DomainError(_("Chỉ quyết định với vi phạm đã xác nhận và chưa có quyết định."))
     violation.refresh_from_db()
     return violation
-
-
-def emulation_summary(year: int):
-    """Approved deductions per department for a year: one SQL aggregate."""
-    return (
-        Violation.objects.filter(period__year=year, status=Violation.Status.CONFIRMED, decision=Violation.Decision.APPROVED)
-        .values("department_id", "department__name", "department__abbreviation")
-        .annotate(points=Sum("proposed_points"))
-        .order_by("-points", "department__name")
-    )

@@ -21,8 +21,8 @@ scheme; `public`: given explicitly):
 Scopes: `no_object` (the URL names no object), `own_scope` (objects of department A, kept by
 officer_a, so every actor may see them), `other_dept` (the same objects of department B, kept by
 officer_b: out of scope for officer_a and head_a), `confidential` (a secret document of
-department A naming only officer_a2: seen by officer_a2 and the agency-wide roles only; that
-scope adds the actor `officer2`).
+department A naming only officer_a2: seen by officer_a2 and the agency-wide roles only, and
+officer_a2's dossier holding it, which his head opens too; that scope adds the actor `officer2`).
 """
 
 from __future__ import annotations
@@ -167,6 +167,7 @@ OFFICE_ONLY = "403 403 200 403 403"
 ADMIN_ONLY = "403 403 403 403 200"
 BOOK = "403 403 200 200 200"  # Office, leadership, administrator
 HEADS_UP = "403 200 200 200 200"  # the backlog section: heads and the agency-wide roles
+DOSSIER_OF_OFFICER2 = "404 200 200 200 200 200"  # in CONFIDENTIAL_ACTORS order: not officer_a's dossier
 DOC = {"pk": "document"}
 DOSSIER = {"pk": "dossier"}
 PLAN = {"pk": "plan"}
@@ -232,7 +233,9 @@ TABLE: dict[str, Expect] = {
     "dossiers:open": page(none=ALL),
     # Only a head hands over; everyone else is sent back to the list.
     "dossiers:hand_over": page(none="302 200 302 302 302"),
-    "dossiers:detail": page(DOSSIER, own=ALL, other=SCOPED),
+    # confidential: officer_a2's dossier holding the secret document; his head opens the dossier
+    # (the document inside it is shown to him as "Văn bản mật", test_url_matrix.py's sweep).
+    "dossiers:detail": page(DOSSIER, own=ALL, other=SCOPED, confidential=DOSSIER_OF_OFFICER2),
     "dossiers:edit": post(DOSSIER, own=ACTION_OWN, other=ACTION_OTHER),
     "dossiers:add_document": post(DOSSIER, own=ACTION_OWN, other=ACTION_OTHER, data={"document": "@document"}),
     "dossiers:document_search": page(DOSSIER, own=ALL, other=SCOPED, query="q=van"),
@@ -325,9 +328,9 @@ TABLE: dict[str, Expect] = {
     # The lead officer (or the head of the lead department) completes it; the others are refused.
     "document-complete": api(DOC, method="POST", own="200 200 400 400 400", other="404 404 400 400 400"),
     "dossier-list": api(none=ALL),
-    "dossier-detail": api(DOSSIER, own=ALL, other=SCOPED),
+    "dossier-detail": api(DOSSIER, own=ALL, other=SCOPED, confidential=DOSSIER_OF_OFFICER2),
     "dossier-close": api(DOSSIER, method="POST", own="400 400 400 400 400", other="404 404 400 400 400"),
-    "dossier-items": api(DOSSIER, own=ALL, other=SCOPED),
+    "dossier-items": api(DOSSIER, own=ALL, other=SCOPED, confidential=DOSSIER_OF_OFFICER2),
     "file-plan-list": api(none=ALL),
     "file-plan-detail": api(PLAN, own=ALL, other=SCOPED),
     "backlog-campaign-list": api(none=ALL),

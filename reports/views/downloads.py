@@ -16,7 +16,7 @@ from recordsportal.ratios import ratio_shown
 
 from ..charts import bar_chart
 from ..querysets import violations_visible_to
-from ..services import emulation_summary
+from ..querysets import emulation_summary
 
 REPORT_ROLES = (Role.LEADERSHIP, Role.OFFICE, Role.ADMIN)
 
@@ -96,12 +96,12 @@ def violations_xlsx(request):
 @role_required(*REPORT_ROLES)
 def emulation_pdf(request):
     year = _year(request)
-    return pdf_response("reports/pdf/emulation.html", {"year": year, "summary": list(emulation_summary(year))},
+    return pdf_response("reports/pdf/emulation.html", {"year": year, "summary": list(emulation_summary(request.user, year))},
                         f"tong-hop-thi-dua-{year}.pdf")
 
 
 @role_required(*REPORT_ROLES)
 def emulation_xlsx(request):
     year = _year(request)
-    rows = ([row["department__name"], row["points"]] for row in emulation_summary(year))
+    rows = ([row["department__name"], row["points"]] for row in emulation_summary(request.user, year))
     return xlsx_response(f"tru-diem-thi-dua-{year}.xlsx", [_("Phòng, đơn vị"), _("Tổng điểm trừ")], rows, widths=[40, 16])

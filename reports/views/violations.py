@@ -21,7 +21,7 @@ from recordsportal.services import DomainError
 from .. import services
 from ..forms import DeductionTableForm, ReviewForm
 from ..models import Violation, ViolationKind
-from ..querysets import violations_visible_to
+from ..querysets import emulation_summary, violations_visible_to
 
 
 @login_required
@@ -38,7 +38,7 @@ def violation_list(request):
         "year": year, "status": status or "", "kind": kind or "",
         "statuses": Violation.Status.choices, "kinds": ViolationKind.choices,
         "can_review": request.user.has_role(Role.OFFICE), "can_decide": request.user.has_role(Role.LEADERSHIP),
-        "summary": services.emulation_summary(year),
+        "summary": emulation_summary(request.user, year),
     })
 
 

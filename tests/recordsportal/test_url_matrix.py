@@ -80,13 +80,13 @@ def _xlsx(headers, rows) -> bytes:
     return out.getvalue()
 
 
-def _document(department, officer, number, **extra):
+def _document(department, officer, number, summary="Văn bản thử ma trận quyền", **extra):
     from documents.choices import Direction, Form, Status
     from documents.models import Document
 
     return Document.objects.create(
         direction=Direction.INCOMING, series="test-incoming", register_year=DAY.year, number=number,
-        number_symbol=f"{number}/TEST", summary="Văn bản thử ma trận quyền", register_date=DAY, document_date=DAY,
+        number_symbol=f"{number}/TEST", summary=summary, register_date=DAY, document_date=DAY,
         form=Form.ELECTRONIC, department=department, officer=officer, status=Status.ASSIGNED, **extra)
 
 
@@ -133,6 +133,53 @@ def _department_objects(a, department, officer, head, campaign, number):
     }
 
 
+# What department A's officer and head must never read, each with the pattern a page shows it
+# by (HTML or JSON with the tags stripped, a workbook's cells, a PDF's text): department B's
+# figures — its and its officer's E ratio, the agency's total that includes them, its approved
+# deduction, its inventory's shelf metres — and the number and summary of the confidential
+# document of department A that names officer_a2 only (it sits in officer_a2's dossier, which
+# the head opens). `_out_of_scope_markers` makes them; the Office sees every one (the control).
+SECRET_SUMMARY = "Chỉ thị mật về bảo vệ công trình trọng điểm"
+OUT_OF_SCOPE = {
+    "department B's E figure": r"617\s*/\s*953",
+    "officer B's E figure": r"607\s*/\s*613",
+    "the agency's E figure, department B's included": r"718\s*/\s*1[.,]?155",
+    "department B's approved deduction": r"13[,.]57",
+    "department B's inventory, in shelf metres": r"37[,.]75",
+    "the confidential document's number": r"(?<![0-9])3/TEST",
+    "the confidential document's summary": SECRET_SUMMARY,
+}
+
+
+def _out_of_scope_markers(a, secret, campaign_all):
+    """The records behind OUT_OF_SCOPE (see there), dated this month so that every page's
+    default period shows them."""
+    from backlog.models import Inventory, InventoryLine
+    from django.utils import timezone
+
+    from dossiers import services as dossier_services
+    from reports.models import Metric, ScopeKind, Snapshot, Violation, ViolationKind
+
+    month = timezone.localdate().replace(day=1)
+    for key, department, officer, numerator, denominator in [
+            (f"department:{a.dept_a.pk}", a.dept_a, None, 101, 202), (f"department:{a.dept_b.pk}", a.dept_b, None, 617, 953),
+            (f"officer:{a.officer_b.pk}", None, a.officer_b, 607, 613), ("agency", None, None, 718, 1155)]:
+        scope = ScopeKind.AGENCY if key == "agency" else ScopeKind.DEPARTMENT if department else ScopeKind.OFFICER
+        Snapshot.objects.create(month=month, metric=Metric.ELECTRONIC_EXCHANGE, scope=scope, scope_key=key,
+                                department=department, officer=officer, numerator=numerator, denominator=denominator)
+    for department, points in [(a.dept_a, "2.25"), (a.dept_b, "13.57")]:
+        Violation.objects.create(kind=ViolationKind.E_BELOW_TARGET, department=department, period=month,
+                                 key=f"matrix-approved-{department.pk}", status=Violation.Status.CONFIRMED,
+                                 decision=Violation.Decision.APPROVED, proposed_points=Decimal(points))
+    InventoryLine.objects.create(inventory=Inventory.objects.get(campaign=campaign_all, department=a.dept_b), order=1,
+                                 description="Hồ sơ doanh nghiệp", from_year=2001, to_year=2005,
+                                 shelf_metres=Decimal("37.75"), boxes=10, estimated_dossiers=5)
+    dossier = dossier_services.dossier_open(acting_user=a.officer_a2, title="Hồ sơ của cán bộ A2", retention_years=10,
+                                            opened_on=DAY)
+    dossier_services.dossier_add_document(acting_user=a.officer_a2, dossier=dossier, document=secret)
+    return dossier
+
+
 def build_world() -> World:
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
@@ -171,8 +218,9 @@ def build_world() -> World:
         [7, "05/01/2026", "UBND tỉnh", "01/UBND-KT", "04/01/2026", "Công văn", "Về kế hoạch năm 2026"]])), save=True)
     own["register_import"] = register_import
 
-    secret = _document(a.dept_a, a.officer_a2, 3, confidentiality=Confidentiality.SECRET)
-    confidential = {"document": secret, "attachment": _attachment(secret, a.clerk)}
+    secret = _document(a.dept_a, a.officer_a2, 3, summary=SECRET_SUMMARY, confidentiality=Confidentiality.SECRET)
+    confidential = {"document": secret, "attachment": _attachment(secret, a.clerk),
+                    "dossier": _out_of_scope_markers(a, secret, campaign_all)}
 
     # Rows the admin site lists (the world's other-department objects, and a few of its own).
     other.update(
@@ -435,3 +483,86 @@ def test_a_list_page_links_only_rows_in_scope(world, client, name, role):
     assert (f'href="{other}"' in page) == (role == "clerk"), (name, role)
     # Officers see no batches or retention lists; the rest see their own scope's row.
     assert (f'href="{own}"' in page) == (role != "officer" or obj not in {"batch", "retention"}), (name, role)
+
+
+# --- summaries, totals, downloads and records inside records: nothing out of the viewer's scope --------
+
+def _readable_text(response) -> str:
+    """What a person reads in a response: a page or JSON without its tags, a workbook's cells,
+    a PDF's text."""
+    import html
+    import re
+
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    content_type = response.get("Content-Type", "")
+    if "spreadsheetml" in content_type:
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(io.BytesIO(body), read_only=True)
+        return "\n".join(" ".join("" if v is None else str(v) for v in row)
+                         for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True))
+    if "pdf" in content_type:
+        from pypdf import PdfReader
+        from pypdf.errors import PyPdfError
+
+        try:
+            return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
+        except PyPdfError:  # an uploaded file (the world's are a few bytes), not a report
+            return body.decode("latin-1")
+    text = body.decode(errors="replace")
+    if "json" in content_type:
+        import json
+
+        return json.dumps(json.loads(text), ensure_ascii=False)
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+def _found(text) -> list[str]:
+    import re
+
+    return [what for what, pattern in OUT_OF_SCOPE.items() if re.search(pattern, text)]
+
+
+# Every GET of the matrix that department A's officer or head opens (200), in every scope.
+SWEEP = [case for case in CASES
+         if case.role in ("officer", "head") and case.expected == "200" and matrix.TABLE[case.key].method == "GET"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", SWEEP, ids=[c.id for c in SWEEP])
+def test_no_page_api_or_download_shows_a_figure_or_document_out_of_the_viewers_scope(case, world, client):
+    """Lists are scoped (above); so must be every summary card and total (the violations page's
+    deductions card, the dashboard, a department's drill-down, a campaign's totals) and every
+    record shown inside another (a document in a dossier): issue 12."""
+    entry = matrix.TABLE[case.key]
+    client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[case.role]
+    response = client.get(build_url(case.key, entry, world.objects[case.scope]))
+    assert response.status_code == 200
+    assert not _found(_readable_text(response)), (case.id, _found(_readable_text(response)))
+
+
+def test_the_sweep_covers_the_summaries_and_the_dossier_pages():
+    swept = {(case.key, case.role) for case in SWEEP}
+    for key in ("reports:violations", "reports:dashboard", "reports:department", "api-compliance",
+                "backlog:campaign", "dossiers:list", "dossiers:mine", "home"):
+        assert (key, "head") in swept, key
+    assert ("dossiers:detail", "head") in swept and ("dossier-items", "head") in swept
+    assert {c.scope for c in SWEEP if c.key == "dossiers:detail" and c.role == "head"} == {"own_scope", "confidential"}
+
+
+@pytest.mark.django_db
+def test_the_office_reads_every_figure_and_document_the_sweep_looks_for(world, client):
+    """The control: the patterns match what the pages print, so the sweep's silence means
+    something."""
+    client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions["clerk"]
+    other, confidential = world.objects["other_dept"], world.objects["own_scope"]
+    pages = [reverse("reports:dashboard"), reverse("reports:department", args=[other["department"].pk]),
+             reverse("reports:violations"), reverse("backlog:campaign", args=[confidential["campaign"].pk]),
+             reverse("dossiers:detail", args=[world.objects["confidential"]["dossier"].pk])]
+    seen = {}
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        for what in _found(_readable_text(response)):
+            seen.setdefault(what, url)
+    assert set(seen) == set(OUT_OF_SCOPE), set(OUT_OF_SCOPE) - set(seen)

@@ -10,6 +10,7 @@ from documents.choices import Direction, Form
 from reports import services
 from reports.compliance import compute_month
 from reports.models import DeductionRule, Violation, ViolationKind
+from reports.querysets import emulation_summary
 from reports.violations import detect_month
 from recordsportal.services import DomainError
 
@@ -139,7 +140,31 @@ class TestReview:
         with pytest.raises(DomainError, match="Chỉ lãnh đạo"):
             services.violation_decide(acting_user=agency.clerk, violation=violation, approve=True)
         services.violation_decide(acting_user=agency.leader, violation=violation, approve=True)
-        summary = list(services.emulation_summary(2026))
+        summary = list(emulation_summary(agency.leader, 2026))
         assert [(row["department__abbreviation"], row["points"]) for row in summary] == [("QLĐT", Decimal("2.00"))]
         with pytest.raises(DomainError):
             services.violation_decide(acting_user=agency.leader, violation=violation, approve=False)
+
+
+def test_the_deductions_card_sums_only_the_departments_the_viewer_sees(agency, client):
+    """Issue 12: the "Tổng hợp trừ điểm thi đua" card showed every department's approved
+    deductions to officers and heads, who get 403 on the same summary's PDF and .xlsx."""
+    from django.urls import reverse
+
+    for department, officer, points in [(agency.dept_a, agency.officer_a, "2.25"), (agency.dept_b, None, "13.57")]:
+        Violation.objects.create(kind=ViolationKind.E_BELOW_TARGET, department=department, officer=officer,
+                                 period=MARCH, key=f"approved-{department.pk}", status=Violation.Status.CONFIRMED,
+                                 decision=Violation.Decision.APPROVED, proposed_points=Decimal(points))
+
+    def card(user):
+        client.force_login(user)
+        page = client.get(reverse("reports:violations"), {"year": 2026}).content.decode()
+        return page[page.index('data-testid="emulation-summary"'):]
+
+    assert "Phòng Quản lý Đầu tư" in card(agency.head_a) and "2,25" in card(agency.head_a)
+    assert "Phòng Quản lý Doanh nghiệp" not in card(agency.head_a) and "13,57" not in card(agency.head_a)
+    # An officer's list holds the violations naming him; the card sums those, no others.
+    assert "2,25" in card(agency.officer_a) and "13,57" not in card(agency.officer_a)
+    assert "2,25" not in card(agency.officer_b) and "13,57" not in card(agency.officer_b)
+    assert "2,25" in card(agency.clerk) and "13,57" in card(agency.clerk)
+    assert [row["department__abbreviation"] for row in emulation_summary(agency.head_b, 2026)] == ["QLDN"]
