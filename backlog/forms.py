@@ -1,6 +1,7 @@
 from django import forms
 from django.forms import formset_factory
-from django.utils.translation import gettext_lazy as _
+from django.utils.formats import number_format
+from django.utils.translation import gettext, gettext_lazy as _
 
 from recordsportal.forms import BootstrapFormMixin
 from recordsportal.models import Department
@@ -75,4 +76,13 @@ class ReturnForm(BootstrapFormMixin, forms.Form):
 
 
 class UploadForm(BootstrapFormMixin, forms.Form):
-    file = forms.FileField(label=_("Tệp Excel đã điền (.xlsx)"))
+    file = forms.FileField(label=_("Tệp Excel đã điền (.xlsx)"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+
+    def __init__(self, *args, **kwargs):
+        from . import excel
+
+        super().__init__(*args, **kwargs)
+        # The caps the upload is checked against, stated before the upload.
+        self.fields["file"].help_text = gettext("Tối đa %(rows)s dòng số liệu và %(size)s MB mỗi tệp.") % {
+            "rows": number_format(excel.MAX_LINES, force_grouping=True),
+            "size": excel.MAX_UPLOAD_BYTES // (1024 * 1024)}

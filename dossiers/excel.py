@@ -31,6 +31,10 @@ SYMBOL_RE = re.compile(r"^(\d{1,4})\.([0-9A-ZĐ-]{1,20})$")
 # The model's field lengths: checked here so a long cell is reported by row and column, not as
 # a bare validation error from the database layer (found by tests/properties).
 HEADING_MAX, ABBREVIATION_MAX, TITLE_MAX, NOTES_MAX = 255, 20, 500, 500
+# A department's yearly plan is tens to a few hundred lines; the cap keeps one upload from holding
+# a worker (100,000 rows used to hold a web worker for 180 s). Stated on the upload form.
+MAX_PLAN_ROWS = 2_000
+MAX_PLAN_BYTES = 5 * 1024 * 1024
 
 
 class FilePlanImportError(DomainError):
@@ -108,22 +112,51 @@ def parse_retention(value) -> int | None:
     return years
 
 
-def _open(upload):
-    sheet = open_sheet(upload, header_row=TITLE_ROWS + 1)
-    if search_key(sheet.headers[0] if sheet.headers else "") != search_key(HEADERS[0]):
-        sheet = open_sheet(upload, header_row=1)
+def _open(upload) -> tuple:
+    """(the sheet, its header row): the export's layout (two title rows, headers on row 3) or a
+    plain sheet with the headers on row 1."""
+    limits = {"max_rows": MAX_PLAN_ROWS, "max_bytes": MAX_PLAN_BYTES}
+    header_row = TITLE_ROWS + 1
+    try:
+        sheet = open_sheet(upload, header_row=header_row, **limits)
+    except XlsxError:
+        sheet = None  # e.g. a sheet of two rows has no row 3: the headers may still be on row 1
+    if sheet is None or search_key(sheet.headers[0] if sheet.headers else "") != search_key(HEADERS[0]):
+        header_row = 1
+        sheet = open_sheet(upload, header_row=header_row, **limits)
     wanted = [search_key(h) for h in HEADERS[:3]]
     if [search_key(h) for h in sheet.headers[:3]] != wanted:
         raise XlsxError(_("Tệp không đúng mẫu danh mục hồ sơ: cần các cột %(cols)s.") % {"cols": ", ".join(HEADERS)})
-    return sheet
+    return sheet, header_row
 
 
-def parse_file_plan(upload, *, plan) -> list[ParsedRow]:
-    """Every row of the file, checked; a FilePlanImportError lists every bad row and column."""
+def _no_data(header_row: int) -> str:
+    return _("Tệp có dòng tiêu đề cột (dòng %(row)s) nhưng không có dòng nào bên dưới: chưa có đề mục hay hồ sơ "
+             "nào để nhập.") % {"row": header_row}
+
+
+def check_plan_upload(upload) -> int:
+    """Refuse a file as a whole before it is stored or queued (not a workbook, too big, not the
+    plan's layout, damaged, more than MAX_PLAN_ROWS rows, nothing under the headers); the number
+    of its non-blank rows otherwise. Reading stops at the cap, so this is quick."""
     try:
-        sheet = _open(upload)
+        sheet, header_row = _open(upload)
+        count = sum(1 for _row in sheet.rows)
     except XlsxError as error:
         raise FilePlanImportError([str(error)]) from error
+    if not count:
+        raise FilePlanImportError([_no_data(header_row)])
+    return count
+
+
+def parse_file_plan(upload, *, plan, progress=None) -> list[ParsedRow]:
+    """Every row of the file, checked; a FilePlanImportError lists every bad row and column.
+    `progress(rows_read, errors_so_far)` is called after each row (see recordsportal.progress)."""
+    try:
+        sheet, header_row = _open(upload)
+    except XlsxError as error:
+        raise FilePlanImportError([str(error)]) from error
+    read = 0
     people = {}
     for user in User.objects.filter(is_active=True, department__path__startswith=plan.department.path):
         people[search_key(user.username)] = user
@@ -139,6 +172,9 @@ def parse_file_plan(upload, *, plan) -> list[ParsedRow]:
 
     try:
         for number, values in sheet.rows:
+            read += 1
+            if progress is not None:
+                progress(read, len(errors))
             values = list(values) + [None] * (6 - len(values))
             symbol, text, retention, person, notes, abbreviation = (
                 normalize_text(str(v)) if v is not None and not isinstance(v, (int, float)) else v for v in values[:6])
@@ -208,8 +244,13 @@ def parse_file_plan(upload, *, plan) -> list[ParsedRow]:
                                   responsible=responsible, notes=str(notes or "")))
     except XlsxError as exc:
         errors.append(str(exc))
+    if progress is not None:
+        progress(read, len(errors))
     if errors:
         raise FilePlanImportError(errors)
+    if not read:
+        raise FilePlanImportError([_no_data(header_row)])
     if not any(r.kind == "entry" for r in rows):
-        raise FilePlanImportError([_("Tệp không có hồ sơ nào.")])
+        raise FilePlanImportError([_("Tệp có đề mục nhưng không có hồ sơ nào (dòng có số và ký hiệu hồ sơ ở cột A, "
+                                     "ví dụ 01.TCCB).")])
     return rows

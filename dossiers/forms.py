@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.formats import number_format
+from django.utils.translation import gettext, gettext_lazy as _
 
 from documents.forms import DATE_WIDGET
 from recordsportal.access import managed_department_paths
@@ -158,7 +159,16 @@ class EntryForm(BootstrapFormMixin, Scoped, forms.Form):
 
 
 class ImportForm(BootstrapFormMixin, forms.Form):
-    file = forms.FileField(label=_("Tệp Excel (.xlsx)"))
+    file = forms.FileField(label=_("Tệp Excel (.xlsx)"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+
+    def __init__(self, *args, **kwargs):
+        from . import excel
+
+        super().__init__(*args, **kwargs)
+        # The caps the upload is checked against, stated before the upload.
+        self.fields["file"].help_text = gettext("Tối đa %(rows)s dòng và %(size)s MB mỗi tệp.") % {
+            "rows": number_format(excel.MAX_PLAN_ROWS, force_grouping=True),
+            "size": excel.MAX_PLAN_BYTES // (1024 * 1024)}
 
 
 class CopyPlanForm(BootstrapFormMixin, forms.Form):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from recordsportal.models import Department
+from recordsportal.progress import ProgressRow
 
 from .choices import (
     PERMANENT, BatchStatus, Decision, Form, ItemKind, LineOutcome, RetentionStatus, Status,
@@ -149,6 +150,34 @@ class FilePlanEntry(models.Model):
     @property
     def retention_label(self) -> str:
         return retention_label(self.retention_years)
+
+
+def plan_import_path(instance, filename):
+    # A generated name: the uploaded name is kept in `original_name`, never used on disk.
+    today = timezone.localdate()
+    return f"plan-imports/{today:%Y/%m}/{uuid.uuid4().hex}.xlsx"
+
+
+class PlanImport(ProgressRow):
+    """One upload of a file plan (.xlsx) into an empty plan, run by a Celery task: its progress
+    (rows read, errors so far), then all the plan's headings and entries saved at once, or the
+    errors by row and column. The file stays as evidence of what was imported; a refused file
+    is removed (its errors stay on the row for the page)."""
+
+    plan = models.ForeignKey(FilePlan, on_delete=models.CASCADE, related_name="imports")
+    file = models.FileField(upload_to=plan_import_path, max_length=255, blank=True)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("lần nhập danh mục hồ sơ")
+        verbose_name_plural = _("các lần nhập danh mục hồ sơ")
+        indexes = [models.Index(fields=["plan", "state"], name="plan_import_plan_state")]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.get_state_display()})"
 
 
 class Dossier(models.Model):

@@ -1,6 +1,7 @@
 """Celery tasks: thin, idempotent wrappers over the services."""
 
 from celery import shared_task
+from django.db import DatabaseError
 
 
 @shared_task(name="dossiers.notify_due_soon", acks_late=True, autoretry_for=(Exception,), retry_backoff=60,
@@ -23,3 +24,15 @@ def recompute_due_dates_task() -> int:
     from . import services
 
     return services.due_dates_recompute()
+
+
+@shared_task(name="dossiers.import_file_plan", acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=10,
+             max_retries=5)
+def import_file_plan_task(plan_import_id: int) -> str:
+    """Read, check and save an uploaded file plan, writing its progress row as it goes. Runs
+    twice without harm (a finished import is left alone; the plan is saved in one transaction
+    with the import's final state); retried while the database is away."""
+    from . import services
+
+    record = services.file_plan_import_run(plan_import_id=plan_import_id)
+    return record.state if record is not None else "missing"

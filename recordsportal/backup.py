@@ -9,6 +9,12 @@ A backup is a directory, or one `.tar` archive of that directory:
     media/...          every file under MEDIA_ROOT (attachments, dossier files, register imports),
                        except dot-files such as Celery beat's schedule
 
+A damaged stored file (missing, changed, unreadable) does not stop the backup: the database and
+every other file are written, the damaged ones are listed in the manifest, and the command exits
+non-zero (issue 19: one bad file used to stop every backup, database included). Archives are
+written 0600 in a 0700 folder; one backup at a time per folder (a lock file), and a run first
+removes what a killed run left there (`.…partial-PID`, `rp-backup-*`).
+
 The order is what makes the pair consistent: the database first, the files after. Uploaded files
 are written before the row that names them is committed, under a fresh uuid name, and are never
 changed or deleted afterwards (removing a dossier item keeps its file, for the audit). So every
@@ -28,10 +34,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import fcntl
 import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -54,6 +62,11 @@ MEDIA_DIR = "media"
 DUMP_NAMES = {"postgresql": "database.dump", "sqlite": "database.sqlite3"}
 ARCHIVE_SUFFIXES = (".tar", ".tar.gz", ".tgz")
 ARCHIVE_PREFIX = "recordsportal-"
+# What `backup FOLDER` names its archives; only these are ranked, by this timestamp, and pruned.
+TIMESTAMPED = re.compile(r"^recordsportal-(\d{8}-\d{6})\.(?:tar|tar\.gz|tgz)$")
+LOCK_NAME = ".recordsportal-backup.lock"
+# What a killed run leaves in the folder: the archive under its temporary name, the work folder.
+DEBRIS = (re.compile(r"^\..+\.partial-\d+$"), re.compile(r"^rp-backup-[A-Za-z0-9_]+$"))
 CHUNK = 1024 * 1024
 
 
@@ -64,7 +77,7 @@ class BackupError(Exception):
 @dataclass
 class Problem:
     path: str  # relative to MEDIA_ROOT
-    reason: str  # "missing" or "changed"
+    reason: str  # "missing", "changed" or "unreadable"
     table: str = ""
 
     def __str__(self):
@@ -78,6 +91,7 @@ class BackupResult:
     manifest: dict
     damaged: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
+    debris: list[Path] = field(default_factory=list)  # left by a killed run, removed first
 
     @property
     def size(self) -> int:
@@ -111,12 +125,17 @@ def sha256_file(path: Path) -> tuple[int, str]:
     return size, digest.hexdigest()
 
 
+def _create_private(path: Path):
+    """A new file only its owner can read (0600 whatever the umask)."""
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb")
+
+
 def copy_hashing(source: Path, target: Path) -> tuple[int, str]:
     """Copy and hash in one read, so the checksum is of the bytes actually written."""
     digest = hashlib.sha256()
     size = 0
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with open(source, "rb") as src, open(target, "wb") as dst:
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with open(source, "rb") as src, _create_private(target) as dst:
         while chunk := src.read(CHUNK):
             digest.update(chunk)
             dst.write(chunk)
@@ -125,15 +144,28 @@ def copy_hashing(source: Path, target: Path) -> tuple[int, str]:
 
 
 class _HashingReader:
-    """A read-only file wrapper that hashes what tarfile reads from it."""
+    """A read-only file wrapper that hashes what tarfile reads from it.
 
-    def __init__(self, handle):
+    tarfile has already written the member's header with the size it stat'ed; if the file then
+    fails to read (an I/O error) or shrinks, the rest is padded with zeros so that the archive
+    stays readable, and `error` says what happened: the member is then listed as damaged."""
+
+    def __init__(self, handle, expected: int):
         self.handle = handle
+        self.expected = expected
         self.digest = hashlib.sha256()
         self.size = 0
+        self.error = ""
 
     def read(self, n=-1):
-        chunk = self.handle.read(n)
+        wanted = self.expected - self.size if n is None or n < 0 else min(n, self.expected - self.size)
+        try:
+            chunk = self.handle.read(wanted) if not self.error else b""
+        except OSError as exc:
+            self.error, chunk = f"read error after {self.size} bytes: {exc.strerror or exc}", b""
+        if len(chunk) < wanted:
+            self.error = self.error or f"the file shrank to {self.size + len(chunk)} bytes while being copied"
+            chunk += bytes(wanted - len(chunk))
         self.digest.update(chunk)
         self.size += len(chunk)
         return chunk
@@ -213,16 +245,28 @@ def _read_references(cursor, quote, tables, existing) -> tuple[dict[str, tuple[s
 # --- writing a backup ----------------------------------------------------------------------------
 
 
+class Unreadable(Exception):
+    """A file that could not be opened or read; nothing of it was written."""
+
+
 class _DirectoryWriter:
+    """`add` returns (size, sha256, error): error is "" or why the copy is not the file's content."""
+
     def __init__(self, root: Path):
         self.root = root
-        root.mkdir(parents=True)
+        root.mkdir(parents=True, mode=0o700)
 
-    def add(self, source: Path, name: str) -> tuple[int, str]:
-        return copy_hashing(source, self.root / name)
+    def add(self, source: Path, name: str) -> tuple[int, str, str]:
+        target = self.root / name
+        try:
+            return (*copy_hashing(source, target), "")
+        except OSError as exc:
+            target.unlink(missing_ok=True)
+            raise Unreadable(exc.strerror or str(exc)) from exc
 
     def add_bytes(self, name: str, data: bytes) -> None:
-        (self.root / name).write_bytes(data)
+        with _create_private(self.root / name) as handle:
+            handle.write(data)
 
     def close(self):
         pass
@@ -231,25 +275,33 @@ class _DirectoryWriter:
 class _TarWriter:
     def __init__(self, path: Path):
         mode = "w:gz" if path.name.endswith((".gz", ".tgz")) else "w"
-        self.tar = tarfile.open(path, mode, format=tarfile.PAX_FORMAT)
+        self.handle = _create_private(path)
+        self.tar = tarfile.open(fileobj=self.handle, mode=mode, format=tarfile.PAX_FORMAT)
 
-    def add(self, source: Path, name: str) -> tuple[int, str]:
-        info = self.tar.gettarinfo(str(source), arcname=name)
-        info.uid = info.gid = 0
-        info.uname = info.gname = ""
-        with open(source, "rb") as handle:
-            reader = _HashingReader(handle)
+    def add(self, source: Path, name: str) -> tuple[int, str, str]:
+        try:  # opened before the header is written: a file that cannot be opened leaves no trace
+            handle = open(source, "rb")
+        except OSError as exc:
+            raise Unreadable(exc.strerror or str(exc)) from exc
+        with handle:
+            info = self.tar.gettarinfo(fileobj=handle, arcname=name)
+            info.uid = info.gid = 0
+            info.uname = info.gname = ""
+            info.mode &= 0o700
+            reader = _HashingReader(handle, info.size)
             self.tar.addfile(info, reader)
-        return reader.size, reader.digest.hexdigest()
+        return reader.size, reader.digest.hexdigest(), reader.error
 
     def add_bytes(self, name: str, data: bytes) -> None:
         info = tarfile.TarInfo(name)
         info.size = len(data)
+        info.mode = 0o600
         info.mtime = int(time.time())
         self.tar.addfile(info, io.BytesIO(data))
 
     def close(self):
         self.tar.close()
+        self.handle.close()
 
 
 def is_archive(path: Path) -> bool:
@@ -269,13 +321,73 @@ def resolve_destination(dest: Path) -> Path:
     return dest
 
 
-def prune(folder: Path, keep: int) -> list[Path]:
-    """Delete all but the newest `keep` timestamped archives in `folder`; the ones deleted."""
-    archives = sorted(p for p in folder.glob(f"{ARCHIVE_PREFIX}*.tar*") if p.is_file() and is_archive(p))
-    doomed = archives[:-keep] if keep > 0 else []
+def archive_time(path: Path) -> datetime.datetime | None:
+    """The time in a `recordsportal-YYYYMMDD-HHMMSS.tar` name; None for any other name."""
+    match = TIMESTAMPED.match(path.name)
+    if not match:
+        return None
+    try:
+        return datetime.datetime.strptime(match.group(1), "%Y%m%d-%H%M%S")
+    except ValueError:
+        return None
+
+
+def prune(folder: Path, keep: int, *, protect: Path | None = None) -> list[Path]:
+    """Delete all but the newest `keep` timestamped archives in `folder`, ranked by the time in
+    their names; the ones deleted. Other names (a manual `recordsportal-before-upgrade.tar`) are
+    never touched nor counted, and `protect` (the archive just written) is never deleted, even if
+    its name says it is older (a clock set back)."""
+    if keep <= 0:
+        return []
+    archives = sorted((stamp, path.name, path) for path in folder.iterdir()
+                      if path.is_file() and (stamp := archive_time(path)) is not None)
+    doomed = [path for _, _, path in archives[:-keep]
+              if protect is None or path.resolve() != Path(protect).resolve()]
     for path in doomed:
         path.unlink()
     return doomed
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path):
+    """One backup at a time in a folder (across containers too: flock on the shared mount)."""
+    try:
+        handle = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise BackupError(f"Cannot write in {folder}: {exc.strerror or exc}.") from exc
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BackupError(f"Another backup is running in {folder}; try again when it has finished.") from None
+        yield
+    finally:
+        os.close(handle)  # releases the lock
+
+
+def remove_debris(folder: Path) -> list[Path]:
+    """What killed runs left in `folder` (call with the folder's lock held: then no live run owns
+    any of it): archives under their temporary name and work folders. The paths removed."""
+    removed = []
+    for path in sorted(folder.iterdir()):
+        if any(pattern.match(path.name) for pattern in DEBRIS) and not path.is_symlink():
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
+def make_private(folder: Path, log) -> None:
+    """The folder that keeps the archives: 0700, so that only the portal's user lists and reads them."""
+    mode = folder.stat().st_mode & 0o777
+    if mode & 0o077:
+        try:
+            folder.chmod(0o700)
+        except OSError as exc:
+            log(f"WARNING: {folder} is readable by others (mode {mode:o}) and could not be made 0700: "
+                f"{exc.strerror or exc}")
 
 
 def media_files(root: Path):
@@ -328,73 +440,90 @@ def _dump_database(work: Path) -> tuple[Path, dict, dict]:
     raise BackupError(f"Backups support PostgreSQL and SQLite, not {kind}.")
 
 
-def create_backup(dest: Path, *, allow_damaged: bool = False, log=lambda message: None) -> BackupResult:
-    """Write a backup to `dest` (see resolve_destination). Refuses, and leaves nothing behind, if
-    a stored file is missing or differs from its recorded SHA-256, unless `allow_damaged`: then
-    the backup is written and the damaged files are listed in its manifest."""
+def create_backup(dest: Path, *, log=lambda message: None) -> BackupResult:
+    """Write a backup to `dest` (see resolve_destination).
+
+    A stored file that is missing, differs from its recorded SHA-256 or cannot be read does not
+    stop it: the database and every other file are written, and the damaged files are listed in
+    `result.damaged` and in the manifest (a changed file is carried as it now is, the evidence;
+    an unreadable one is left out or, if it failed half-way, padded with zeros). Anything else
+    that goes wrong (the dump, the disk) stops it and leaves nothing behind."""
     started = time.monotonic()
-    final = resolve_destination(Path(dest))
+    dest = Path(dest)
+    into_folder = dest.is_dir() and not is_archive(dest)
+    final = resolve_destination(dest)
+    folder = final.parent
     # Written under a temporary name and renamed at the end: a half-written backup never looks whole.
     partial = final.with_name(f".{final.name}.partial-{os.getpid()}")
     media_root = Path(settings.MEDIA_ROOT)
     files: list[dict] = []
     damaged: list[Problem] = []
-    with tempfile.TemporaryDirectory(prefix="rp-backup-", dir=final.parent) as work:
-        writer = _TarWriter(partial) if is_archive(final) else _DirectoryWriter(partial)
-        try:
-            dump, references, db_info = _dump_database(Path(work))
-            log(f"database dumped ({dump.stat().st_size} bytes)")
-            size, sha = writer.add(dump, dump.name)
-            files.append({"path": dump.name, "size": size, "sha256": sha})
-            dump.unlink()
-            seen = set()
-            # Files after the dump: see the module docstring for why this order is safe.
-            for path, name in media_files(media_root):
-                size, sha = writer.add(path, f"{MEDIA_DIR}/{name}")
-                files.append({"path": f"{MEDIA_DIR}/{name}", "size": size, "sha256": sha})
-                expected = references.get(name)
-                if expected:
+    with folder_lock(folder):
+        debris = remove_debris(folder)
+        for path in debris:
+            log(f"removed what an interrupted backup left: {path}")
+        if into_folder:
+            make_private(folder, log)
+        with tempfile.TemporaryDirectory(prefix="rp-backup-", dir=folder) as work:
+            writer = _TarWriter(partial) if is_archive(final) else _DirectoryWriter(partial)
+            try:
+                dump, references, db_info = _dump_database(Path(work))
+                log(f"database dumped ({dump.stat().st_size} bytes)")
+                size, sha, _ = writer.add(dump, dump.name)
+                files.append({"path": dump.name, "size": size, "sha256": sha})
+                dump.unlink()
+                seen, verified = set(), 0
+                # Files after the dump: see the module docstring for why this order is safe.
+                for path, name in media_files(media_root):
+                    expected = references.get(name)
+                    table = expected[1] if expected else ""
                     seen.add(name)
-                    if expected[0] != sha:
-                        damaged.append(Problem(name, "changed", expected[1]))
-            for name, (_, table) in sorted(references.items()):
-                if name not in seen:
-                    damaged.append(Problem(name, "missing", table))
-            if damaged and not allow_damaged:
-                listing = "\n".join(f"  {problem}" for problem in damaged)
-                raise BackupError(
-                    f"{len(damaged)} stored file(s) are missing or differ from the SHA-256 recorded in the "
-                    f"database; no backup was written:\n{listing}\n"
-                    "Investigate (manage.py verify_attachments), or back up anyway with --allow-damaged."
-                )
-            manifest = {
-                "format": FORMAT,
-                "format_version": FORMAT_VERSION,
-                "created_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-                "app_version": app_version(),
-                "django_version": django.get_version(),
-                "database": {"vendor": vendor(), "file": DUMP_NAMES[vendor()],
-                             "server_version": db_info["server_version"]},
-                "migrations": db_info["migrations"],
-                "media": {
-                    "files": len(files) - 1,
-                    "bytes": sum(f["size"] for f in files[1:]),
-                    "verified_against_database": len(seen) - sum(p.reason == "changed" for p in damaged),
-                },
-                "damaged": [{"path": p.path, "reason": p.reason, "table": p.table} for p in damaged],
-                "files": files,
-            }
-            writer.add_bytes(MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False).encode())
-            writer.close()
-        except BaseException:
-            writer.close()
-            if partial.is_dir():
-                shutil.rmtree(partial, ignore_errors=True)
-            else:
-                partial.unlink(missing_ok=True)
-            raise
-    os.replace(partial, final)
-    return BackupResult(final, manifest, damaged, time.monotonic() - started)
+                    try:
+                        size, sha, error = writer.add(path, f"{MEDIA_DIR}/{name}")
+                    except Unreadable as exc:
+                        damaged.append(Problem(name, "unreadable", table))
+                        log(f"UNREADABLE {name}: {exc}")
+                        continue
+                    files.append({"path": f"{MEDIA_DIR}/{name}", "size": size, "sha256": sha})
+                    if error:
+                        damaged.append(Problem(name, "unreadable", table))
+                        log(f"UNREADABLE {name}: {error}")
+                    elif expected and expected[0] != sha:
+                        damaged.append(Problem(name, "changed", table))
+                    elif expected:
+                        verified += 1
+                for name, (_, table) in sorted(references.items()):
+                    if name not in seen:
+                        damaged.append(Problem(name, "missing", table))
+                media_entries = files[1:]
+                manifest = {
+                    "format": FORMAT,
+                    "format_version": FORMAT_VERSION,
+                    "created_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+                    "app_version": app_version(),
+                    "django_version": django.get_version(),
+                    "database": {"vendor": vendor(), "file": DUMP_NAMES[vendor()],
+                                 "server_version": db_info["server_version"]},
+                    "migrations": db_info["migrations"],
+                    "media": {
+                        "files": len(media_entries),
+                        "bytes": sum(f["size"] for f in media_entries),
+                        "verified_against_database": verified,
+                    },
+                    "damaged": [{"path": p.path, "reason": p.reason, "table": p.table} for p in damaged],
+                    "files": files,
+                }
+                writer.add_bytes(MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False).encode())
+                writer.close()
+            except BaseException:
+                writer.close()
+                if partial.is_dir():
+                    shutil.rmtree(partial, ignore_errors=True)
+                else:
+                    partial.unlink(missing_ok=True)
+                raise
+        os.replace(partial, final)
+    return BackupResult(final, manifest, damaged, time.monotonic() - started, debris)
 
 
 # --- restoring -----------------------------------------------------------------------------------
@@ -405,15 +534,63 @@ def _safe_name(name: str) -> bool:
     return bool(name) and not path.is_absolute() and ".." not in path.parts and "\\" not in name
 
 
-def open_backup(source: Path, stack) -> Path:
+def _existing(path: Path) -> Path:
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
+def _size(amount: int) -> str:
+    return f"{amount / 1e9:.2f} GB" if amount >= 1e8 else f"{amount / 1e6:.1f} MB"
+
+
+def check_free_space(needs: list[tuple[str, Path, int]]) -> None:
+    """Refuse, before anything is written, when a disk lacks room: `needs` lists (what, folder,
+    bytes). Needs on one file system add up."""
+    by_device: dict[int, list[tuple[str, Path, int]]] = {}
+    for what, folder, amount in needs:
+        by_device.setdefault(_existing(folder).stat().st_dev, []).append((what, folder, amount))
+    problems = []
+    for entries in by_device.values():
+        needed = sum(amount for _, _, amount in entries)
+        free = shutil.disk_usage(_existing(entries[0][1])).free
+        if needed > free:
+            parts = " and ".join(f"{what} needs {_size(amount)} in {folder}" for what, folder, amount in entries)
+            problems.append(f"{parts}: {_size(needed)} on that disk, {_size(free)} free "
+                            f"({_size(needed - free)} short)")
+    if problems:
+        raise BackupError("Not enough free space; nothing was restored: " + "; ".join(problems)
+                          + ". Free some space, or unpack elsewhere with TMPDIR=<a folder on a larger disk>.")
+
+
+def archive_sizes(source: Path) -> tuple[int, int]:
+    """(bytes the archive unpacks to, bytes of its media files), read from its headers."""
+    try:
+        with tarfile.open(source) as tar:
+            members = [m for m in tar.getmembers() if m.isfile()]
+    except (tarfile.TarError, OSError) as exc:
+        raise BackupError(f"{source} cannot be read as a backup archive: {exc}") from exc
+    return sum(m.size for m in members), sum(m.size for m in members if m.name.startswith(f"{MEDIA_DIR}/"))
+
+
+def open_backup(source: Path, stack, media_root: Path | None = None) -> Path:
     """The backup as a directory: itself, or an archive extracted to a temporary folder (with
-    tarfile's "data" filter: no absolute paths, no `..`, no links out, no device files)."""
+    tarfile's "data" filter: no absolute paths, no `..`, no links out, no device files). The free
+    space for unpacking, and for copying the files into `media_root`, is checked first."""
     if source.is_dir():
+        if media_root is not None:
+            media = sum(p.stat().st_size for p in (source / MEDIA_DIR).rglob("*") if p.is_file())
+            check_free_space([("copying the files", media_root, media)])
         return source
     if not source.is_file():
         raise BackupError(f"{source} does not exist.")
     if not tarfile.is_tarfile(source):
         raise BackupError(f"{source} is neither a backup folder nor a .tar archive.")
+    unpacked, media = archive_sizes(source)
+    needs = [("unpacking the archive", Path(tempfile.gettempdir()), unpacked)]
+    if media_root is not None:
+        needs.append(("copying the files", media_root, media))
+    check_free_space(needs)
     work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="rp-restore-")))
     try:
         with tarfile.open(source) as tar:
@@ -578,7 +755,7 @@ def restore_backup(source: Path, *, force: bool = False, log=lambda message: Non
     started = time.monotonic()
     media_root = Path(settings.MEDIA_ROOT)
     with contextlib.ExitStack() as stack:
-        root = open_backup(Path(source), stack)
+        root = open_backup(Path(source), stack, media_root)
         manifest = read_manifest(root)
         problems = verify_backup(root, manifest)
         if problems:

@@ -240,6 +240,10 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Backups (`manage.py backup`, recorded in MEDIA_ROOT/.backup-status.json): /health/ and the admin
+# home report a failed run, or no whole backup for longer than this many hours; 0 expects none
+# (development). docker-compose.yml sets 26: a nightly backup, with some slack.
+BACKUP_MAX_AGE_HOURS = int(os.environ.get("BACKUP_MAX_AGE_HOURS") or 0)
 
 # --- Celery: eager in-process by default, Redis when CELERY_BROKER_URL is set ---------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from defusedxml import ElementTree
 from django.http import FileResponse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
@@ -182,19 +183,29 @@ def _open_sheet(upload, *, sheet_name: str | None = None, header_row: int = 1, m
     ws.reset_dimensions()  # the declared dimension may lie
     rows = ws.iter_rows(values_only=True)
     headers: list[str] = []
+    seen = 0
     for number, values in enumerate(rows, start=1):
+        seen = number
         if number == header_row:
             headers = [clean_header(value) for value in values]
             while headers and not headers[-1]:
                 headers.pop()
             break
     if not headers:
-        raise XlsxError(_("Trang tính trống: không có dòng tiêu đề."))
+        # Say which of the three it is: an empty sheet, a sheet too short to reach the header
+        # row, or a blank header row.
+        if seen == 0:
+            raise XlsxError(_("Trang tính trống: tệp không có dòng nào."))
+        if seen < header_row:
+            raise XlsxError(_("Không thấy dòng tiêu đề cột: mẫu cần tiêu đề ở dòng %(row)s nhưng trang tính chỉ có "
+                              "%(count)s dòng.") % {"row": header_row, "count": seen})
+        raise XlsxError(_("Dòng tiêu đề cột (dòng %(row)s) để trống.") % {"row": header_row})
 
     def data_rows():
         for number, values in enumerate(rows, start=header_row + 1):
             if number - header_row > max_rows:
-                raise XlsxError(_("Tệp có quá nhiều dòng; tối đa %(limit)s dòng mỗi lần.") % {"limit": max_rows})
+                raise XlsxError(_("Tệp có quá nhiều dòng; tối đa %(limit)s dòng mỗi lần.") % {
+                    "limit": number_format(max_rows, force_grouping=True)})
             if values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                 continue
             yield number, tuple(values[: len(headers)]) + (None,) * (len(headers) - len(values))

@@ -255,6 +255,10 @@ TABLE: dict[str, Expect] = {
     "dossiers:entry_add": post(PLAN, own=ACTION_OWN, other=ACTION_OTHER),
     "dossiers:plan_export": page(PLAN, own=ALL, other=SCOPED),
     "dossiers:plan_import": post(PLAN, own=ACTION_OWN, other=ACTION_OTHER),
+    # An import's progress page is read like its plan; running it again is the plan editors' (a
+    # finished import is refused with a message).
+    "dossiers:plan_import_status": page({"pk": "plan", "import_pk": "plan_import"}, own=ALL, other=SCOPED),
+    "dossiers:plan_import_retry": post({"pk": "plan", "import_pk": "plan_import"}, own=ACTION_OWN, other=ACTION_OTHER),
     "dossiers:plan_copy": post(PLAN, own=ACTION_OWN, other=ACTION_OTHER),
     "dossiers:batches": page(none=ALL),
     # The department is named in the body: its head (or the Office) creates a batch; another

@@ -14,6 +14,10 @@ from .plans import (  # noqa: F401
     file_plan_entry_add,
     file_plan_copy,
     file_plan_import,
+    file_plan_import_rows,
+    file_plan_import_start,
+    file_plan_import_run,
+    file_plan_import_requeue,
 )
 from .dossiers import (  # noqa: F401
     dossier_open,

@@ -1,19 +1,26 @@
 """File plans (danh mục hồ sơ)."""
 
 
-from django.db import transaction
+import logging
+
+from django.db import DatabaseError, transaction
 from django.db.models import Max, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from recordsportal.models import Agency, Department, User
+from recordsportal.progress import MAX_ERRORS_KEPT
 from recordsportal.services import DomainError
 from recordsportal.text import normalize_text
 
 from .. import rules
 from ..models import (
-    FilePlan, FilePlanEntry, FilePlanHeading,
+    FilePlan, FilePlanEntry, FilePlanHeading, PlanImport,
 )
 from ._common import _save
+
+logger = logging.getLogger(__name__)
 
 
 def _require_plan_editor(user, plan):
@@ -112,32 +119,183 @@ def file_plan_copy(*, acting_user: User, source: FilePlan, year: int) -> FilePla
     return plan
 
 
+# --- import from Excel ------------------------------------------------------------------------
+# The upload is checked as a file and stored in the request (`file_plan_import_start`); a Celery
+# task (dossiers.tasks.import_file_plan_task) then reads and checks every row, writing its
+# progress to the PlanImport row, and saves the whole plan in one transaction
+# (`file_plan_import_run`). The embedded default runs the task at once, in the request.
+
+
 @transaction.atomic
-def file_plan_import(*, acting_user: User, plan: FilePlan, upload) -> int:
-    """Fill an empty plan from an .xlsx in the export's layout. All rows or none: any bad row
-    refuses the whole file with the row and column of each problem."""
-    from ..excel import FilePlanImportError, parse_file_plan
+def file_plan_import_rows(*, acting_user: User, plan: FilePlan, rows) -> int:
+    """Save the checked rows of a file (dossiers.excel.parse_file_plan) into the empty plan: all
+    the headings and entries, or none. A few statements whatever the size (a per-entry service
+    call took 6-12 s for 2,000 entries); the checks the per-entry path made are made here for
+    the whole file, each refusal naming its row and column. Returns the number of entries."""
+    from ..excel import FilePlanImportError
 
     _require_plan_editor(acting_user, plan)
+    FilePlan.objects.select_for_update().filter(pk=plan.pk).first()  # one import (or edit) at a time
     if plan.entries.exists() or plan.headings.exists():
         raise DomainError(_("Danh mục đã có nội dung: chỉ nhập từ Excel vào danh mục trống."))
-    parsed = parse_file_plan(upload, plan=plan)
-    majors: dict[str, FilePlanHeading] = {}
-    current_major = current = None
-    count = 0
-    for row in parsed:
+
+    # 1. Number and symbol of every entry (`01.TCCB`), unique in the file and over every plan of
+    #    the year: the dossier code is agency + year + number and symbol.
+    errors: list[tuple[int, str]] = []  # (row, message), listed in the file's order
+    symbols: dict[str, int] = {}
+    major = None
+    for row in rows:
         if row.kind == "major":
-            current_major = current = file_plan_heading_add(acting_user=acting_user, plan=plan, title=row.title,
-                                                            abbreviation=row.abbreviation)
-            majors[row.abbreviation] = current_major
+            major = row.abbreviation
+        elif row.kind == "entry":
+            row.number_symbol = f"{row.number:02d}.{major}"
+            if row.number_symbol in symbols:
+                errors.append((row.row, _("Dòng %(row)s, cột A: số và ký hiệu %(symbol)s trùng với dòng %(other)s.")
+                               % {"row": row.row, "symbol": row.number_symbol, "other": symbols[row.number_symbol]}))
+            else:
+                symbols[row.number_symbol] = row.row
+    taken = dict(FilePlanEntry.objects.filter(plan__year=plan.year, number_symbol__in=list(symbols))
+                 .values_list("number_symbol", "plan__department__name"))
+    for symbol, department in taken.items():
+        errors.append((symbols[symbol], _(
+            "Dòng %(row)s, cột A: số và ký hiệu %(symbol)s đã có trong danh mục năm %(year)s của %(department)s; "
+            "dùng ký hiệu đề mục khác.") % {"row": symbols[symbol], "symbol": symbol, "year": plan.year,
+                                           "department": department}))
+    if errors:
+        raise FilePlanImportError([message for _row, message in sorted(errors, key=lambda error: error[0])])
+
+    # 2. Headings: the major ones, then the minor ones (which need their parent's id); each entry
+    #    goes under the heading it follows in the file.
+    majors: list[FilePlanHeading] = []
+    minors: list[FilePlanHeading] = []
+    placed = []
+    current = None
+    for row in rows:
+        if row.kind == "major":
+            current = FilePlanHeading(plan=plan, position=len(majors) + 1, title=normalize_text(row.title),
+                                      abbreviation=row.abbreviation)
+            majors.append(current)
+            minors_here = 0
         elif row.kind == "minor":
-            current = file_plan_heading_add(acting_user=acting_user, plan=plan, title=row.title, parent=current_major)
+            minors_here += 1
+            current = FilePlanHeading(plan=plan, parent=majors[-1], position=minors_here,
+                                      title=normalize_text(row.title))
+            minors.append(current)
         else:
-            try:
-                file_plan_entry_add(acting_user=acting_user, plan=plan, heading=current, title=row.title,
-                                    retention_years=row.retention_years, responsible=row.responsible,
-                                    notes=row.notes, number=row.number)
-            except DomainError as error:
-                raise FilePlanImportError([_("Dòng %(row)s: %(message)s") % {"row": row.row, "message": error.message}])
-            count += 1
-    return count
+            placed.append((row, current))
+    for heading in majors + minors:
+        heading.full_clean(exclude=["plan", "parent"], validate_unique=False, validate_constraints=False)
+    FilePlanHeading.objects.bulk_create(majors)
+    FilePlanHeading.objects.bulk_create(minors)  # parent_id is taken from the saved major
+
+    # 3. Entries, with their audit rows.
+    entries = []
+    for row, heading in placed:
+        entry = FilePlanEntry(plan=plan, heading=heading, number=row.number, number_symbol=row.number_symbol,
+                              title=normalize_text(row.title), retention_years=row.retention_years,
+                              responsible=row.responsible, notes=normalize_text(row.notes))
+        entry.full_clean(exclude=["plan", "heading", "responsible"], validate_unique=False,
+                         validate_constraints=False)
+        entries.append(entry)
+    bulk_create_with_history(entries, FilePlanEntry, batch_size=500, default_user=acting_user,
+                             default_change_reason="import")
+    return len(entries)
+
+
+def file_plan_import(*, acting_user: User, plan: FilePlan, upload) -> int:
+    """Fill an empty plan from an .xlsx in the export's layout, here and now (no task, no
+    progress row). All rows or none: any bad row refuses the whole file with the row and column
+    of each problem."""
+    from ..excel import parse_file_plan
+
+    _require_plan_editor(acting_user, plan)
+    rows = parse_file_plan(upload, plan=plan)
+    return file_plan_import_rows(acting_user=acting_user, plan=plan, rows=rows)
+
+
+@transaction.atomic
+def file_plan_import_start(*, acting_user: User, plan: FilePlan, upload) -> PlanImport:
+    """Accept an upload for the task: refused here, before anything is stored, when the plan is
+    not empty, another import of it is running, or the file as a whole is wrong (not a
+    workbook, too large, not the plan's layout, more than MAX_PLAN_ROWS rows, no rows)."""
+    from documents.attachments import sha256_of
+
+    from ..excel import check_plan_upload
+
+    _require_plan_editor(acting_user, plan)
+    FilePlan.objects.select_for_update().filter(pk=plan.pk).first()  # two uploads at once: one goes on
+    if plan.entries.exists() or plan.headings.exists():
+        raise DomainError(_("Danh mục đã có nội dung: chỉ nhập từ Excel vào danh mục trống."))
+    for running in plan.imports.exclude(state__in=PlanImport.FINISHED):
+        if not running.stale:
+            raise DomainError(_("Tệp “%(name)s” đang được nhập vào danh mục này; chờ lần nhập đó xong.")
+                              % {"name": running.original_name})
+        running.write(state=PlanImport.State.FAILED, finished_at=timezone.now(),
+                      message=_("Bị gián đoạn, đã thay bằng một lần nhập tệp khác."))
+    rows_total = check_plan_upload(upload)
+    record = PlanImport(plan=plan, original_name=normalize_text(upload.name)[:255], size=upload.size,
+                        sha256=sha256_of(upload), rows_total=rows_total, created_by=acting_user)
+    record.file.save("upload.xlsx", upload, save=False)
+    record.save()
+    return record
+
+
+def file_plan_import_run(*, plan_import_id: int) -> PlanImport | None:
+    """The task's work, idempotent and resumable: a finished import is left as it is; an
+    unfinished one (queued, or cut off by a killed worker) is read again from the start. The
+    progress is written as the rows are read (outside any transaction, so the page sees it);
+    the plan is saved in one transaction that also marks the import done, so a worker killed
+    at any point leaves either nothing or everything, and a second run finds it done."""
+    from ..excel import FilePlanImportError, parse_file_plan
+
+    record = PlanImport.objects.select_related("plan__department", "created_by").filter(pk=plan_import_id).first()
+    if record is None or record.finished:
+        return record
+    State = PlanImport.State
+    record.write(state=State.READING, started_at=timezone.now(), attempts=record.attempts + 1, rows_read=0,
+                 error_count=0, errors=[], message="")
+    report = record.reporter()
+    try:
+        with record.file.open("rb") as handle:
+            rows = parse_file_plan(handle, plan=record.plan, progress=report)
+        report.flush()
+        record.write(state=State.SAVING)
+        with transaction.atomic():
+            # The row lock orders two runs of the same import (a message delivered twice).
+            state = PlanImport.objects.select_for_update().values_list("state", flat=True).get(pk=record.pk)
+            if state in PlanImport.FINISHED:
+                return PlanImport.objects.get(pk=record.pk)
+            count = file_plan_import_rows(acting_user=record.created_by, plan=record.plan, rows=rows)
+            record.write(state=State.DONE, result_count=count, finished_at=timezone.now())
+    except FilePlanImportError as error:
+        report.flush()
+        _import_refused(record, error.errors)
+    except DomainError as error:
+        _import_refused(record, [error.message])
+    except DatabaseError:
+        raise  # the database is away: the task retries; the row stays unfinished (then stale)
+    except Exception:  # a fault of ours: logged, shown as such, never a page stuck at "reading"
+        logger.exception("File plan import %s failed", record.pk)
+        record.write(state=State.FAILED, finished_at=timezone.now(), message=_(
+            "Lỗi hệ thống khi nhập tệp (đã ghi nhật ký cho quản trị viên). Bấm “Chạy lại” để thử lại."))
+    return record
+
+
+def _import_refused(record: PlanImport, errors: list[str]) -> None:
+    """Errors by row and column stay on the row for the page; the refused file is not kept."""
+    if record.file:
+        record.file.delete(save=False)
+    record.write(state=PlanImport.State.REFUSED, errors=[str(e) for e in errors[:MAX_ERRORS_KEPT]],
+                 error_count=len(errors), finished_at=timezone.now(), file="")
+
+
+def file_plan_import_requeue(*, acting_user: User, record: PlanImport) -> PlanImport:
+    """Run an import again whose worker died or whose message was lost (the page offers it once
+    the row has not moved for a while), or that failed on a fault of ours."""
+    _require_plan_editor(acting_user, record.plan)
+    if record.state in (PlanImport.State.DONE, PlanImport.State.REFUSED):
+        raise DomainError(_("Lần nhập này đã kết thúc; không chạy lại được."))
+    if record.state != PlanImport.State.FAILED and not record.stale:
+        raise DomainError(_("Lần nhập đang chạy; hãy chờ thêm."))
+    record.write(state=PlanImport.State.QUEUED, finished_at=None, message="")
+    return record

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from recordsportal.forms import add_error_to_form
+from recordsportal.guards import get_visible_or_404
+from recordsportal.queueing import enqueue
 from recordsportal.params import parse_year
 from recordsportal.services import DomainError
 
@@ -20,6 +22,7 @@ from ..excel import FilePlanImportError, file_plan_xlsx
 from ..forms import CopyPlanForm, EntryForm, FilePlanForm, HeadingForm, ImportForm
 from ..models import FilePlan
 from ..querysets import file_plan_get_for_user
+from ..tasks import import_file_plan_task
 from .common import form_errors, run
 
 
@@ -66,6 +69,7 @@ def plan_detail(request, pk):
         "heading_form": HeadingForm(plan=plan), "entry_form": EntryForm(plan=plan), "import_form": ImportForm(),
         "copy_form": CopyPlanForm(initial={"year": plan.year + 1}),
         "import_errors": request.session.pop(f"plan-import-{plan.pk}", None),
+        "last_import": plan.imports.first(),
         "this_year": timezone.localdate().year,
         "user_department": request.user.department_id,
     })
@@ -105,22 +109,57 @@ def plan_export(request, pk):
 @require_POST
 @login_required
 def plan_import(request, pk):
+    """Check the upload as a file and store it, then hand the rows to the Celery task and show
+    its progress page (in the embedded default the task has already run when the page opens)."""
     plan = file_plan_get_for_user(user=request.user, pk=pk)
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
         form_errors(request, form)
         return redirect("dossiers:plan_detail", pk=pk)
     try:
-        count = services.file_plan_import(acting_user=request.user, plan=plan, upload=form.cleaned_data["file"])
+        record = services.file_plan_import_start(acting_user=request.user, plan=plan, upload=form.cleaned_data["file"])
     except FilePlanImportError as error:
-        # The list of bad rows is shown on the plan page, one per line.
+        # The list of problems is shown on the plan page, one per line.
         request.session[f"plan-import-{plan.pk}"] = error.errors[:200]
         messages.error(request, _("Không nhập được tệp: %(n)s lỗi, xem danh sách bên dưới.") % {"n": len(error.errors)})
+        return redirect("dossiers:plan_detail", pk=pk)
     except (DomainError, ValidationError) as error:
         messages.error(request, getattr(error, "message", None) or "; ".join(error.messages))
+        return redirect("dossiers:plan_detail", pk=pk)
+    _queue_import(request, record)
+    return redirect("dossiers:plan_import_status", pk=pk, import_pk=record.pk)
+
+
+def _queue_import(request, record) -> None:
+    if not enqueue(import_file_plan_task, record.pk):
+        messages.error(request, _("Hàng đợi xử lý nền đang không hoạt động: %(consequence)s") % {"consequence": _(
+            "tệp đã được lưu nhưng chưa nhập. Bấm “Chạy lại” sau ít phút.")})
+
+
+@login_required
+def plan_import_status(request, pk, import_pk):
+    """An import's progress: the whole page, or (htmx, polled every second until the import
+    ends) the progress card alone."""
+    plan = file_plan_get_for_user(user=request.user, pk=pk)
+    record = get_visible_or_404(plan.imports.select_related("created_by"), pk=import_pk)
+    context = {"plan": plan, "record": record, "can_edit": rules.can_edit_plan(request.user, plan)}
+    if request.headers.get("HX-Request"):
+        return render(request, "dossiers/_plan_import_progress.html", context)
+    return render(request, "dossiers/plan_import.html", context)
+
+
+@require_POST
+@login_required
+def plan_import_retry(request, pk, import_pk):
+    plan = file_plan_get_for_user(user=request.user, pk=pk)
+    record = get_visible_or_404(plan.imports.all(), pk=import_pk)
+    try:
+        services.file_plan_import_requeue(acting_user=request.user, record=record)
+    except DomainError as error:
+        messages.error(request, error.message)
     else:
-        messages.success(request, _("Đã nhập %(n)s hồ sơ vào danh mục.") % {"n": count})
-    return redirect("dossiers:plan_detail", pk=pk)
+        _queue_import(request, record)
+    return redirect("dossiers:plan_import_status", pk=pk, import_pk=record.pk)
 
 
 @require_POST

@@ -107,3 +107,68 @@ def test_the_beat_health_check_tells_a_fresh_schedule_from_a_stale_one(tmp_path)
     old = time.time() - 20 * 60
     os.utime(schedule, (old, old))
     assert not healthy()  # untouched for 20 minutes: beat is hung
+
+
+# --- The last backup (recordsportal/backup_status.py): reported, and "degraded" when it failed -----
+
+def record_backup(settings, tmp_path, status, hours_ago, last_success_hours_ago=None, **extra):
+    import datetime
+    import json
+
+    settings.MEDIA_ROOT = tmp_path
+    now = datetime.datetime.now(datetime.timezone.utc)
+    at = lambda hours: (now - datetime.timedelta(hours=hours)).isoformat(timespec="seconds")  # noqa: E731
+    entry = {"status": status, "started_at": at(hours_ago), "finished_at": at(hours_ago), "archive": "", "size": 0,
+             "damaged": 0, "message": "", **extra,
+             "last_success_at": at(last_success_hours_ago) if last_success_hours_ago is not None else ""}
+    (tmp_path / ".backup-status.json").write_text(json.dumps(entry))
+
+
+@pytest.mark.django_db
+def test_a_recent_good_backup_is_reported_with_its_age(client, settings, tmp_path):
+    settings.CELERY_BROKER_URL, settings.BACKUP_MAX_AGE_HOURS = "", 26
+    record_backup(settings, tmp_path, "ok", 5, 5)
+    body = client.get("/health/").json()
+    assert body["status"] == "ok"
+    assert body["backup"]["status"] == "ok" and body["backup"]["age_hours"] == 5.0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("status", "hours_ago", "last_success", "reported"),
+    [("failed", 2, 26, "failed"), ("damaged", 2, None, "damaged"), ("ok", 30, 30, "stale")],
+)
+def test_a_failed_damaged_or_old_backup_degrades_the_health(client, settings, tmp_path, status, hours_ago,
+                                                            last_success, reported):
+    settings.CELERY_BROKER_URL, settings.BACKUP_MAX_AGE_HOURS = "", 26
+    record_backup(settings, tmp_path, status, hours_ago, last_success, message="pg_dump failed")
+    response = client.get("/health/")
+    assert response.status_code == 200  # the site serves; whoever watches must act
+    body = response.json()
+    assert body["status"] == "degraded" and body["backup"]["status"] == reported
+    assert body["backup"]["age_hours"] == float(hours_ago)
+    assert "message" not in body["backup"]  # an error text may name paths: not on a public probe
+
+
+@pytest.mark.django_db
+def test_no_backup_at_all_is_reported_when_backups_are_expected(client, settings, tmp_path):
+    settings.CELERY_BROKER_URL, settings.MEDIA_ROOT = "", tmp_path
+    settings.BACKUP_MAX_AGE_HOURS = 0  # a development machine: nothing expected, nothing said
+    assert "backup" not in client.get("/health/").json()
+    settings.BACKUP_MAX_AGE_HOURS = 26
+    body = client.get("/health/").json()
+    assert body["status"] == "degraded" and body["backup"] == {"status": "missing"}
+
+
+def test_the_admin_home_shows_a_failed_backup(agency, login, settings, tmp_path):
+    settings.BACKUP_MAX_AGE_HOURS = 26
+    record_backup(settings, tmp_path, "failed", 3, 40, message="pg_dump failed: connection refused")
+    page = login(agency.admin).get("/admin/").content.decode()
+    assert "THẤT BẠI" in page and "pg_dump failed: connection refused" in page
+    assert "Bản sao lưu đầy đủ gần nhất" in page and "40,0 giờ trước" in page  # Vietnamese decimal comma
+
+
+def test_the_admin_home_shows_a_good_backup(agency, login, settings, tmp_path):
+    record_backup(settings, tmp_path, "ok", 1, 1)
+    page = login(agency.admin).get("/admin/").content.decode()
+    assert 'id="backup-status"' in page and "thành công" in page and "1,0 giờ trước" in page

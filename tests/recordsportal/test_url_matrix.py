@@ -104,7 +104,7 @@ def _department_objects(a, department, officer, head, campaign, number):
     from backlog.models import Inventory, InventoryLine
     from dossiers import services as dossier_services
     from dossiers.choices import ItemKind
-    from dossiers.models import ArchiveBatchLine, DossierItem, RetentionLine
+    from dossiers.models import ArchiveBatchLine, DossierItem, PlanImport, RetentionLine
     from reports.models import Violation, ViolationKind
 
     document = _document(department, officer, number)
@@ -124,10 +124,14 @@ def _department_objects(a, department, officer, head, campaign, number):
                                         to_year=2012, shelf_metres=Decimal("12.5"), boxes=100, estimated_dossiers=800)
     violation = Violation.objects.create(kind=ViolationKind.DOCUMENTS_OVERDUE, department=department, officer=officer,
                                          period=DAY.replace(day=1), key=f"matrix-{department.pk}")
+    plan = dossier_services.file_plan_create(acting_user=head, department=department, year=DAY.year)
+    plan_import = PlanImport.objects.create(plan=plan, original_name="danh-muc.xlsx", state=PlanImport.State.REFUSED,
+                                            errors=["Dòng 4, cột C: thời hạn bảo quản “x” không hợp lệ"],
+                                            error_count=1, created_by=head)
     return {
         "department": department, "officer_user": officer, "document": document,
         "attachment": _attachment(document, a.clerk), "dossier": dossier, "item": item,
-        "plan": dossier_services.file_plan_create(acting_user=head, department=department, year=DAY.year),
+        "plan": plan, "plan_import": plan_import,
         "batch": batch, "retention": retention, "retention_line": retention_line, "campaign": campaign,
         "inventory": inventory, "inventory_line": line, "violation": violation,
     }
@@ -414,7 +418,7 @@ def test_the_matrix_covers_every_role_and_both_scopes():
     # Every URL naming a department's object is tried with another department's one.
     for key, entry in matrix.TABLE.items():
         if "own_scope" in entry.statuses and key not in {"documents:import_mapping", "documents:import_preview",
-                                                         "documents:import_confirm"}:
+                                                         "documents:import_confirm", "documents:import_delete"}:
             assert key in scoped, key
     assert len(CASES) > 1500
 
