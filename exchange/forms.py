@@ -36,6 +36,10 @@ class OrganisationForm(BootstrapFormMixin, forms.ModelForm):
         model = Organisation
         fields = ["code", "name", "is_active", "notes"]
 
+    def clean_code(self):
+        # Codes are compared in upper case: typed 000.00.00.g01, kept 000.00.00.G01.
+        return " ".join((self.cleaned_data.get("code") or "").split()).upper()
+
 
 class DirectoryImportForm(BootstrapFormMixin, forms.Form):
     file = forms.FileField(label=_("Tệp Excel (.xlsx)"),
