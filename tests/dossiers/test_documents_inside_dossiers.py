@@ -118,16 +118,42 @@ RELATION_READS = re.compile(
 )
 
 
+# Surfaces that only the agency-wide roles open — who may open every document, confidential
+# ones included — may print a related document as it is. Each is a folder of templates and the
+# URL namespace whose every matrix row must keep the officer and the head out (checked below).
+AGENCY_ONLY_SURFACES = {
+    "templates/exchange/": "exchange:",  # the Office's edXML inbox and outbox
+}
+
+
+def _is_app_folder(path: Path) -> bool:
+    return (path / "apps.py").exists() or path.name in {"templates", "recordsportal"}
+
+
 def test_no_surface_reads_a_documents_number_or_summary_through_a_relation():
     found = []
-    for folder in ("templates", "recordsportal", "documents", "dossiers", "backlog", "reports"):
-        for path in (ROOT / folder).rglob("*"):
-            if path.suffix not in {".py", ".html", ".txt"} or "migrations" in path.parts:
+    folders = [path for path in ROOT.iterdir() if path.is_dir() and _is_app_folder(path)]
+    for folder in folders:
+        for path in folder.rglob("*"):
+            relative = path.relative_to(ROOT).as_posix()
+            if (path.suffix not in {".py", ".html", ".txt"} or "migrations" in path.parts
+                    or any(relative.startswith(prefix) for prefix in AGENCY_ONLY_SURFACES)):
                 continue
             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
                 if RELATION_READS.search(line):
                     found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert not found, "use documents.querysets.documents_shown_to (the viewer's scope):\n" + "\n".join(found)
+
+
+def test_the_surfaces_allowed_to_print_a_related_document_are_closed_to_officers_and_heads():
+    from tests import matrix
+
+    for namespace in AGENCY_ONLY_SURFACES.values():
+        rows = {key: entry for key, entry in matrix.TABLE.items() if key.startswith(namespace)}
+        assert rows, namespace
+        for key, entry in rows.items():
+            for scope, by_role in entry.statuses.items():
+                assert by_role["officer"] != "200" and by_role["head"] != "200", (key, scope)
 
 
 def test_the_relation_check_sees_the_reads_it_forbids():
