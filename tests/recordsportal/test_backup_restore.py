@@ -356,6 +356,7 @@ from django.core.management import CommandError, call_command  # noqa: E402
 
 from recordsportal import backup as backups  # noqa: E402
 from recordsportal import backup_status  # noqa: E402
+from recordsportal import restore as restores  # noqa: E402
 
 HEALTHY, CHANGED, MISSING, UNREADABLE, HALF_READ = (
     "attachments/2026/ok.pdf", "attachments/2026/changed.pdf", "attachments/2026/missing.pdf",
@@ -482,8 +483,8 @@ def test_a_damaged_file_does_not_stop_the_backup_it_is_listed_and_the_exit_code_
     monkeypatch.delattr(backups, "open")  # the disk is healthy again
 
     with contextlib.ExitStack() as stack:
-        root = backups.open_backup(tmp_path / "portal.tar", stack)
-        assert backups.verify_backup(root, backups.read_manifest(root)) == []
+        root = restores.open_backup(tmp_path / "portal.tar", stack)
+        assert restores.verify_backup(root, restores.read_manifest(root)) == []
     recorded = backup_status.read()
     assert recorded["status"] == "damaged" and recorded["damaged"] == 4 and CHANGED in recorded["message"]
 
@@ -582,8 +583,8 @@ def test_restore_checks_the_free_space_first_and_says_how_much_is_needed(archive
     import collections
 
     usage = collections.namedtuple("usage", "total used free")
-    monkeypatch.setattr(backups.shutil, "disk_usage", lambda path: usage(10**9, 10**9 - 20_000, 20_000))
-    unpacked, media = backups.archive_sizes(archive)
+    monkeypatch.setattr(restores.shutil, "disk_usage", lambda path: usage(10**9, 10**9 - 20_000, 20_000))
+    unpacked, media = restores.archive_sizes(archive)
     assert unpacked > media > 20_000
     code, out, err = run_restore(archive)
     assert code == 1 and "Not enough free space; nothing was restored" in err

@@ -12,6 +12,13 @@ from django.db import OperationalError, connection
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.fixture(autouse=True)
+def no_backup_record(settings, tmp_path):
+    """A developer's own media/ may hold the record of a backup they ran: start from none."""
+    settings.MEDIA_ROOT = tmp_path
+    settings.BACKUP_MAX_AGE_HOURS = 0
+
+
 @pytest.mark.django_db
 def test_without_a_broker_only_the_database_is_reported(client, settings):
     settings.CELERY_BROKER_URL = ""

@@ -17,9 +17,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, backup: str, force: bool, **options):
         from recordsportal import backup as backups
+        from recordsportal import restore
 
         try:
-            result = backups.restore_backup(backup, force=force,
+            result = restore.restore_backup(backup, force=force,
                                             log=lambda message: self.stderr.write(f"restore: {message}"))
         except backups.BackupError as exc:
             raise CommandError(str(exc)) from exc
