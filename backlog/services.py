@@ -22,6 +22,7 @@ from recordsportal.roles import Role
 from recordsportal.services import DomainError
 from recordsportal.text import normalize_text
 
+from . import notices
 from .models import Campaign, DeadlineMiss, Inventory, InventoryLine
 from .querysets import can_review
 from .rules import LINE_FIELDS, line_problems
@@ -91,7 +92,8 @@ def campaign_open(
     _audited(campaign, acting_user).save()
     campaign.departments.set(departments)
     for department in departments:
-        inventory_create(acting_user=acting_user, campaign=campaign, department=department)
+        inventory = inventory_create(acting_user=acting_user, campaign=campaign, department=department)
+        notices.campaign_opened(campaign, inventory)
     return campaign
 
 
@@ -337,7 +339,9 @@ def inventory_return(*, acting_user: User, inventory: Inventory, reason: str) ->
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Nhập lý do trả lại để phòng, đơn vị biết cần sửa gì."), field="reason")
-    return _review(inventory, acting_user, Inventory.Status.RETURNED, return_reason=reason)
+    inventory = _review(inventory, acting_user, Inventory.Status.RETURNED, return_reason=reason)
+    notices.inventory_returned(inventory, reason=reason)
+    return inventory
 
 
 @transaction.atomic
@@ -395,6 +399,8 @@ def campaign_send_reminders(*, acting_user: User | None, campaign: Campaign, now
         reminded.append(inventory.pk)
     sent = send_mass_mail(messages, fail_silently=False) if messages else 0
     Inventory.objects.filter(pk__in=reminded).update(last_reminded_at=now)
+    for inventory in pending:
+        notices.reminded(inventory, moment=now)
     return sent
 
 

@@ -12,9 +12,10 @@ from recordsportal.guards import get_visible_or_404
 from recordsportal.models import Department, User
 
 from . import rules, services
+from . import handling
 from .choices import Confidentiality, Form, Kind, Urgency
 from .filters import DocumentFilter
-from .models import Document
+from .models import Document, Receipt
 
 
 class DocumentSerializer(serializers.ModelSerializer):
@@ -29,6 +30,7 @@ class DocumentSerializer(serializers.ModelSerializer):
             "register_date", "issuer", "recipients", "signer", "form", "received_medium", "urgency",
             "confidentiality", "status", "department", "department_name", "officer", "officer_name",
             "deadline", "direction_note", "completed_at", "is_overdue",
+            "submitted_to", "submitted_at", "leadership_deadline", "return_reason",
         ]
         read_only_fields = fields
 
@@ -66,6 +68,70 @@ class AssignSerializer(serializers.Serializer):
 
 class CompleteSerializer(serializers.Serializer):
     text = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+# --- the handling chain (issue 15): the same services as the pages (documents/handling.py) ---------
+
+
+def _receipt_field():
+    # An internal document received by several departments the caller heads: which one (by
+    # default the one the caller acts on).
+    return serializers.PrimaryKeyRelatedField(queryset=Receipt.objects.all(), required=False, allow_null=True)
+
+
+class DocumentSubmitSerializer(serializers.Serializer):
+    leader = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), required=False,
+                                                allow_null=True, help_text="Trình đích danh; để trống: lãnh đạo Ban chung.")
+
+
+class DocumentDispatchSerializer(serializers.Serializer):
+    officer = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+    co_handlers = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), many=True,
+                                                     required=False, default=list)
+    deadline = serializers.DateField(required=False, allow_null=True, default=None)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    receipt = _receipt_field()
+
+
+class DocumentReturnSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    receipt = _receipt_field()
+
+
+class DocumentReceiptSerializer(serializers.Serializer):
+    receipt = _receipt_field()
+
+
+class DocumentProgressSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    receipt = _receipt_field()
+
+
+class OutgoingCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Kind.choices, default=Kind.OFFICIAL_LETTER)
+    summary = serializers.CharField()
+    department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.active())
+    drafter = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), required=False,
+                                                 allow_null=True, default=None)
+    signer = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    recipients = serializers.CharField(required=False, allow_blank=True, default="")
+    recipient_departments = serializers.PrimaryKeyRelatedField(queryset=Department.objects.active(), many=True,
+                                                               required=False, default=list)
+    form = serializers.ChoiceField(choices=Form.choices, default=Form.ELECTRONIC)
+    urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
+    confidentiality = serializers.ChoiceField(choices=Confidentiality.choices, default=Confidentiality.NORMAL)
+    issue_date = serializers.DateField(required=False, allow_null=True, default=None,
+                                       input_formats=["%Y-%m-%d", "%d/%m/%Y"])
+    copies = serializers.IntegerField(required=False, allow_null=True, min_value=1, default=None)
+    file_copy_keeper = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class InternalCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Kind.choices, default=Kind.OFFICIAL_LETTER)
+    summary = serializers.CharField()
+    recipient_departments = serializers.PrimaryKeyRelatedField(queryset=Department.objects.active(), many=True)
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class NewestFirst(CursorPagination):
@@ -109,5 +175,67 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         document = self.get_object()
         payload = CompleteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        document = services.incoming_complete(acting_user=request.user, document=document, **payload.validated_data)
-        return Response(DocumentSerializer(document).data)
+        document = handling.document_complete(acting_user=request.user, document=document, **payload.validated_data)
+        return Response(DocumentSerializer(self.get_object()).data)
+
+    def _act(self, request, serializer_class, service, **extra):
+        """Parse the body, call one service on the document, answer with the document."""
+        document = self.get_object()
+        payload = serializer_class(data=request.data)
+        payload.is_valid(raise_exception=True)
+        service(acting_user=request.user, document=document, **payload.validated_data, **extra)
+        # The document as it is now (an officer who gave it back sees what they gave back).
+        return Response(DocumentSerializer(Document.objects.select_related("department", "officer").get(
+            pk=document.pk)).data)
+
+    @extend_schema(request=DocumentSubmitSerializer, responses={200: DocumentSerializer})
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """The Office submits a registered incoming document to a leader or to leadership."""
+        return self._act(request, DocumentSubmitSerializer, services.incoming_submit)
+
+    @extend_schema(request=DocumentDispatchSerializer, responses={200: DocumentSerializer})
+    @action(detail=True, methods=["post"], url_path="dispatch", url_name="dispatch")
+    def dispatch_to_officer(self, request, pk=None):
+        """A head gives the document to an officer of the department (or reassigns it)."""
+        return self._act(request, DocumentDispatchSerializer, handling.document_dispatch)
+
+    @extend_schema(request=DocumentReceiptSerializer, responses={200: DocumentSerializer})
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        """The head of a receiving department acknowledges an internal document."""
+        return self._act(request, DocumentReceiptSerializer, handling.document_acknowledge)
+
+    @extend_schema(request=DocumentReturnSerializer, responses={200: DocumentSerializer})
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def send_back(self, request, pk=None):
+        """Send the document back one step, with the reason."""
+        return self._act(request, DocumentReturnSerializer, handling.document_return)
+
+    @extend_schema(request=DocumentProgressSerializer, responses={200: DocumentSerializer})
+    @action(detail=True, methods=["post"])
+    def progress(self, request, pk=None):
+        """A handler records progress."""
+        return self._act(request, DocumentProgressSerializer, handling.document_record_progress)
+
+    @extend_schema(request=OutgoingCreateSerializer, responses={201: DocumentSerializer})
+    @action(detail=False, methods=["post"])
+    def outgoing(self, request):
+        """The Office numbers and issues an outgoing document."""
+        payload = OutgoingCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        data["recipient_departments"] = list(data["recipient_departments"])
+        document = services.outgoing_issue(acting_user=request.user, **data)
+        return Response(DocumentSerializer(document).data, status=201)
+
+    @extend_schema(request=InternalCreateSerializer, responses={201: DocumentSerializer})
+    @action(detail=False, methods=["post"])
+    def internal(self, request):
+        """Send an internal document to departments of the agency."""
+        payload = InternalCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        data["recipient_departments"] = list(data["recipient_departments"])
+        document = services.internal_send(acting_user=request.user, **data)
+        return Response(DocumentSerializer(document).data, status=201)

@@ -89,6 +89,20 @@ class Document(models.Model):
     )
     assigned_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(_("hoàn thành lúc"), null=True, blank=True)
+    # The handling chain (issue 15): to whom the Office submitted it (None: leadership as a
+    # whole), leadership's deadline (the head's dispatch may shorten it, never lengthen it), the
+    # head's dispatch, and why it was last sent back.
+    submitted_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("trình lãnh đạo"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("trình lúc"), null=True, blank=True)
+    leadership_deadline = models.DateField(_("hạn lãnh đạo giao"), null=True, blank=True)
+    dispatched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    dispatched_at = models.DateTimeField(_("giao việc lúc"), null=True, blank=True)
+    return_reason = models.TextField(_("lý do trả lại"), blank=True)
 
     search_text = models.TextField(editable=False, default="")
     import_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
@@ -103,7 +117,10 @@ class Document(models.Model):
     deleted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    history = HistoricalRecords(excluded_fields=["search_text", "updated_at"])
+    # The reason of a history row holds the note of a dispatch, reassignment or return (a text:
+    # notes are longer than simple-history's default 100 characters).
+    history = HistoricalRecords(excluded_fields=["search_text", "updated_at"],
+                                history_change_reason_field=models.TextField(null=True))
 
     objects = DocumentManager.from_queryset(DocumentQuerySet)()
     all_objects = models.Manager.from_queryset(DocumentQuerySet)()
@@ -139,6 +156,11 @@ class Document(models.Model):
             # same symbol, case-insensitive, on the same date. Without it every registration read
             # all 2M rows (parallel seq scan, 0.9-1.3 s, both cores; found by bench/run_load.py).
             models.Index(Upper("number_symbol"), F("document_date"), name="doc_symbol_date"),
+            # Inboxes (documents/inbox.py): the few documents awaiting direction or dispatch,
+            # read without walking a department's whole register.
+            models.Index(fields=["submitted_at"], condition=Q(status="submitted"), name="doc_awaiting_direction"),
+            models.Index(fields=["department", "deadline"], condition=Q(officer__isnull=True, status="assigned"),
+                         name="doc_awaiting_dispatch"),
         ]
 
     def __str__(self):
@@ -164,14 +186,21 @@ class Document(models.Model):
 
 
 class HandlingNote(models.Model):
-    """Progress or completion recorded by a handler of an incoming document."""
+    """One step of the handling chain, with its note: assignment, dispatch, reassignment, return,
+    acknowledgement, progress, completion. For an internal document, `receipt` names the
+    receiving department whose handling it is."""
 
     class Kind(models.TextChoices):
         PROGRESS = "progress", _("Tiến độ")
         COMPLETION = "completion", _("Hoàn thành")
         ASSIGNMENT = "assignment", _("Giao xử lý")
+        DISPATCH = "dispatch", _("Giao việc")
+        REASSIGNMENT = "reassignment", _("Giao lại")
+        RETURN = "return", _("Trả lại")
+        ACKNOWLEDGEMENT = "acknowledge", _("Tiếp nhận")
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="notes_log")
+    receipt = models.ForeignKey("Receipt", null=True, blank=True, on_delete=models.CASCADE, related_name="notes_log")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=12, choices=Kind.choices)
     text = models.TextField(_("nội dung"))
@@ -179,6 +208,69 @@ class HandlingNote(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+
+class Receipt(models.Model):
+    """An internal document as one receiving department handles it: received, acknowledged by
+    the head, dispatched to an officer of the department (or its units), handled and completed,
+    or sent back to the sender as not the department's. One row per recipient department,
+    made when the document is sent."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Chờ tiếp nhận")
+        ACKNOWLEDGED = "acknowledged", _("Đã tiếp nhận")
+        ASSIGNED = "assigned", _("Đã giao xử lý")
+        IN_PROGRESS = "in_progress", _("Đang xử lý")
+        DONE = "done", _("Đã hoàn thành")
+        RETURNED = "returned", _("Đã trả lại")
+
+    OPEN = (Status.RECEIVED, Status.ACKNOWLEDGED, Status.ASSIGNED, Status.IN_PROGRESS)
+    AWAITING_DISPATCH = (Status.RECEIVED, Status.ACKNOWLEDGED)
+    HANDLING = (Status.ASSIGNED, Status.IN_PROGRESS)
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="receipts")
+    department = models.ForeignKey(Department, verbose_name=_("phòng, đơn vị nhận"), on_delete=models.PROTECT,
+                                   related_name="receipts")
+    status = models.CharField(_("trạng thái"), max_length=12, choices=Status.choices, default=Status.RECEIVED)
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("cán bộ xử lý"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="handled_receipts")
+    co_handlers = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("cán bộ phối hợp"), blank=True,
+                                         related_name="co_handled_receipts")
+    deadline = models.DateField(_("hạn xử lý"), null=True, blank=True)
+    note = models.TextField(_("ý kiến giao việc"), blank=True)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                        related_name="+")
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    dispatched_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="+")
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    return_reason = models.TextField(_("lý do trả lại"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+
+    class Meta:
+        verbose_name = _("văn bản nội bộ nhận")
+        verbose_name_plural = _("văn bản nội bộ nhận")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "department"], name="receipt_one_per_department"),
+        ]
+        indexes = [
+            models.Index(fields=["department", "status"], name="receipt_department_status"),
+            models.Index(fields=["officer", "status"], name="receipt_officer_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.document} → {self.department}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+    @property
+    def is_overdue(self) -> bool:
+        return bool(self.deadline and self.status in self.OPEN and self.deadline < timezone.localdate())
 
 
 def attachment_path(instance, filename):

@@ -49,7 +49,11 @@ class DocumentQuerySet(models.QuerySet):
         co_handled = list(
             self.model.co_handlers.through.objects.filter(user_id=user.pk).values_list("document_id", flat=True)
         )
-        named = Q(officer_id=user.pk) | Q(created_by_id=user.pk) | Q(pk__in=co_handled)
+        # An internal document dispatched to the user by their head (documents/handling.py).
+        receipts = self.model._meta.get_field("receipts").related_model
+        handled = list(receipts.objects.filter(Q(officer_id=user.pk) | Q(co_handlers=user.pk))
+                       .values_list("document_id", flat=True).distinct())
+        named = Q(officer_id=user.pk) | Q(created_by_id=user.pk) | Q(pk__in=co_handled + handled)
         if scope is Scope.DEPARTMENT:
             # The managed departments and their units, as ids: the document row is tested
             # against a small hashed set, without joining the department table (a join ahead

@@ -6,6 +6,7 @@ import datetime
 from django.utils.translation import gettext as _
 
 from recordsportal.dates import date_problem
+from recordsportal.access import managed_department_paths
 from recordsportal.roles import Role
 
 from .choices import Direction, Status
@@ -45,16 +46,139 @@ def can_delete(user, document) -> bool:
     return user.has_role(Role.OFFICE) and not document.is_deleted
 
 
-def available_actions(user, document) -> set[str]:
+# --- the handling chain: dispatch inside a department, returns, internal receipts (issue 15) ----
+
+
+def manages(user, department) -> bool:
+    """`user` heads `department` or a department it belongs to (a head and their deputies: the
+    department-head role in that department)."""
+    return department is not None and any(department.path.startswith(p) for p in managed_department_paths(user))
+
+
+def can_dispatch(user, document) -> bool:
+    """The head of the lead department gives an incoming document to one of its officers (or
+    gives it to another one: reassignment), until it is done."""
+    return (document.direction == Direction.INCOMING and document.status in (Status.ASSIGNED, Status.IN_PROGRESS)
+            and manages(user, document.department))
+
+
+def return_target(user, document) -> str | None:
+    """Where `user` may send an incoming document back, with a reason: "office" (leadership
+    sends back what was submitted; the head of the lead department sends back what is not their
+    department's) or "department" (the lead officer gives it back to their head); None."""
+    if document.direction != Direction.INCOMING:
+        return None
+    if document.status == Status.SUBMITTED and user.has_role(Role.LEADERSHIP):
+        return "office"
+    if document.status in (Status.ASSIGNED, Status.IN_PROGRESS):
+        if manages(user, document.department):
+            return "office"
+        if document.officer_id == user.pk:
+            return "department"
+    return None
+
+
+def can_return(user, document) -> bool:
+    return return_target(user, document) is not None
+
+
+def receipt_for(user, document, receipts=None):
+    """Which receiving department's handling of an internal document `user` acts on: the one
+    they handle, else the one they head, else the one they co-handle; None."""
+    if document.direction != Direction.INTERNAL:
+        return None
+    receipts = list(receipts) if receipts is not None else list(document.receipts.select_related("department"))
+    for test in (lambda r: r.officer_id == user.pk, lambda r: manages(user, r.department),
+                 lambda r: r.co_handlers.filter(pk=user.pk).exists()):
+        for receipt in receipts:
+            if test(receipt):
+                return receipt
+    return None
+
+
+def is_receipt_handler(user, receipt) -> bool:
+    return (receipt.officer_id == user.pk or manages(user, receipt.department)
+            or receipt.co_handlers.filter(pk=user.pk).exists())
+
+
+def can_acknowledge(user, receipt) -> bool:
+    return receipt is not None and receipt.status == receipt.Status.RECEIVED and manages(user, receipt.department)
+
+
+def can_dispatch_receipt(user, receipt) -> bool:
+    return receipt is not None and receipt.status in receipt.OPEN and manages(user, receipt.department)
+
+
+def receipt_return_target(user, receipt) -> str | None:
+    """"sender": the head sends an internal document back as not their department's;
+    "department": the officer gives it back to their head; None."""
+    if receipt is None:
+        return None
+    if receipt.status in receipt.OPEN and manages(user, receipt.department):
+        return "sender"
+    if receipt.status in receipt.HANDLING and receipt.officer_id == user.pk:
+        return "department"
+    return None
+
+
+def can_handle_receipt(user, receipt) -> bool:
+    return receipt is not None and receipt.status in receipt.HANDLING and is_receipt_handler(user, receipt)
+
+
+def in_department(user, department) -> bool:
+    """`user` works in `department` or one of its units."""
+    return bool(department is not None and user.is_active and user.department_id
+                and user.department.path.startswith(department.path))
+
+
+def dispatch_problems(*, department, officer, co_handlers, deadline, latest=None, earliest=None) -> list[str]:
+    """Every reason a head's dispatch is refused: the officer and co-handlers must work in the
+    department (or its units), and the deadline stays within leadership's (`latest`) and after
+    the document's date (`earliest`)."""
+    problems = []
+    if officer is None:
+        problems.append(_("Chọn cán bộ xử lý."))
+    elif not in_department(officer, department):
+        problems.append(_("Cán bộ xử lý phải thuộc %(department)s hoặc đơn vị trực thuộc.") % {
+            "department": department.name})
+    outside = [u.full_name for u in co_handlers if not in_department(u, department)]
+    if outside:
+        problems.append(_("Cán bộ phối hợp phải thuộc %(department)s hoặc đơn vị trực thuộc: %(names)s.") % {
+            "department": department.name, "names": ", ".join(outside)})
+    if officer is not None and any(u.pk == officer.pk for u in co_handlers):
+        problems.append(_("Cán bộ xử lý không đồng thời là cán bộ phối hợp."))
+    if deadline and latest and deadline > latest:
+        problems.append(_("Hạn xử lý không được sau hạn lãnh đạo giao (%(date)s).") % {
+            "date": latest.strftime("%d/%m/%Y")})
+    if deadline and earliest and deadline < earliest:
+        problems.append(_("Hạn xử lý không thể trước ngày của văn bản (%(date)s).") % {
+            "date": earliest.strftime("%d/%m/%Y")})
+    return problems
+
+
+def available_actions(user, document, receipt=None) -> set[str]:
     checks = {
         "submit": can_submit,
         "assign": can_assign,
+        "dispatch": can_dispatch,
+        "return": can_return,
         "progress": can_record_progress,
         "complete": can_complete,
         "attach": can_attach,
         "delete": can_delete,
     }
-    return {name for name, check in checks.items() if check(user, document)}
+    actions = {name for name, check in checks.items() if check(user, document)}
+    if document.direction == Direction.INTERNAL and receipt is not None:
+        receipt_checks = {
+            "acknowledge": can_acknowledge,
+            "dispatch": can_dispatch_receipt,
+            "return": lambda u, r: receipt_return_target(u, r) is not None,
+            "progress": can_handle_receipt,
+            "complete": can_handle_receipt,
+        }
+        actions |= {name for name, check in receipt_checks.items() if check(user, receipt)}
+    return actions
+
 
 # --- dates -------------------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from recordsportal.text import normalize_text, search_key
 from .choices import Confidentiality, Direction, Form, Kind, Status
 from . import events, rules
 from .attachments import check_size, detect_type, sha256_of
+from . import notices
 from .models import Attachment, Document, HandlingNote, NumberCounter, RegisterImport
 
 TEXT_FIELDS = ("number_symbol", "summary", "issuer", "recipients", "signer", "file_copy_keeper", "notes", "direction_note")
@@ -182,15 +183,23 @@ def incoming_register(
 
 
 @transaction.atomic
-def incoming_submit(*, acting_user: User, document: Document) -> Document:
-    """The Office hands the registered document to leadership for assignment."""
+def incoming_submit(*, acting_user: User, document: Document, leader: User | None = None) -> Document:
+    """The Office hands the registered document to leadership for direction: to one leader
+    (their inbox) or, without `leader`, to leadership as a whole (every leader's inbox)."""
     _require_role(acting_user, Role.OFFICE, message=_("Chỉ văn thư được trình văn bản."))
-    claimed = Document.objects.filter(pk=document.pk, status=Status.REGISTERED).update(status=Status.SUBMITTED)
+    if leader is not None and not (leader.is_active and leader.has_role(Role.LEADERSHIP)):
+        raise DomainError(_("%(name)s không phải lãnh đạo Ban.") % {"name": leader.full_name}, field="leader")
+    claimed = Document.objects.filter(pk=document.pk, status=Status.REGISTERED).update(
+        status=Status.SUBMITTED, submitted_to=leader, submitted_at=timezone.now(), return_reason="")
     if claimed != 1:
         raise DomainError(_("Văn bản đã được trình hoặc đã giao xử lý."))
     document.refresh_from_db()
     document._history_user = acting_user
-    document.save(update_fields=["status"])  # writes the history row
+    document._change_reason = _("Trình %(to)s") % {"to": leader.full_name if leader else _("lãnh đạo Ban")}
+    # writes the history row
+    document.save(update_fields=["status", "submitted_to", "submitted_at", "return_reason"])
+    leaders = [leader] if leader else User.objects.with_role(Role.LEADERSHIP).filter(is_active=True)
+    notices.submitted(document, leaders=leaders)
     return document
 
 
@@ -209,6 +218,10 @@ def assignment_problems(*, document: Document, department: Department | None, of
         problems.append(_("Cán bộ chủ trì phải thuộc đơn vị chủ trì."))
     if deadline and document.register_date and deadline < document.register_date:
         problems.append(_("Hạn xử lý không thể trước ngày đến."))
+    if document.is_confidential and officer is None:
+        # A head does not see a confidential document they are not named on (documents/querysets.py):
+        # given to the department alone it would wait in an inbox where nobody can open it.
+        problems.append(_("Văn bản mật phải giao đích danh cán bộ chủ trì."))
     return problems
 
 
@@ -234,16 +247,22 @@ def incoming_assign(
     document.officer = officer
     document.direction_note = direction_note
     document.deadline = deadline
+    document.leadership_deadline = deadline  # a head's dispatch may shorten it, never lengthen it
     document.assigned_by = acting_user
     document.assigned_at = timezone.now()
+    document.dispatched_by = document.dispatched_at = None
+    document.return_reason = ""
     if document.status in (Status.REGISTERED, Status.SUBMITTED, Status.ASSIGNED):
         document.status = Status.ASSIGNED
+    text = direction_note or _("Giao %(department)s chủ trì.") % {"department": department.name}
+    document._change_reason = text
     _save(document, acting_user)
+    before = set(document.co_handlers.values_list("pk", flat=True))
     document.co_handlers.set(co_handlers or [])
-    HandlingNote.objects.create(
-        document=document, author=acting_user, kind=HandlingNote.Kind.ASSIGNMENT,
-        text=direction_note or _("Giao %(department)s chủ trì.") % {"department": department.name},
+    note = HandlingNote.objects.create(
+        document=document, author=acting_user, kind=HandlingNote.Kind.ASSIGNMENT, text=text,
     )
+    notices.assigned(document, note=note, new_co_handlers=[u for u in co_handlers or [] if u.pk not in before])
     events.incoming_changed.send(sender=Document, document=document, action="assigned", acting_user=acting_user)
     return document
 
@@ -362,6 +381,11 @@ def outgoing_issue(
     _save(document, acting_user)
     if recipient_departments:
         document.recipient_departments.set(recipient_departments)
+        if direction == Direction.INTERNAL:
+            # Each receiving department handles it in its own right: acknowledge, dispatch, complete.
+            from .handling import receipts_create
+
+            receipts_create(document=document, departments=recipient_departments)
     _attach_all(acting_user, document, attachments)
     return document
 

@@ -35,3 +35,11 @@ class UserQuerySet(models.QuerySet):
 
     def with_role(self, role: str):
         return self.filter(groups__name=role)
+
+    def heads_of(self, department):
+        """Who leads `department`: its recorded head and the active members holding the
+        department-head role in it (deputies). Work sent to a department reaches them."""
+        from .roles import Role
+
+        heads = Q(headed_departments=department) | Q(department=department, groups__name=Role.DEPARTMENT_HEAD)
+        return self.filter(heads, is_active=True).distinct().order_by("pk")

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "backlog",
     "reports",
     "exchange",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -94,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "recordsportal.context_processors.portal",
+                "notifications.context.unread",
             ],
         },
     },
@@ -299,6 +301,13 @@ CELERY_BEAT_SCHEDULE: dict = {
     "dossiers-due-notices": {"task": "dossiers.notify_due_soon", "schedule": crontab(minute=30, hour=6)},
     # edXML exchange: receive the packages a connector dropped into EDXML_INBOX_DIR.
     "exchange-scan-inbox": {"task": "exchange.scan_inbox", "schedule": crontab(minute="*/5")},
+    # Incoming and internal documents due within DOCUMENT_DUE_SOON_DAYS or overdue: the handling
+    # officers and their heads are notified (once per document and deadline), before the digest.
+    "documents-deadline-reminders": {"task": "documents.deadline_reminders", "schedule": crontab(minute=0, hour=6)},
+    # Notifications by e-mail: the daily digest for those who chose it, and every few minutes
+    # the immediate e-mails whose task was never queued (a broker outage loses none).
+    "notifications-digest": {"task": "notifications.send_digests", "schedule": crontab(minute=0, hour=7)},
+    "notifications-pending": {"task": "notifications.send_pending", "schedule": crontab(minute="*/10")},
 }
 # edXML exchange (QCVN 102:2016): the folder a connector drops received packages into, and the
 # folder the portal writes outbound packages (documents, statuses) to; empty: API only. Caps and
@@ -312,6 +321,9 @@ COMPLIANCE_EXCLUDE_CONFIDENTIAL = env_bool("COMPLIANCE_EXCLUDE_CONFIDENTIAL", Tr
 # opening, an imported register, a report period): earlier is a typing error (01/01/0001).
 # Lower it to import older registers. See recordsportal/dates.py.
 RECORDS_FIRST_YEAR = int(os.environ.get("RECORDS_FIRST_YEAR") or 1990)
+
+# Days before a document's handling deadline that its handlers are told it is due (issue 15).
+DOCUMENT_DUE_SOON_DAYS = int(os.environ.get("DOCUMENT_DUE_SOON_DAYS") or 3)
 
 # --- Email (reminders) ---------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

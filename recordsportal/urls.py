@@ -30,6 +30,7 @@ urlpatterns = [
     path("backlog/", include("backlog.urls")),
     path("reports/", include("reports.urls")),
     path("exchange/", include("exchange.urls")),
+    path("notifications/", include("notifications.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
@@ -50,6 +51,7 @@ urlpatterns = [
     path("api/v1/backlog/", include("backlog.api_urls")),
     path("api/v1/", include("reports.api_urls")),
     path("api/v1/exchange/", include("exchange.api_urls")),
+    path("api/v1/", include("notifications.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file (no inline script); Swagger UI's own
     # page still carries a <style> block and sets inline styles: allowed on this page only.

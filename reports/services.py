@@ -12,6 +12,7 @@ from recordsportal.roles import Role
 from recordsportal.services import DomainError
 from recordsportal.text import normalize_text
 
+from . import notices
 from .models import DeductionRule, Violation, ViolationKind
 
 # Used until the Office sets its own table (Vi phạm và thi đua → Mức trừ điểm thi đua).
@@ -103,7 +104,10 @@ def _review(violation: Violation, acting_user: User, *, allowed_from, status, no
 @transaction.atomic
 def violation_notify(*, acting_user: User, violation: Violation, note: str = "") -> Violation:
     """The Office has urged the department (by phone, letter or the reminder)."""
-    return _review(violation, acting_user, allowed_from=[Violation.Status.DETECTED], status=Violation.Status.NOTIFIED, note=note)
+    violation = _review(violation, acting_user, allowed_from=[Violation.Status.DETECTED], status=Violation.Status.NOTIFIED,
+                        note=note)
+    notices.reviewed(violation)
+    return violation
 
 
 @transaction.atomic
@@ -113,8 +117,10 @@ def violation_confirm(*, acting_user: User, violation: Violation, points: Decima
     problem = points_problem(points)
     if problem:
         raise DomainError(problem, field="points")
-    return _review(violation, acting_user, allowed_from=OPEN, status=Violation.Status.CONFIRMED, note=note,
-                   proposed_points=points)
+    violation = _review(violation, acting_user, allowed_from=OPEN, status=Violation.Status.CONFIRMED, note=note,
+                        proposed_points=points)
+    notices.reviewed(violation)
+    return violation
 
 
 @transaction.atomic
@@ -142,4 +148,5 @@ def violation_decide(*, acting_user: User, violation: Violation, approve: bool) 
     if claimed != 1:
         raise DomainError(_("Chỉ quyết định với vi phạm đã xác nhận và chưa có quyết định."))
     violation.refresh_from_db()
+    notices.decided(violation)
     return violation

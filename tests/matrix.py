@@ -215,6 +215,29 @@ TABLE: dict[str, Expect] = {
                                  confidential="404 200 404 200 200 200"),
     "documents:delete": post(DOC, own="403 403 302 403 403", other="403 403 302 403 403"),
     "documents:restore": post(DOC, own="403 403 302 403 403", other="403 403 302 403 403"),
+    # --- the handling chain (issue 15) -------------------------------------------------------------
+    # Leadership's inbox; a head's inbox (empty for anyone who leads no department); deadlines in scope.
+    "documents:leadership_inbox": page(none="403 403 403 200 403"),
+    "documents:department_inbox": page(none=ALL),
+    "documents:deadlines": page(none=ALL),
+    "documents:officer_options": page(none=ALL, query="department=1"),
+    # The inbox rows' forms (htmx): the document in scope first (404), then the role may act (403).
+    # The world's document is assigned to department A: its head dispatches, a leader reassigns.
+    "documents:assign_panel": page(DOC, own="403 403 403 200 403", other="404 404 403 200 403",
+                                   confidential="404 403 404 403 200 403"),
+    "documents:dispatch_panel": page(DOC, own="403 200 403 403 403", other="404 404 403 403 403",
+                                     confidential="404 403 404 403 403 403"),
+    # Posted empty: refused with a message (no officer, no reason, not an internal document).
+    "documents:dispatch": post(DOC, own=ACTION_OWN, other=ACTION_OTHER),
+    "documents:send_back": post(DOC, own=ACTION_OWN, other=ACTION_OTHER),
+    "documents:acknowledge": post(DOC, own=ACTION_OWN, other=ACTION_OTHER),
+    # --- notifications: one's own only; anyone else's is a 404 -------------------------------------
+    "notifications:list": page(none=ALL),
+    "notifications:preferences": page(none=ALL),
+    "notifications:read_all": post(none=ACTION_OWN),
+    # own_scope: officer A's notification; other_dept: officer B's.
+    "notifications:open": page({"pk": "notification"}, own="302 404 404 404 404", other="404 404 404 404 404"),
+    "notifications:read": post({"pk": "notification"}, own="302 404 404 404 404", other="404 404 404 404 404"),
     "documents:export_xlsx": page(none=ALL),
     "documents:register_book": page(none=BOOK, query=BOOK_QUERY),
     "documents:register_book_xlsx": page(none=BOOK, query=BOOK_QUERY),
@@ -331,6 +354,20 @@ TABLE: dict[str, Expect] = {
     "document-assign": api(DOC, method="POST", own="400 400 400 400 400", other="404 404 400 400 400"),
     # The lead officer (or the head of the lead department) completes it; the others are refused.
     "document-complete": api(DOC, method="POST", own="200 200 400 400 400", other="404 404 400 400 400"),
+    # Posted empty, every step of the chain is refused (400) where the document is in scope: the
+    # body lacks the officer, the reason or the text, or the step does not apply.
+    "document-submit": api(DOC, method="POST", own="400 400 400 400 400", other="404 404 400 400 400"),
+    "document-dispatch": api(DOC, method="POST", own="400 400 400 400 400", other="404 404 400 400 400"),
+    "document-acknowledge": api(DOC, method="POST", own="400 400 400 400 400", other="404 404 400 400 400"),
+    "document-return": api(DOC, method="POST", own="400 400 400 400 400", other="404 404 400 400 400"),
+    "document-progress": api(DOC, method="POST", own="400 400 400 400 400", other="404 404 400 400 400"),
+    "document-outgoing": api(method="POST", none="400 400 400 400 400"),
+    "document-internal": api(method="POST", none="400 400 400 400 400"),
+    "notification-list": api(none=ALL),
+    "notification-read-all": api(method="POST", none=ALL),
+    "notification-detail": api({"pk": "notification"}, own="200 404 404 404 404", other="404 404 404 404 404"),
+    "notification-read": api({"pk": "notification"}, method="POST", own="200 404 404 404 404",
+                             other="404 404 404 404 404"),
     "dossier-list": api(none=ALL),
     "dossier-detail": api(DOSSIER, own=ALL, other=SCOPED, confidential=DOSSIER_OF_OFFICER2),
     "dossier-close": api(DOSSIER, method="POST", own="400 400 400 400 400", other="404 404 400 400 400"),

@@ -11,8 +11,10 @@ from recordsportal.actions import report_form_errors, run_action
 from recordsportal.guards import get_visible_or_404, role_required
 from recordsportal.roles import Role
 
-from .. import services
+from .. import handling, rules, services
 from ..forms import AssignForm, AttachmentForm, NoteForm
+from ..forms_handling import DispatchForm, ReturnForm, SubmitForm
+from ..forms_handling import assign_form as build_assign_form
 from ..models import Attachment, Document
 from ..rules import available_actions
 
@@ -26,18 +28,32 @@ def _document_for(user, pk, *, include_deleted=False):
 @login_required
 def document_detail(request, pk):
     document = _document_for(request.user, pk)
-    actions = available_actions(request.user, document)
-    assign_form = None
-    if "assign" in actions:
-        assign_form = AssignForm(initial={
-            "department": document.department_id, "officer": document.officer_id,
-            "co_handlers": list(document.co_handlers.values_list("pk", flat=True)),
-            "deadline": document.deadline, "direction_note": document.direction_note,
-        })
+    # An internal document: each receiving department's handling, and the one this user acts on.
+    receipts = list(document.receipts.select_related("department", "officer")) if document.direction == "internal" else []
+    receipt = rules.receipt_for(request.user, document, receipts) if receipts else None
+    actions = available_actions(request.user, document, receipt)
+    assign_form = build_assign_form(document=document) if "assign" in actions else None
+    dispatch_form = None
+    if "dispatch" in actions:
+        handled = receipt or document
+        dispatch_form = DispatchForm(
+            department=receipt.department if receipt else document.department,
+            latest_deadline=None if receipt else document.leadership_deadline,
+            initial={"officer": handled.officer_id, "deadline": handled.deadline})
+    return_target = None
+    if "return" in actions:
+        return_target = (rules.receipt_return_target(request.user, receipt) if receipt
+                         else rules.return_target(request.user, document))
     return render(request, "documents/detail.html", {
         "document": document,
         "actions": actions,
+        "receipt": receipt,
+        "receipts": receipts,
+        "submit_form": SubmitForm() if "submit" in actions else None,
         "assign_form": assign_form,
+        "dispatch_form": dispatch_form,
+        "return_form": ReturnForm() if return_target else None,
+        "return_target": return_target,
         "note_form": NoteForm(),
         "attachment_form": AttachmentForm(),
         "attachments": document.attachments.select_related("uploaded_by"),
@@ -53,18 +69,27 @@ def document_detail(request, pk):
 @login_required
 def document_submit(request, pk):
     document = _document_for(request.user, pk)
-    run_action(request, lambda: services.incoming_submit(acting_user=request.user, document=document), _("Đã trình lãnh đạo."))
+    form = SubmitForm(request.POST)
+    if not form.is_valid():
+        report_form_errors(request, form)
+        return redirect("documents:detail", pk=pk)
+    leader = form.cleaned_data["leader"]
+    run_action(request, lambda: services.incoming_submit(acting_user=request.user, document=document, leader=leader),
+               _("Đã trình %(to)s.") % {"to": leader.full_name if leader else _("lãnh đạo Ban")})
     return redirect("documents:detail", pk=pk)
 
 
 @require_POST
 @login_required
 def document_assign(request, pk):
+    from .inbox import back
+
     document = _document_for(request.user, pk)
-    form = AssignForm(request.POST)
+    # The inbox posts a prefixed form (several on one page) and comes back to the inbox.
+    form = AssignForm(request.POST, prefix=request.POST.get("form_prefix") or None)
     if not form.is_valid():
         report_form_errors(request, form)
-        return redirect("documents:detail", pk=pk)
+        return back(request, "documents:detail", pk)
     data = form.cleaned_data
     run_action(
         request,
@@ -74,7 +99,7 @@ def document_assign(request, pk):
         ),
         _("Đã giao xử lý."),
     )
-    return redirect("documents:detail", pk=pk)
+    return back(request, "documents:detail", pk)
 
 
 @require_POST
@@ -82,7 +107,7 @@ def document_assign(request, pk):
 def document_progress(request, pk):
     document = _document_for(request.user, pk)
     text = request.POST.get("text", "")
-    run_action(request, lambda: services.incoming_record_progress(acting_user=request.user, document=document, text=text),
+    run_action(request, lambda: handling.document_record_progress(acting_user=request.user, document=document, text=text),
          _("Đã ghi tiến độ."))
     return redirect("documents:detail", pk=pk)
 
@@ -92,7 +117,7 @@ def document_progress(request, pk):
 def document_complete(request, pk):
     document = _document_for(request.user, pk)
     text = request.POST.get("text", "")
-    run_action(request, lambda: services.incoming_complete(acting_user=request.user, document=document, text=text),
+    run_action(request, lambda: handling.document_complete(acting_user=request.user, document=document, text=text),
          _("Đã hoàn thành xử lý văn bản."))
     return redirect("documents:detail", pk=pk)
 

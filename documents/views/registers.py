@@ -44,13 +44,15 @@ def register_list(request):
 
 @login_required
 def to_handle(request):
-    """The officer's desk: incoming documents they lead or co-handle, overdue first."""
-    documents = (
-        Document.objects.to_handle_by(request.user)
-        .select_related("department", "officer")
-        .order_by("deadline", "register_date", "id")
-    )
-    return render(request, "documents/to_handle.html", {"documents": documents, "today": timezone.localdate()})
+    """The officer's desk: incoming documents they lead or co-handle, overdue first, and internal
+    documents their head dispatched to them."""
+    from .. import inbox
+
+    documents = inbox.to_handle(request.user).select_related("department", "officer")
+    receipts = inbox.with_shown_documents(
+        request.user, inbox.receipts_to_handle(request.user).select_related("document", "department", "officer"))
+    return render(request, "documents/to_handle.html", {"documents": documents, "receipts": receipts,
+                                                        "today": timezone.localdate()})
 
 
 @role_required(Role.OFFICE)

@@ -10,7 +10,7 @@ from recordsportal.models import Department, User
 from recordsportal.services import DomainError
 from recordsportal.text import normalize_text
 
-from .. import rules
+from .. import notices, rules
 from ..choices import (
     BatchStatus, LineOutcome, Status,
 )
@@ -120,6 +120,7 @@ def archive_batch_receive(*, acting_user: User, batch: ArchiveBatch, returns: di
     batch.refresh_from_db()
     _history([batch], acting_user)
     _history(list(Dossier.all_objects.filter(pk__in=known)), acting_user)
+    notices.dossiers_returned(batch, returns, [line.dossier for line in lines])
     return batch
 
 

@@ -10,7 +10,7 @@ from recordsportal.models import Department, User
 from recordsportal.services import DomainError
 from recordsportal.text import normalize_text
 
-from .. import rules
+from .. import notices, rules
 from ..choices import (
     Decision, RetentionStatus,
 )
@@ -96,4 +96,5 @@ def retention_line_decide(*, acting_user: User, line: RetentionLine, approve: bo
             status=RetentionStatus.DECIDED, decided_by=acting_user, decided_at=timezone.now())
         retention_list.refresh_from_db()
         _history([retention_list], acting_user)
+        notices.retention_decided(retention_list)
     return line

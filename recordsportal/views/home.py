@@ -3,6 +3,7 @@ from django.db.models import Count, Q
 from django.shortcuts import render
 
 from ..access import managed_department_paths
+from ..desk import desk_for
 from ..models import Department, User
 from ..roles import Role
 
@@ -26,7 +27,9 @@ def home(request):
     """Each role lands on a page made for it; a user with no role yet sees who to ask."""
     user = request.user
     role = user.primary_role
-    context = {"role": role}
+    tiles, panels = desk_for(user, role) if role else ([], [])
+    # The day's work first (each app's desk.py), then what the role oversees.
+    context = {"role": role, "tiles": tiles, "panels": panels}
     if role in (Role.ADMIN, Role.LEADERSHIP, Role.OFFICE):
         context["departments"] = _departments_with_counts().order_by("path")
         context["user_count"] = User.objects.filter(is_active=True).count()
@@ -35,6 +38,5 @@ def home(request):
         context["managed_departments"] = [
             d for d in _departments_with_counts().order_by("path") if any(d.path.startswith(p) for p in paths)
         ]
-        context["members"] = User.objects.visible_to(user).filter(is_active=True).select_related("department")
     template = HOME_TEMPLATES.get(role, "home/no_role.html")
     return render(request, template, context)

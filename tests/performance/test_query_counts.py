@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.html import parse_html
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from documents.choices import Confidentiality, Direction, Kind, Status, Urgency
 from documents.models import Document
@@ -251,3 +251,72 @@ def test_overdue_register_lists_the_oldest_deadline_first_unless_sorted(agency, 
     page = client.get(reverse("documents:list") + "?overdue=on&sort=-date").content.decode()
     order = [page.index(d.number_symbol) for d in documents]
     assert order[0] < order[1] < order[2]  # registered newest first
+
+
+class TestInboxesAndHomes:
+    """Issue 15: every inbox, the deadlines list, the notification centre and every home page run
+    a fixed number of queries however many documents, receipts and notifications wait."""
+
+    @pytest.fixture
+    def grow(self, agency, make_document):
+        from documents.models import Receipt
+        from notifications.models import Notification
+
+        def _grow(n, start):
+            for i in range(start, start + n):
+                unit = DepartmentFactory(name=f"Tổ hộp thư {i}", abbreviation=f"HT{i}", parent=agency.dept_a)
+                officer = UserFactory(username=f"ht_{i}", full_name=f"Cán bộ hộp thư {i}", department=unit)
+                late = DAY - datetime.timedelta(days=2)
+                urgency = Urgency.URGENT if i % 2 else Urgency.NORMAL
+                # Awaiting direction, to leadership or to the leader by name.
+                submitted = make_document(None, day=DAY, urgency=urgency)
+                Document.objects.filter(pk=submitted.pk).update(
+                    status=Status.SUBMITTED, submitted_to=agency.leader if i % 2 else None,
+                    submitted_at=timezone.now())
+                # Awaiting dispatch in a unit of department A, some late.
+                waiting = make_document(unit, day=DAY, urgency=urgency)
+                Document.objects.filter(pk=waiting.pk).update(status=Status.ASSIGNED, deadline=late,
+                                                              assigned_by=agency.leader)
+                # Dispatched to officer A, with a co-handler of the unit; and to the unit's officer.
+                mine = make_document(unit, officer=agency.officer_a, day=DAY)
+                Document.objects.filter(pk=mine.pk).update(status=Status.ASSIGNED, deadline=late)
+                mine.co_handlers.add(officer)
+                theirs = make_document(unit, officer=officer, day=DAY)
+                Document.objects.filter(pk=theirs.pk).update(status=Status.IN_PROGRESS, deadline=late)
+                # Internal documents received by department A: one waiting, one with officer A.
+                for status, handler in ((Receipt.Status.RECEIVED, None), (Receipt.Status.ASSIGNED, agency.officer_a)):
+                    sent = make_document(agency.dept_b, officer=agency.officer_b, day=DAY, direction=Direction.INTERNAL)
+                    sent.recipient_departments.add(agency.dept_a)
+                    Receipt.objects.create(document=sent, department=agency.dept_a, status=status, officer=handler,
+                                           deadline=late)
+                for user in (agency.officer_a, agency.head_a, agency.leader, agency.clerk):
+                    Notification.objects.create(recipient=user, kind="assigned", key=f"perf-{i}",
+                                                title=f"Thông báo {i}", url=f"/documents/{mine.pk}/")
+            # Returned to the Office.
+            Document.objects.filter(pk=submitted.pk).update(status=Status.REGISTERED, return_reason="Không thuộc phòng")
+
+        return _grow
+
+    @pytest.mark.parametrize("who,name,marker", [
+        ("leader", "documents:leadership_inbox", 'data-testid="inbox-row"'),
+        ("head_a", "documents:department_inbox", 'data-testid="inbox-row"'),
+        ("officer_a", "documents:to_handle", "/documents/"),
+        ("clerk", "documents:deadlines", "/documents/"),
+        ("head_a", "documents:deadlines", "/documents/"),
+        ("officer_a", "notifications:list", 'data-testid="notification"'),
+        ("officer_a", "home", "/documents/"),
+        ("head_a", "home", "/documents/"),
+        ("clerk", "home", "/documents/"),
+        ("leader", "home", "/documents/"),
+    ])
+    def test_pages_do_not_grow_with_the_work_waiting(self, agency, login, grow, identifier, who, name, marker):
+        client = login(getattr(agency, who))
+        url = reverse(name)
+        grow(2, 0)
+        few = count_queries(client, url)
+        few_rows = client.get(url).content.decode().count(marker)
+        grow(12, 2)
+        many = count_queries(client, url)
+        # The rows added are on the page, else the test proves nothing.
+        assert client.get(url).content.decode().count(marker) > few_rows
+        assert many == few

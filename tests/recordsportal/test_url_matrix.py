@@ -124,6 +124,10 @@ def _department_objects(a, department, officer, head, campaign, number):
                                         to_year=2012, shelf_metres=Decimal("12.5"), boxes=100, estimated_dossiers=800)
     violation = Violation.objects.create(kind=ViolationKind.DOCUMENTS_OVERDUE, department=department, officer=officer,
                                          period=DAY.replace(day=1), key=f"matrix-{department.pk}")
+    from notifications.models import Notification
+
+    notification = Notification.objects.create(recipient=officer, kind="assigned", key=f"matrix-{number}",
+                                               title="Văn bản được giao", url=f"/documents/{document.pk}/")
     plan = dossier_services.file_plan_create(acting_user=head, department=department, year=DAY.year)
     plan_import = PlanImport.objects.create(plan=plan, original_name="danh-muc.xlsx", state=PlanImport.State.REFUSED,
                                             errors=["Dòng 4, cột C: thời hạn bảo quản “x” không hợp lệ"],
@@ -133,7 +137,7 @@ def _department_objects(a, department, officer, head, campaign, number):
         "attachment": _attachment(document, a.clerk), "dossier": dossier, "item": item,
         "plan": plan, "plan_import": plan_import,
         "batch": batch, "retention": retention, "retention_line": retention_line, "campaign": campaign,
-        "inventory": inventory, "inventory_line": line, "violation": violation,
+        "inventory": inventory, "inventory_line": line, "violation": violation, "notification": notification,
     }
 
 

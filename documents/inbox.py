@@ -1,0 +1,190 @@
+"""Read rules for the inboxes (issue 15): what awaits each person, built on `visible_to`, so an
+inbox never shows what the person could not open from the register.
+
+- leadership: incoming documents submitted for direction, to them by name or to leadership as a
+  whole, most urgent first, then oldest;
+- a head: incoming documents assigned to their department (or its units) with no officer yet,
+  and internal documents sent to it not yet dispatched;
+- an officer: incoming documents they lead or co-handle (`to_handle_by`) and internal documents
+  dispatched to them.
+
+Each function returns a queryset; pages add their own `select_related`, and every count below is
+one query whatever the number of rows.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.utils import timezone
+
+from recordsportal.models import Department, User
+from recordsportal.roles import Role
+
+from .choices import Confidentiality, Direction, Status, Urgency
+from .models import Document, Receipt
+from .querysets import OPEN_STATUSES, documents_shown_to
+
+# Most urgent first: Hỏa tốc, Thượng khẩn, Khẩn, then the others.
+URGENCY_RANK = Case(
+    When(urgency=Urgency.FLASH, then=Value(0)), When(urgency=Urgency.VERY_URGENT, then=Value(1)),
+    When(urgency=Urgency.URGENT, then=Value(2)), default=Value(3), output_field=IntegerField(),
+)
+
+
+def awaiting_direction(user):
+    """A leader's inbox: submitted to them, or to leadership as a whole; urgent, then oldest."""
+    if not user.has_role(Role.LEADERSHIP):
+        return Document.objects.none()
+    return (Document.objects.visible_to(user)
+            .filter(direction=Direction.INCOMING, status=Status.SUBMITTED)
+            .filter(Q(submitted_to__isnull=True) | Q(submitted_to=user))
+            .annotate(urgency_rank=URGENCY_RANK)
+            .order_by("urgency_rank", F("submitted_at").asc(nulls_first=True), "id"))
+
+
+def _led_department_ids(user) -> list[int]:
+    return list(Department.objects.led_by(user).values_list("pk", flat=True))
+
+
+def awaiting_dispatch(user, department_ids=None):
+    """A head's inbox: incoming documents given to their department (or its units) by leadership
+    without an officer, or given back by the officer; urgent, then the nearest deadline."""
+    department_ids = _led_department_ids(user) if department_ids is None else department_ids
+    return (Document.objects.visible_to(user)
+            .filter(direction=Direction.INCOMING, status=Status.ASSIGNED, officer__isnull=True,
+                    department_id__in=department_ids)
+            .annotate(urgency_rank=URGENCY_RANK)
+            .order_by("urgency_rank", F("deadline").asc(nulls_last=True), "assigned_at", "id"))
+
+
+def receipts_awaiting_dispatch(user, department_ids=None):
+    """Internal documents sent to the head's department (or its units) not yet given to an officer."""
+    department_ids = _led_department_ids(user) if department_ids is None else department_ids
+    return (Receipt.objects.filter(department_id__in=department_ids, status__in=Receipt.AWAITING_DISPATCH,
+                                   document__is_deleted=False)
+            .order_by("created_at", "id"))
+
+
+def receipts_to_handle(user):
+    """Internal documents dispatched to the user, as officer or co-handler, not done yet."""
+    co_handled = list(Receipt.co_handlers.through.objects.filter(user_id=user.pk).values_list("receipt_id", flat=True))
+    return (Receipt.objects.filter(status__in=Receipt.HANDLING, document__is_deleted=False)
+            .filter(Q(officer_id=user.pk) | Q(pk__in=co_handled))
+            .order_by(F("deadline").asc(nulls_last=True), "created_at", "id"))
+
+
+def with_shown_documents(user, receipts, limit=200) -> list:
+    """The receipts (at most `limit`), each with `.shown`: what the user may read of its document
+    (documents_shown_to, one query for the page)."""
+    receipts = list(receipts[:limit])
+    shown = documents_shown_to(user, [r.document for r in receipts])
+    for receipt in receipts:
+        receipt.shown = shown[receipt.document_id]
+    return receipts
+
+
+def to_handle(user):
+    """Incoming documents the user leads or co-handles, not done: overdue first."""
+    return (Document.objects.to_handle_by(user)
+            .order_by(F("deadline").asc(nulls_last=True), "register_date", "id"))
+
+
+def department_officers(department):
+    """Who a head may dispatch to: the active people of the department and its units."""
+    return (User.objects.filter(is_active=True, department__path__startswith=department.path)
+            .select_related("department").order_by("department__path", "full_name"))
+
+
+def officers_for_dispatch(user):
+    """Everyone the head may dispatch to, across the departments they lead."""
+    return (User.objects.filter(is_active=True, department_id__in=_led_department_ids(user))
+            .select_related("department").order_by("department__path", "full_name"))
+
+
+# --- deadlines ---------------------------------------------------------------------------------------
+
+
+def due_soon_days() -> int:
+    return settings.DOCUMENT_DUE_SOON_DAYS
+
+
+def open_with_deadline(today=None, days=None):
+    """Open incoming documents due within `days` (DOCUMENT_DUE_SOON_DAYS) or overdue."""
+    today = today or timezone.localdate()
+    days = due_soon_days() if days is None else days
+    return Document.objects.filter(direction=Direction.INCOMING, status__in=OPEN_STATUSES,
+                                   deadline__lte=today + datetime.timedelta(days=days))
+
+
+def receipts_with_deadline(today=None, days=None):
+    today = today or timezone.localdate()
+    days = due_soon_days() if days is None else days
+    return Receipt.objects.filter(status__in=Receipt.OPEN, document__is_deleted=False,
+                                  deadline__lte=today + datetime.timedelta(days=days))
+
+
+def deadlines_for(user, today=None):
+    """The deadlines page: what the user may see of the documents due soon or overdue, the most
+    late first. The Office (agency scope) sees every one."""
+    return (open_with_deadline(today).filter(pk__in=Document.objects.visible_to(user).values("pk"))
+            .order_by("deadline", "id"))
+
+
+# --- counts for the home pages ------------------------------------------------------------------------
+
+
+def officer_counts(user, today=None) -> dict:
+    """What awaits an officer, in two queries."""
+    today = today or timezone.localdate()
+    soon = today + datetime.timedelta(days=due_soon_days())
+    documents = Document.objects.to_handle_by(user).aggregate(
+        total=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=today)),
+        due_soon=Count("pk", filter=Q(deadline__gte=today, deadline__lte=soon)))
+    receipts = receipts_to_handle(user).aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=today)))
+    return {"documents": documents["total"], "overdue": documents["overdue"] + receipts["overdue"],
+            "due_soon": documents["due_soon"], "receipts": receipts["total"]}
+
+
+def head_counts(user, today=None) -> dict:
+    today = today or timezone.localdate()
+    department_ids = _led_department_ids(user)
+    return {
+        "awaiting_dispatch": awaiting_dispatch(user, department_ids).count(),
+        "receipts_awaiting": receipts_awaiting_dispatch(user, department_ids).count(),
+        "overdue": Document.objects.visible_to(user).filter(department_id__in=department_ids).overdue(today).count(),
+    }
+
+
+def work_per_officer(user, today=None) -> list:
+    """The head's people with their open and overdue incoming documents, in one query."""
+    today = today or timezone.localdate()
+    department_ids = _led_department_ids(user)
+    # Confidential documents stay out: the head cannot open them (a total counts only what its
+    # reader may open).
+    open_q = Q(handled_documents__status__in=OPEN_STATUSES, handled_documents__is_deleted=False,
+               handled_documents__direction=Direction.INCOMING,
+               handled_documents__confidentiality=Confidentiality.NORMAL)
+    return list(User.objects.filter(is_active=True, department_id__in=department_ids)
+                .select_related("department")
+                .annotate(open_documents=Count("handled_documents", filter=open_q),
+                          overdue_documents=Count("handled_documents",
+                                                  filter=open_q & Q(handled_documents__deadline__lt=today)))
+                .order_by("-overdue_documents", "department__path", "full_name"))
+
+
+def office_counts(today=None) -> dict:
+    today = today or timezone.localdate()
+    incoming = Document.objects.filter(direction=Direction.INCOMING)
+    counts = incoming.filter(status__in=[Status.REGISTERED, Status.SUBMITTED]).aggregate(
+        to_submit=Count("pk", filter=Q(status=Status.REGISTERED)),
+        returned=Count("pk", filter=Q(status=Status.REGISTERED) & ~Q(return_reason="")),
+        submitted=Count("pk", filter=Q(status=Status.SUBMITTED)))
+    counts["overdue"] = incoming.overdue(today).count()
+    return counts
+
+
+def returned_to_office():
+    """Incoming documents a head or leadership sent back to the Office, newest first."""
+    return (Document.objects.filter(direction=Direction.INCOMING, status=Status.REGISTERED)
+            .exclude(return_reason="").order_by("-updated_at", "-id"))
