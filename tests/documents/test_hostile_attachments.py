@@ -6,8 +6,8 @@ the namespace of QCVN 102:2016) is accepted as XML.
 
 Surfaces: registering an incoming document, issuing an outgoing one, sending an internal one,
 attaching to an existing document, uploading a file into a dossier (each through its page), and
-the JSON API (which takes no file at all: checked on its schema, so a new upload endpoint cannot
-appear without its own hostile-file test)."""
+the JSON API's one upload (an edXML package: hostile files as the package and inside it); every API
+operation taking a file is found from the schema, so a new one cannot appear without its test."""
 
 import datetime
 import io
@@ -76,8 +76,9 @@ def stored_files(media: Path) -> list[str]:
 
 @pytest.fixture
 def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_ROOT.mkdir()
+    return settings.MEDIA_ROOT
 
 
 # --- the rule itself -----------------------------------------------------------------------------
@@ -220,16 +221,90 @@ def test_the_register_and_plan_imports_refuse_html_renamed_xlsx(agency, login, m
     assert stored_files(media) == []
 
 
-def test_the_api_takes_no_file_upload():
-    """No API operation accepts a file today. One that does must bring its hostile-file test here
-    (and go through documents.attachments.detect_type)."""
-    from drf_spectacular.generators import SchemaGenerator
+# The API operations that take a file, each with its hostile-file test below.
+API_UPLOADS = {"POST /api/v1/exchange/packages/"}
 
-    schema = SchemaGenerator().get_schema(request=None, public=True)
-    # A file field appears in an OpenAPI schema as `format: binary` (in a body or a component).
-    files = [f"{method.upper()} {path}" for path, operations in schema["paths"].items()
-             for method, operation in operations.items() if "'binary'" in repr(operation.get("requestBody"))]
-    assert files == [] and "'binary'" not in repr(schema.get("components", {}))
+
+def api_upload_operations() -> set[str]:
+    """Every API operation whose request body carries a file (`format: binary` once request and
+    response components are split; otherwise drf-spectacular shows a file field as a `uri`)."""
+    from drf_spectacular.generators import SchemaGenerator
+    from drf_spectacular.settings import patched_settings
+
+    with patched_settings({"COMPONENT_SPLIT_REQUEST": True}):
+        schema = SchemaGenerator().get_schema(request=None, public=True)
+    components = schema["components"]["schemas"]
+
+    def carries_file(node) -> bool:
+        if isinstance(node, dict):
+            if node.get("format") == "binary":
+                return True
+            if "$ref" in node:
+                return carries_file(components[node["$ref"].rsplit("/", 1)[1]])
+            return any(carries_file(value) for value in node.values())
+        return isinstance(node, list) and any(carries_file(value) for value in node)
+
+    return {f"{method.upper()} {path}" for path, operations in schema["paths"].items()
+            for method, operation in operations.items() if carries_file(operation.get("requestBody", {}))}
+
+
+def test_every_api_upload_has_its_hostile_file_test():
+    """A new API operation taking a file fails here until it is added to API_UPLOADS with a test
+    (and checks its files through documents.attachments.detect_type)."""
+    assert api_upload_operations() == API_UPLOADS
+
+
+@pytest.fixture
+def exchange_agency(agency, media, settings):
+    from exchange.models import Organisation
+
+    from ..exchange.conftest import AGENCY_CODE, SENDER_CODE
+
+    settings.EDXML_OUTBOX_DIR = str(media.parent / "exchange-outbox")
+    settings.EDXML_INBOX_DIR = str(media.parent / "exchange-inbox")
+    row = Agency.load()
+    row.identifier_code, row.abbreviation, row.name = AGENCY_CODE, "BQL", "Ban Quản lý Khu kinh tế tỉnh Hà Tĩnh"
+    row.save()
+    Organisation.objects.create(code=SENDER_CODE, name="Ủy ban nhân dân tỉnh Hà Tĩnh")
+    return agency
+
+
+@pytest.mark.parametrize("case", ["html renamed pdf", "svg renamed png", "xhtml renamed pdf", "xml that is not edxml",
+                                  "svg attached inside a package", "html attached inside a package"])
+def test_the_api_package_upload_refuses_hostile_files_and_stores_nothing(exchange_agency, login, media, case):
+    from exchange.models import InboundPackage
+
+    from ..exchange.conftest import package_bytes
+
+    if case.endswith("inside a package"):
+        hostile = HOSTILE["svg renamed png" if case.startswith("svg") else "html renamed pdf"]
+        content_type = "image/png" if case.startswith("svg") else "application/pdf"
+        name, content = "goi-tin.edxml", package_bytes(files=[(hostile[0], content_type, hostile[1])])
+    else:
+        name, content = HOSTILE[case]
+        name = name.rsplit(".", 1)[0] + ".edxml"
+    response = login(exchange_agency.clerk).post("/api/v1/exchange/packages/", {"file": upload(name, content)})
+    assert response.status_code == 400, response.content[:300]
+    assert not InboundPackage.objects.exists() and stored_files(media) == []
+
+
+@pytest.mark.parametrize("case", ["html renamed pdf", "svg renamed png", "svg attached inside a package"])
+def test_the_exchange_inbox_page_refuses_hostile_files(exchange_agency, login, media, case):
+    """The Office's inbox page takes packages too (read by a task, eager here): a hostile file is
+    refused by its content and registers nothing."""
+    from exchange.models import InboundPackage, ReceiveBatchItem
+
+    from ..exchange.conftest import package_bytes
+
+    if case.endswith("inside a package"):
+        name, content = "goi-tin.edxml", package_bytes(files=[("anh.png", "image/png", HOSTILE["svg renamed png"][1])])
+    else:
+        name, content = HOSTILE[case]
+        name = name.rsplit(".", 1)[0] + ".edxml"
+    login(exchange_agency.clerk).post(reverse("exchange:inbox"), {"files": [upload(name, content)]})
+    item = ReceiveBatchItem.objects.get()
+    assert item.state == ReceiveBatchItem.State.REFUSED and item.message
+    assert not InboundPackage.objects.exists() and not Attachment.objects.exists()
 
 
 def test_docx_is_not_mistaken_for_markup():
