@@ -42,9 +42,10 @@ test: install-test
 screenshots: install-test
 	REFRESH_SCREENSHOTS=1 $(PY) -m pytest tests/e2e tests/dossiers/test_browser.py tests/backlog/test_browser.py $(PYTEST_ARGS)
 
-## audit: bandit over our code (fails on HIGH) and pip-audit over the installed packages
+## audit: bandit over our code (fails on HIGH) and pip-audit over the lock files (AUDIT_STRICT=1: fail
+## when its advisory database is unreachable)
 audit: install-test
-	.ci/audit
+	bash .ci/audit
 
 ## lock: re-pin after changing pyproject.toml (pip-tools keeps every other pin; add --upgrade to
 ## PIP_COMPILE_ARGS to take new releases); then commit both files
