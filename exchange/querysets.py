@@ -44,19 +44,8 @@ def outbound_get_for_user(*, user, pk) -> OutboundPackage:
     return get_visible_or_404(outbound_visible_to(user), pk=pk)
 
 
-def organisations_visible_to(user):
-    """The directory: the administrator keeps it; the Office reads it (sending, receiving)."""
-    if user.has_role(Role.ADMIN, Role.OFFICE):
-        return Organisation.objects.all()
-    return Organisation.objects.none()
-
-
 def organisation_get_for_user(*, user, pk) -> Organisation:
+    """The directory is the administrator's: anyone else gets 404 before any lookup."""
     if not user.has_role(Role.ADMIN):
         raise Http404
     return get_visible_or_404(Organisation.objects.all(), pk=pk)
-
-
-def received_package_for_document(*, user, document) -> InboundPackage | None:
-    """The package a document the user may already see arrived in (shown on its page)."""
-    return InboundPackage.objects.filter(document=document).first()

@@ -317,7 +317,7 @@ STATUS_LABELS = {
     S.StatusCode.COMPLETED: _("Hoàn thành"),
 }
 STATUS_BY_ACTION = {"assigned": S.StatusCode.ASSIGNED, "in_progress": S.StatusCode.IN_PROGRESS,
-                    "completed": S.StatusCode.COMPLETED}
+                    "completed": S.StatusCode.COMPLETED, "refused": S.StatusCode.REFUSED}
 
 
 def status_send(*, inbound_id: int, code: str, acting_user_id: int | None = None, description: str = "") -> None:
@@ -380,9 +380,32 @@ def status_write(*, inbound_id: int, code: str, acting_user_id: int | None = Non
     return row
 
 
-def outbox_write(row: OutboundPackage) -> None:
+def outbox_write(row: OutboundPackage) -> bool:
     """Copy the package into the outbound folder (when one is set), once: written to a hidden
-    temporary name first and renamed, so a connector never picks up half a file."""
+    temporary name first and renamed, so a connector never picks up half a file. A folder that
+    cannot be written is logged, not raised: the action that made the package has committed,
+    and the scheduled `outbox_flush` writes it once the folder is back."""
+    try:
+        _outbox_write(row)
+    except OSError:
+        logger.exception("Outbound package %s not written to EDXML_OUTBOX_DIR", row.pk)
+        return False
+    return True
+
+
+def outbox_flush(limit: int = 1000) -> int:
+    """Write the outbound packages that are not in the outbound folder yet (beat, with the scan)."""
+    if conf.outbox_dir() is None:
+        return 0
+    written = 0
+    for row in OutboundPackage.objects.filter(written_at__isnull=True).order_by("pk")[:limit]:
+        if not outbox_write(row):
+            break
+        written += 1
+    return written
+
+
+def _outbox_write(row: OutboundPackage) -> None:
     folder = conf.outbox_dir()
     if folder is None or row.written_at is not None:
         return

@@ -13,12 +13,17 @@ def receive_batch_task(batch_id: int) -> dict:
 
 
 @shared_task(name="exchange.scan_inbox", acks_late=True)
-def scan_inbox_task() -> dict | None:
-    """Beat: receive what a connector dropped into the inbound folder."""
+def scan_inbox_task() -> dict:
+    """Beat: receive what a connector dropped into the inbound folder, and write the outbound
+    packages the outbound folder could not take before."""
     from . import services
 
+    written = services.outbox_flush()  # packages a full or unmounted outbound folder held back
     batch = services.inbox_scan()
-    return {"batch": batch.pk, "processed": batch.processed, "refused": batch.refused} if batch else None
+    result = {"outbox_written": written}
+    if batch:
+        result.update(batch=batch.pk, processed=batch.processed, refused=batch.refused)
+    return result
 
 
 @shared_task(name="exchange.write_status", acks_late=True, autoretry_for=(OSError,), retry_backoff=30,

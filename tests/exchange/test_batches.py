@@ -135,3 +135,24 @@ def test_the_office_uploads_a_batch_and_the_page_polls_its_progress(exchange, lo
     ReceiveBatch.objects.filter(pk=batch.pk).update(state="done", processed=2)
     done = client.get(reverse("exchange:batch_progress", args=[batch.pk]), HTTP_HX_REQUEST="true")
     assert "hx-trigger" not in done.content.decode() and done["HX-Refresh"] == "true"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unwritable_outbound_folder_holds_the_status_back_until_the_next_run(exchange, media, settings):
+    blocked = media / "outbox-is-a-file"
+    blocked.write_text("not a folder")
+    settings.EDXML_OUTBOX_DIR = str(blocked / "sub")
+    content = packages(1)[0]
+    result = services.package_receive(acting_user=exchange.clerk, stream=io.BytesIO(content), name="a.edxml",
+                                      source="upload", size=len(content))
+    assert result.outcome == "received"  # the receipt committed, whatever the folder
+    from exchange.models import OutboundPackage
+
+    status = OutboundPackage.objects.get()
+    assert status.written_at is None
+    settings.EDXML_OUTBOX_DIR = str(media / "outbox")
+    from exchange.tasks import scan_inbox_task
+
+    assert scan_inbox_task.apply().get()["outbox_written"] == 1
+    status.refresh_from_db()
+    assert status.written_at is not None and (media / "outbox" / status.file_name).exists()
