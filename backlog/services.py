@@ -311,6 +311,21 @@ def inventory_submit(
     return inventory
 
 
+@transaction.atomic
+def inventory_save_and_submit(
+    *, acting_user: User, inventory: Inventory, lines: Sequence[dict], expected_version: int | None = None,
+    declare_none: bool = False, now: datetime.datetime | None = None,
+) -> Inventory:
+    """Submit what the head sees on the screen: save `lines` as the draft (every line checked
+    first), then submit, in one transaction — any refusal and neither the lines nor the status
+    change. Pressing "Nộp" used to submit only the saved lines and drop the typed ones."""
+    inventory_save_lines(
+        acting_user=acting_user, inventory=inventory, lines=lines, expected_version=expected_version,
+        declared_none=declare_none if not lines else None,
+    )
+    return inventory_submit(acting_user=acting_user, inventory=inventory, declare_none=declare_none, now=now)
+
+
 def inventory_review_problems(inventory: Inventory) -> list[str]:
     if inventory.status != Inventory.Status.SUBMITTED:
         return [_("Chỉ xem xét được bản kiểm kê đã nộp (hiện: %(status)s).") % {"status": inventory.get_status_display()}]

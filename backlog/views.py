@@ -186,7 +186,9 @@ def _inventory_page(request, inventory, *, formset=None, upload_form=None, uploa
             "formset": formset if editable else None,
             "upload_form": upload_form or UploadForm(),
             "upload_errors": upload_errors or [],
-            "submit_problems": services.inventory_submit_problems(inventory) if can_edit else [],
+            # While the lines table is editable, "no line yet" is not announced: the lines on the
+            # screen are saved with the submit itself.
+            "submit_problems": services.inventory_submit_problems(inventory) if can_edit and not editable else [],
             "submit_form": SubmitForm(),
             "can_review": can_review(request.user) and not services.inventory_review_problems(inventory),
             "return_form": return_form or ReturnForm(),
@@ -195,21 +197,30 @@ def _inventory_page(request, inventory, *, formset=None, upload_form=None, uploa
     )
 
 
-@role_required(*SECTION_ROLES)
-def inventory_detail(request, pk):
-    if request.method != "POST":
-        return _inventory_page(request, inventory_get_for_user(user=request.user, pk=pk))
-    inventory = inventory_get_for_user(user=request.user, pk=pk, write=True)
+def _posted_lines(request, inventory):
+    """The lines table as posted: (formset, version form, the lines kept) — lines is None when
+    any cell is wrong (the formset then carries the errors to show at their cells)."""
     formset = LineFormSet(request.POST, prefix="lines", form_kwargs={"campaign": inventory.campaign})
     version_form = SaveLinesForm(request.POST)
     if not (formset.is_valid() and version_form.is_valid()):
-        messages.error(request, _("Có lỗi trong bảng số liệu; chưa lưu gì. Xem các ô được đánh dấu."))
-        return _inventory_page(request, inventory, formset=formset, status=400)
+        return formset, version_form, None
     lines = [
         {name: form.cleaned_data[name] for name in LINE_FIELDS}
         for form in formset.forms
         if form.cleaned_data and not form.cleaned_data.get("DELETE")
     ]
+    return formset, version_form, lines
+
+
+@role_required(*SECTION_ROLES)
+def inventory_detail(request, pk):
+    if request.method != "POST":
+        return _inventory_page(request, inventory_get_for_user(user=request.user, pk=pk))
+    inventory = inventory_get_for_user(user=request.user, pk=pk, write=True)
+    formset, version_form, lines = _posted_lines(request, inventory)
+    if lines is None:
+        messages.error(request, _("Có lỗi trong bảng số liệu; chưa lưu gì. Xem các ô được đánh dấu."))
+        return _inventory_page(request, inventory, formset=formset, status=400)
     try:
         services.inventory_save_lines(
             acting_user=request.user, inventory=inventory, lines=lines, expected_version=version_form.cleaned_data["version"]
@@ -256,10 +267,26 @@ def inventory_submit(request, pk):
     inventory = inventory_get_for_user(user=request.user, pk=pk, write=True)
     form = SubmitForm(request.POST)
     form.is_valid()
+    declare_none = form.cleaned_data.get("declare_none", False)
     try:
-        inventory = services.inventory_submit(
-            acting_user=request.user, inventory=inventory, declare_none=form.cleaned_data.get("declare_none", False)
-        )
+        if "lines-TOTAL_FORMS" in request.POST:
+            # Submitted from the lines table: what is on the screen is saved, checked, then
+            # submitted, all or nothing; a wrong cell keeps every typed value on the page.
+            formset, version_form, lines = _posted_lines(request, inventory)
+            if lines is None:
+                messages.error(request, _("Có lỗi trong bảng số liệu; chưa lưu và chưa nộp. Xem các ô được đánh dấu."))
+                return _inventory_page(request, inventory, formset=formset, status=400)
+            try:
+                inventory = services.inventory_save_and_submit(
+                    acting_user=request.user, inventory=inventory, lines=lines,
+                    expected_version=version_form.cleaned_data["version"], declare_none=declare_none,
+                )
+            except DomainError as error:
+                _domain_error(request, error)
+                inventory.refresh_from_db()
+                return _inventory_page(request, inventory, formset=formset, status=400)
+        else:
+            inventory = services.inventory_submit(acting_user=request.user, inventory=inventory, declare_none=declare_none)
     except DomainError as error:
         _domain_error(request, error)
     else:
