@@ -6,9 +6,9 @@ from celery import shared_task
 @shared_task(name="exchange.receive_batch", acks_late=True)
 def receive_batch_task(batch_id: int) -> dict:
     """Receive the waiting packages of a batch (resumable: done items stay done)."""
-    from . import services
+    from . import batches
 
-    batch = services.batch_run(batch_id=batch_id)
+    batch = batches.batch_run(batch_id=batch_id)
     return {"batch": batch.pk, "processed": batch.processed, "refused": batch.refused}
 
 
@@ -16,10 +16,10 @@ def receive_batch_task(batch_id: int) -> dict:
 def scan_inbox_task() -> dict:
     """Beat: receive what a connector dropped into the inbound folder, and write the outbound
     packages the outbound folder could not take before."""
-    from . import services
+    from . import batches, services
 
     written = services.outbox_flush()  # packages a full or unmounted outbound folder held back
-    batch = services.inbox_scan()
+    batch = batches.inbox_scan()
     result = {"outbox_written": written}
     if batch:
         result.update(batch=batch.pk, processed=batch.processed, refused=batch.refused)

@@ -19,7 +19,7 @@ from recordsportal.queueing import enqueue_for_user
 from recordsportal.roles import Role
 from recordsportal.services import DomainError
 
-from . import directory, querysets, services
+from . import batches, directory, querysets, services
 from .forms import DirectoryImportForm, OrganisationForm, ReceiveForm, RefuseForm, RegisterForm
 from .models import InboundPackage, Organisation
 from .tasks import receive_batch_task
@@ -35,7 +35,7 @@ def inbox(request):
     form = ReceiveForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            batch = services.batch_create(acting_user=request.user, uploads=form.cleaned_data["files"])
+            batch = batches.batch_create(acting_user=request.user, uploads=form.cleaned_data["files"])
         except (DomainError, ValidationError) as error:
             add_error_to_form(form, error)
         else:

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from exchange import services
+from exchange import batches, services
 from exchange.models import InboundPackage, ReceiveBatch, ReceiveBatchItem
 
 from .conftest import hand_package, package_bytes, upload
@@ -21,8 +21,8 @@ def packages(count, start=1):
 
 def run(clerk, contents, names=None):
     names = names or [f"goi-{i}.edxml" for i in range(len(contents))]
-    batch = services.batch_create(acting_user=clerk, uploads=[upload(n, c) for n, c in zip(names, contents)])
-    return services.batch_run(batch_id=batch.pk)
+    batch = batches.batch_create(acting_user=clerk, uploads=[upload(n, c) for n, c in zip(names, contents)])
+    return batches.batch_run(batch_id=batch.pk)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -37,7 +37,7 @@ def test_a_batch_receives_the_good_packages_and_refuses_the_bad_one(exchange):
     assert "không gian tên" in batch.items.get(position=2).message
     assert InboundPackage.objects.filter(state="pending").count() == 3
     # Running it again does nothing: the items are done.
-    again = services.batch_run(batch_id=batch.pk)
+    again = batches.batch_run(batch_id=batch.pk)
     assert again.processed == 5 and InboundPackage.objects.count() == 3
 
 
@@ -62,15 +62,15 @@ def test_a_batch_larger_than_the_limit_is_refused_whole(exchange, settings, medi
         for index, content in enumerate(packages(3)):
             archive.writestr(f"goi-{index}.edxml", content)
     with pytest.raises(Exception, match="tối đa 2 gói"):
-        services.batch_create(acting_user=exchange.clerk, uploads=[upload("lo.zip", buffer.getvalue())])
+        batches.batch_create(acting_user=exchange.clerk, uploads=[upload("lo.zip", buffer.getvalue())])
     assert not ReceiveBatch.objects.exists() and stored_files(media) == []
 
 
 def _queries(clerk, count, start) -> int:
-    batch = services.batch_create(acting_user=clerk, uploads=[upload(f"g{i}.edxml", c)
+    batch = batches.batch_create(acting_user=clerk, uploads=[upload(f"g{i}.edxml", c)
                                                                 for i, c in enumerate(packages(count, start))])
     with CaptureQueriesContext(connection) as queries:
-        services.batch_run(batch_id=batch.pk)
+        batches.batch_run(batch_id=batch.pk)
     assert ReceiveBatch.objects.get(pk=batch.pk).received == count
     return len(queries)
 
@@ -94,7 +94,7 @@ def test_the_inbound_folder_moves_each_package_out_and_a_refused_one_aside_with_
     (inbox / "b.edxml").write_bytes(b"<not-a-package/>")
     (inbox / "c.edxml").write_bytes(good[1])
     (inbox / "d.edxml.part").write_bytes(b"half written")  # a connector still writing
-    batch = services.inbox_scan()
+    batch = batches.inbox_scan()
     assert (batch.source, batch.received, batch.refused) == ("folder", 2, 1)
     assert sorted(p.name for p in inbox.iterdir() if p.is_file()) == ["d.edxml.part"]
     refused = sorted(p.name for p in (inbox / "refused").iterdir())
@@ -104,7 +104,7 @@ def test_the_inbound_folder_moves_each_package_out_and_a_refused_one_aside_with_
     assert len(list((inbox / "received").iterdir())) == 2
     assert not list((inbox / "processing").iterdir())
     # The next scan finds nothing: a refused package is never read again.
-    assert services.inbox_scan() is None
+    assert batches.inbox_scan() is None
     assert ReceiveBatchItem.objects.count() == 3
 
 
