@@ -43,7 +43,24 @@ def can_attach(user, document) -> bool:
 
 
 def can_delete(user, document) -> bool:
-    return user.has_role(Role.OFFICE) and not document.is_deleted
+    return user.has_role(Role.OFFICE) and not document.is_deleted and not delete_problems(document)
+
+
+# A dossier handed to the archive is kept whole: its documents stay readable from it. The dossier
+# statuses are spelled here (not imported) so documents does not depend on the dossiers app.
+SEALED_DOSSIER_STATUSES = ("submitted", "archived")
+
+
+def delete_problems(document) -> list[str]:
+    """Why `document` cannot go to the trash: it belongs to a dossier submitted to or kept in the
+    archive (the archived dossier would then link to a missing document)."""
+    sealed = document.dossiers.filter(status__in=SEALED_DOSSIER_STATUSES, is_deleted=False).order_by("code")
+    return [
+        _("Văn bản thuộc hồ sơ %(code)s “%(title)s” đã nộp lưu; không chuyển vào thùng rác được.") % {
+            "code": dossier.code, "title": dossier.title,
+        }
+        for dossier in sealed.only("code", "title")
+    ]
 
 
 # --- the handling chain: dispatch inside a department, returns, internal receipts (issue 15) ----

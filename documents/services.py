@@ -407,6 +407,9 @@ def internal_send(*, acting_user: User, **fields) -> Document:
 def document_delete(*, acting_user: User, document: Document) -> None:
     """Into the trash: nothing is hard-deleted by users. The number stays taken."""
     _require_role(acting_user, Role.OFFICE, message=_("Chỉ văn thư được xóa văn bản."))
+    problems = rules.delete_problems(document)
+    if problems:
+        raise DomainError(" ".join(problems))
     if Document.all_objects.filter(pk=document.pk, is_deleted=False).update(
         is_deleted=True, deleted_at=timezone.now(), deleted_by=acting_user
     ) != 1:
