@@ -27,7 +27,7 @@ RUN pip install --no-deps --no-build-isolation .
 # collectstatic needs settings but no database; the key below exists only during the build.
 RUN SECRET_KEY=build-only-key python manage.py collectstatic --no-input \
  && useradd --create-home --uid 10001 portal \
- && mkdir -p /data/media && chown -R portal /data
+ && mkdir -p /data/media /data/edxml/inbox /data/edxml/outbox && chown -R portal /data
 
 USER portal
 ENV MEDIA_ROOT=/data/media STATIC_ROOT=/app/staticfiles

@@ -178,6 +178,19 @@ def test_the_web_port_listens_on_the_loopback_unless_told_otherwise():
     assert yaml.safe_load(moved.stdout)["services"]["web"]["ports"] == ["10.0.5.7:8081:8000/tcp"]
 
 
+def test_the_edxml_folders_exist_in_every_app_container_and_persist():
+    import yaml
+
+    services = yaml.safe_load(compose_config(SECRET_KEY="k" * 50, POSTGRES_PASSWORD="pw").stdout)["services"]
+    for name in ("web", "worker", "beat"):
+        environment, volumes = services[name]["environment"], services[name]["volumes"]
+        assert environment["EDXML_INBOX_DIR"] == "/data/edxml/inbox", name
+        assert environment["EDXML_OUTBOX_DIR"] == "/data/edxml/outbox", name
+        assert "edxml:/data/edxml:rw" in volumes, name  # docker-compose 1.29 renders the short form
+    # The image creates them, owned by the user the services run as.
+    assert "/data/edxml/inbox /data/edxml/outbox && chown -R portal /data" in (ROOT / "Dockerfile").read_text()
+
+
 def test_every_service_rotates_its_logs_and_gunicorn_logs_json():
     import yaml
 
