@@ -25,8 +25,9 @@ class Tile:
     count: int | None
     url: str
     testid: str
-    tone: str = "primary"  # "danger": something is late; "muted": nothing to do
-    note: str = ""  # a figure instead of a count ("83,2% / 95%")
+    tone: str = "primary"  # "danger": something is late; "success": a target met; "muted": nothing to do
+    note: str = ""  # a figure shown instead of a count ("83,2%"), or a remark under the count
+    sub: str = ""  # a smaller line under the label ("chỉ tiêu ≥ 95%")
 
 
 @dataclass
@@ -51,6 +52,6 @@ def desk_for(user, role) -> tuple[list[Tile], list[Panel]]:
         for entry in provide(user, role):
             (tiles if isinstance(entry, Tile) else panels).append(entry)
     for tile in tiles:
-        if tile.count == 0 and tile.tone == "danger":
+        if tile.count == 0:  # nothing waiting: grey, whatever it would be when something is
             tile.tone = "muted"
     return tiles, panels

@@ -29,8 +29,11 @@ def _gap_tiles(keys_for_user: str, url: str, prefix: str) -> list:
         ratio = numerator * 100 / denominator if denominator else None
         tone = "muted" if ratio is None else ("success" if ratio >= target else "danger")
         tiles.append(Tile(f"{prefix} {label}", None, url, f"desk-ratio-{metric.lower()}", tone=tone,
-                          note=f"{format_ratio(ratio)}% / {format_target(target)}%" if ratio is not None
-                          else _("— (chưa có số liệu) / %(target)s%%") % {"target": format_target(target)}))
+                          note=f"{format_ratio(ratio)}%" if ratio is not None else "—",
+                          sub=(_("chỉ tiêu ≥ %(target)s%% · %(numerator)s/%(denominator)s") % {
+                              "target": format_target(target), "numerator": numerator, "denominator": denominator})
+                          if ratio is not None else _("chỉ tiêu ≥ %(target)s%% · chưa có số liệu") % {
+                              "target": format_target(target)}))
     return tiles
 
 

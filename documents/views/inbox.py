@@ -74,7 +74,7 @@ def officer_options(request):
     value = next((v for k, v in request.GET.items() if k.endswith("department")), "")
     department = Department.objects.active().filter(pk=value).first() if value.isdigit() else None
     people = inbox.department_officers(department) if department else []
-    options = [format_html('<option value="">---------</option>')]
+    options = [format_html('<option value="">{}</option>', "---------")]
     options += [format_html('<option value="{}">{}</option>', u.pk, officer_label(u)) for u in people]
     return HttpResponse("".join(options))
 
