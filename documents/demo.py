@@ -90,7 +90,41 @@ def seed(command, acting_user):
                 issue_date=day,
             )
             Document.objects.filter(pk=doc.pk).update(import_key=f"demo-out-{index}")
+        # The year's notifications are history: read, and no e-mail for them.
+        from notifications.models import Notification
+
+        Notification.objects.update(read_at=timezone.now(), emailed_at=timezone.now())
+        _waiting_work(rng, clerk, leader, today)
     command.stdout.write(f"  documents: {Document.objects.count()} documents in the registers")
+
+
+def _waiting_work(rng, clerk, leader, today):
+    """What awaits people on the demo's first morning (issue 15): documents submitted for
+    direction (to leadership, and to the Head of the Board by name), documents given to the
+    planning department without an officer, and an internal document sent to it."""
+    planning = Department.objects.get(abbreviation="QHXD")
+    waiting = [
+        ("1520/UBND-KT", "V/v báo cáo tình hình thu hút đầu tư vào Khu kinh tế 6 tháng cuối năm", Urgency.URGENT, leader),
+        ("87/STNMT-MT", "V/v lấy ý kiến về báo cáo đánh giá tác động môi trường dự án cảng tổng hợp", Urgency.NORMAL, None),
+        ("2045/STC-QLNS", "V/v thẩm tra quyết toán vốn đầu tư dự án hoàn thành", Urgency.NORMAL, None),
+        ("412/SXD-QLXD", "V/v thẩm định quy hoạch chi tiết xây dựng khu tái định cư", Urgency.URGENT, None),
+        ("318/SXD-HT", "V/v kiểm tra hạ tầng kỹ thuật khu công nghiệp", Urgency.NORMAL, None),
+    ]
+    for index, (symbol, summary, urgency, to) in enumerate(waiting):
+        doc = services.incoming_register(acting_user=clerk, number_symbol=symbol, issuer=rng.choice(ISSUERS),
+                                         summary=summary, document_date=today, arrival_date=today, urgency=urgency,
+                                         allow_duplicate=True)
+        Document.objects.filter(pk=doc.pk).update(import_key=f"demo-waiting-{index}")
+        services.incoming_submit(acting_user=clerk, document=doc, leader=to)
+        if symbol.startswith(("412/", "318/")):
+            services.incoming_assign(acting_user=leader, document=doc, department=planning,
+                                     deadline=today + datetime.timedelta(days=7),
+                                     direction_note="Giao Phòng Quy hoạch và Xây dựng chủ trì.")
+    drafter = User.objects.filter(department__abbreviation="QLĐT", groups__name=Role.OFFICER).order_by("pk").first()
+    if drafter:
+        doc = services.internal_send(acting_user=drafter, kind=Kind.OFFICIAL_LETTER, recipient_departments=[planning],
+                                     summary="V/v phối hợp thẩm định hồ sơ cấp phép xây dựng nhà xưởng")
+        Document.objects.filter(pk=doc.pk).update(import_key="demo-internal-0")
 
 
 def _bulk_history(rng, clerk, departments, officers, start, end):

@@ -109,12 +109,14 @@ def due_soon_days() -> int:
     return settings.DOCUMENT_DUE_SOON_DAYS
 
 
-def open_with_deadline(today=None, days=None):
-    """Open incoming documents due within `days` (DOCUMENT_DUE_SOON_DAYS) or overdue."""
+def open_with_deadline(today=None, days=None, documents=None):
+    """Open incoming documents due within `days` (DOCUMENT_DUE_SOON_DAYS) or overdue (of
+    `documents`, a scoped queryset, or all); read through the (status, deadline) index."""
     today = today or timezone.localdate()
     days = due_soon_days() if days is None else days
-    return Document.objects.filter(direction=Direction.INCOMING, status__in=OPEN_STATUSES,
-                                   deadline__lte=today + datetime.timedelta(days=days))
+    documents = Document.objects.all() if documents is None else documents
+    return documents.filter(direction=Direction.INCOMING, status__in=OPEN_STATUSES,
+                            deadline__lte=today + datetime.timedelta(days=days))
 
 
 def receipts_with_deadline(today=None, days=None):
@@ -127,8 +129,7 @@ def receipts_with_deadline(today=None, days=None):
 def deadlines_for(user, today=None):
     """The deadlines page: what the user may see of the documents due soon or overdue, the most
     late first. The Office (agency scope) sees every one."""
-    return (open_with_deadline(today).filter(pk__in=Document.objects.visible_to(user).values("pk"))
-            .order_by("deadline", "id"))
+    return open_with_deadline(today, documents=Document.objects.visible_to(user)).order_by("deadline", "id")
 
 
 # --- counts for the home pages ------------------------------------------------------------------------

@@ -170,7 +170,7 @@ def test_check_deploy_is_clean_behind_the_proxy(run_python):
 
 
 # --- bandit: the same gate as .ci/audit, so `make test` catches a HIGH finding too ------------------
-BANDIT_TARGETS = ["recordsportal", "documents", "dossiers", "backlog", "reports", "exchange"]
+BANDIT_TARGETS = ["recordsportal", "documents", "dossiers", "backlog", "reports", "exchange", "notifications"]
 
 
 def bandit(*targets):
