@@ -98,6 +98,7 @@ def document_assign(request, pk):
             co_handlers=list(data["co_handlers"]), direction_note=data["direction_note"], deadline=data["deadline"],
         ),
         _("Đã giao xử lý."),
+        form=form,
     )
     return back(request, "documents:detail", pk)
 

@@ -273,7 +273,7 @@ def close(request, pk):
         form_errors(request, form)
     else:
         run(request, lambda: services.dossier_close(acting_user=request.user, dossier=dossier, **form.service_arguments()),
-            _("Đã kết thúc hồ sơ."))
+            _("Đã kết thúc hồ sơ."), form=form)
     return redirect("dossiers:detail", pk=pk)
 
 

@@ -32,8 +32,10 @@ def figure(fig, testid):
         passes = fig.passes
         html = format_html(
             '<span class="fw-semibold {}" data-testid="{}">{}%</span> <span class="small text-muted text-nowrap">'
-            '(<a href="{}" data-testid="{}-num">{}</a>/<a href="{}" data-testid="{}-den">{}</a>)</span> '
-            '<i class="bi {}" aria-label="{}"></i>',
+            '(<a class="figure-link" href="{}" data-testid="{}-num">{}</a>/'
+            '<a class="figure-link" href="{}" data-testid="{}-den">{}</a>)</span> '
+            # role="img": an aria-label on a bare <i> is not read out (WCAG 1.1.1).
+            '<i class="bi {}" role="img" aria-label="{}"></i>',
             "text-success" if passes else "text-danger", testid, format_ratio(fig.ratio),
             fig.numerator_url, testid, fig.numerator, fig.denominator_url, testid, fig.denominator,
             "bi-check-circle-fill text-success" if passes else "bi-x-circle-fill text-danger",

@@ -22,6 +22,7 @@ from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader
 
 from ..conftest import ROOT, require_tool, screenshot_dir
+from . import a11y
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -30,6 +31,7 @@ GUIDE_IMG = screenshot_dir("guide/img")  # docs/guide/img only under `make scree
 VIEWPORT = {"width": 1366, "height": 800}
 PASSWORD = "Demo@2026"  # the demo accounts' password, as printed by seed_demo
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PHONE_SUFFIX = "dien-thoai"  # the phone's image of a step: <name>-dien-thoai.png
 
 
 # --- the agency and its data ---------------------------------------------------------------------
@@ -139,9 +141,24 @@ def compute_figures(portal):
 
 
 def shot(page, name: str, *, full_page: bool = False) -> Path:
+    """The guide's screenshot of the page as it is now, and the same page checked at both widths:
+    no serious or critical axe-core violation at 1366 px nor at 390 px, and at 390 px no sideways
+    scrolling and no tap target under 24 x 24 px. The phone's first screen is kept beside the
+    desktop image (`<name>-dien-thoai.png`)."""
     GUIDE_IMG.mkdir(parents=True, exist_ok=True)
     path = GUIDE_IMG / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
+    problems = [f"{name} at {VIEWPORT['width']} px: {v}" for v in a11y.axe_violations(page)]
+    desktop = page.viewport_size
+    page.set_viewport_size(a11y.PHONE)
+    try:
+        a11y.settle(page)
+        page.screenshot(path=str(GUIDE_IMG / f"{name}-{PHONE_SUFFIX}.png"))
+        problems += [f"{name} at {a11y.PHONE['width']} px: {v}" for v in a11y.axe_violations(page) + a11y.phone_problems(page)]
+    finally:
+        page.set_viewport_size(desktop)
+        a11y.settle(page)
+    assert not problems, "\n".join(problems)
     return path
 
 
@@ -183,12 +200,15 @@ def pdf_first_page_png(pdf_path: Path, name: str) -> Path:
 
 def test_the_guide_shows_exactly_the_screenshots_the_journeys_take():
     """Every image a guide page embeds is taken (and so checked) by a journey below, and every
-    screenshot taken is used: a renamed step cannot leave the guide with a stale or missing image."""
+    screenshot taken is used: a renamed step cannot leave the guide with a stale or missing image.
+    Each page's screenshot has its phone twin (`shot` takes both); a PDF's page has none."""
     source = Path(__file__).read_text(encoding="utf-8")
-    taken = set(re.findall(r'(?:shot\(page, |shot_name=|pdf_first_page_png\(\w+, )"([a-z0-9-]+)"', source))
+    pages = set(re.findall(r'(?:shot\(page, |shot_name=)"([a-z0-9-]+)"', source))
+    pdfs = set(re.findall(r'pdf_first_page_png\(\w+, "([a-z0-9-]+)"', source))
+    taken = pages | pdfs | {f"{name}-{PHONE_SUFFIX}" for name in pages}
     referenced = {name for page in GUIDE.glob("*.md")
                   for name in re.findall(r"\]\(img/([a-z0-9-]+)\.png\)", page.read_text(encoding="utf-8"))}
-    assert len(taken) > 40
+    assert len(pages) > 40 and pdfs
     assert referenced == taken
 
 

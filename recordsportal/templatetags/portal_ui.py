@@ -1,0 +1,82 @@
+"""The portal's own controls in templates: the month selector, the words the scripts show (the
+date picker's month names, the file picker's), and a small form's input kept after a failed
+submit."""
+
+import datetime
+
+from django import template
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join, json_script
+from django.utils.translation import gettext as _
+
+from ..forms import restore_failed_form
+
+register = template.Library()
+
+MONTHS_BACK_YEARS = 4  # the selector offers this year and the four before it (any month stays reachable by URL)
+
+
+def month_name(month: int) -> str:
+    return _("Tháng %(month)s") % {"month": month}
+
+
+@register.simple_tag
+def month_select(selected: datetime.date, name: str = "month", id: str = "id_month", css: str = "form-select"):
+    """One selector of months in words ("Tháng 12 năm 2026"), newest first and grouped by year,
+    whose value is the `yyyy-mm` the pages read: never the browser's month control, whose
+    calendar ("December 2026") follows the browser's language."""
+    today = timezone.localdate()
+    last = max(today.replace(day=1), selected.replace(day=1))
+    first_year = min(selected.year, today.year - MONTHS_BACK_YEARS)
+    groups = []
+    for year in range(last.year, first_year - 1, -1):
+        top = last.month if year == last.year else 12
+        options = format_html_join(
+            "", '<option value="{}"{}>{}</option>',
+            ((f"{year}-{m:02d}", " selected" if (year, m) == (selected.year, selected.month) else "",
+              _("Tháng %(month)s năm %(year)s") % {"month": m, "year": year}) for m in range(top, 0, -1)))
+        groups.append(format_html('<optgroup label="{}">{}</optgroup>', _("Năm %(year)s") % {"year": year}, options))
+    return format_html('<select class="{}" name="{}" id="{}">{}</select>', css, name, id,
+                       format_html_join("", "{}", ((g,) for g in groups)))
+
+
+@register.simple_tag
+def portal_texts():
+    """The words static/js shows (in the page's language), as a JSON block the scripts read: an
+    inline script would be refused by the Content-Security-Policy, a JSON block is data."""
+    return json_script({
+        "months": [month_name(m) for m in range(1, 13)],
+        "monthYear": _("{month} năm {year}"),
+        "weekdays": [_("T2"), _("T3"), _("T4"), _("T5"), _("T6"), _("T7"), _("CN")],
+        "weekdayNames": [_("Thứ Hai"), _("Thứ Ba"), _("Thứ Tư"), _("Thứ Năm"), _("Thứ Sáu"), _("Thứ Bảy"),
+                         _("Chủ Nhật")],
+        "chooseDate": _("Chọn ngày trên lịch"),
+        "calendar": _("Lịch chọn ngày"),
+        "previousMonth": _("Tháng trước"),
+        "nextMonth": _("Tháng sau"),
+        "today": _("Hôm nay"),
+        "close": _("Đóng"),
+        "scrollRegion": _("Bảng, cuộn ngang để xem hết"),
+    }, "portal-texts")
+
+
+@register.simple_tag(takes_context=True)
+def restore_failed(context, form):
+    """`form`, or — right after the same form failed on this page (a small form posted from a
+    detail page, which redirects back) — a copy bound to what was typed, with its errors."""
+    request = context.get("request")
+    if form is None or request is None:
+        return form
+    return restore_failed_form(request, form)
+
+
+@register.simple_tag
+def field_in_row(field, row=""):
+    """A field of a table row (a formset line) with no <label> of its own: its column name and
+    row number as its accessible name ("Mét giá, dòng 2"), and a checkbox styled as the others."""
+    label = str(field.label)
+    name = _("%(label)s, dòng %(row)s") % {"label": label, "row": row} if row else label
+    attrs = {"aria-label": name}
+    if field.widget_type == "checkbox" and "form-check-input" not in field.field.widget.attrs.get("class", ""):
+        attrs["class"] = f"{field.field.widget.attrs.get('class', '')} form-check-input".strip()
+    return field.as_widget(attrs=attrs)
