@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from recordsportal.dates import sentence
 from recordsportal.forms import BootstrapFormMixin
 from recordsportal.models import Department, User
+from recordsportal.names import person_label
 
 from . import rules
 from .attachments import MAX_ATTACHMENT_BYTES
@@ -73,6 +74,11 @@ class IncomingForm(BootstrapFormMixin, forms.Form):
         return cleaned
 
 
+def officer_label(user) -> str:
+    """"Name – department" in a select; the name alone when the person has no department."""
+    return person_label(user, detail=user.department.name if user.department_id else None)
+
+
 class AssignForm(BootstrapFormMixin, forms.Form):
     department = forms.ModelChoiceField(label=_("Đơn vị chủ trì"), queryset=Department.objects.active())
     officer = forms.ModelChoiceField(
@@ -87,7 +93,7 @@ class AssignForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["officer"].label_from_instance = lambda u: f"{u.full_name} – {u.department or ''}"
+        self.fields["officer"].label_from_instance = officer_label
 
 
 class NoteForm(BootstrapFormMixin, forms.Form):

@@ -11,20 +11,17 @@ from django.utils.translation import gettext_lazy as _
 
 from recordsportal.forms import BootstrapFormMixin
 from recordsportal.models import User
+from recordsportal.names import by_name
 from recordsportal.roles import Role
 
-from .forms import DATE_WIDGET, AssignForm
+from .forms import DATE_WIDGET, AssignForm, officer_label
 from .inbox import department_officers
-
-
-def officer_label(user) -> str:
-    return f"{user.full_name} – {user.department.name}" if user.department_id else user.full_name
 
 
 class SubmitForm(BootstrapFormMixin, forms.Form):
     leader = forms.ModelChoiceField(
         label=_("Trình lãnh đạo"), required=False, empty_label=_("Lãnh đạo Ban (chung)"),
-        queryset=User.objects.with_role(Role.LEADERSHIP).filter(is_active=True).order_by("pk"),
+        queryset=User.objects.with_role(Role.LEADERSHIP).filter(is_active=True).order_by(by_name()),
         help_text=_("Chọn một lãnh đạo để văn bản vào hộp văn bản của người đó; để trống: mọi lãnh đạo Ban đều thấy."),
     )
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from recordsportal.models import Department, User
 from recordsportal.roles import Role
+from recordsportal.names import by_name
 
 from .choices import Confidentiality, Direction, Status, Urgency
 from .models import Document, Receipt
@@ -93,13 +94,13 @@ def to_handle(user):
 def department_officers(department):
     """Who a head may dispatch to: the active people of the department and its units."""
     return (User.objects.filter(is_active=True, department__path__startswith=department.path)
-            .select_related("department").order_by("department__path", "full_name"))
+            .select_related("department").order_by("department__path", by_name()))
 
 
 def officers_for_dispatch(user):
     """Everyone the head may dispatch to, across the departments they lead."""
     return (User.objects.filter(is_active=True, department_id__in=_led_department_ids(user))
-            .select_related("department").order_by("department__path", "full_name"))
+            .select_related("department").order_by("department__path", by_name()))
 
 
 # --- deadlines ---------------------------------------------------------------------------------------
@@ -171,7 +172,7 @@ def work_per_officer(user, today=None) -> list:
                 .annotate(open_documents=Count("handled_documents", filter=open_q),
                           overdue_documents=Count("handled_documents",
                                                   filter=open_q & Q(handled_documents__deadline__lt=today)))
-                .order_by("-overdue_documents", "department__path", "full_name"))
+                .order_by("-overdue_documents", "department__path", by_name()))
 
 
 def office_counts(today=None) -> dict:

@@ -28,4 +28,11 @@ class RecordsPortalConfig(AppConfig):
 
 class PortalAdminConfig(admin_apps.AdminConfig):
     default = False
+        from django.db.backends.signals import connection_created
+
+        from .names import register_sqlite_collation
+
+        # Names in Vietnamese order on SQLite too (PostgreSQL has the ICU collation): names.py.
+        connection_created.connect(register_sqlite_collation, dispatch_uid="recordsportal.vi_collation")
+
     default_site = "recordsportal.admin_site.PortalAdminSite"

@@ -16,6 +16,7 @@ from recordsportal.actions import report_form_errors, run_action
 from recordsportal.guards import get_visible_or_404, role_required
 from recordsportal.models import Department
 from recordsportal.pagination import quick_page
+from recordsportal import placeholders
 from recordsportal.roles import Role
 
 from .. import handling, inbox, rules
@@ -74,7 +75,7 @@ def officer_options(request):
     value = next((v for k, v in request.GET.items() if k.endswith("department")), "")
     department = Department.objects.active().filter(pk=value).first() if value.isdigit() else None
     people = inbox.department_officers(department) if department else []
-    options = [format_html('<option value="">{}</option>', "---------")]
+    options = [format_html('<option value="">{}</option>', placeholders.NONE)]  # the officer is optional
     options += [format_html('<option value="{}">{}</option>', u.pk, officer_label(u)) for u in people]
     return HttpResponse("".join(options))
 

@@ -2,6 +2,7 @@ from rest_framework import generics, viewsets
 from rest_framework.pagination import PageNumberPagination
 
 from ..models import Department, User
+from ..names import by_name
 from .serializers import DepartmentSerializer, UserSerializer
 
 
@@ -31,7 +32,7 @@ class UserViewSet(viewsets.ReadOnlyModelViewSet):
             .filter(is_active=True)
             .select_related("department")
             .prefetch_related("groups")
-            .order_by("full_name", "id")
+            .order_by(by_name(), "id")
         )
 
 

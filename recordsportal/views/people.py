@@ -7,6 +7,7 @@ from ..models import Department, User
 from ..params import parse_id
 from ..roles import Role
 from ..text import normalize_text
+from ..names import by_name
 
 
 @role_required(Role.DEPARTMENT_HEAD, Role.OFFICE, Role.LEADERSHIP, Role.ADMIN)
@@ -20,7 +21,7 @@ def people(request):
     if department_id:
         users = users.filter(department_id=department_id)
     departments = Department.objects.active().filter(pk__in=User.objects.visible_to(request.user).values("department"))
-    page = Paginator(users.order_by("department__path", "full_name"), 50).get_page(request.GET.get("page"))
+    page = Paginator(users.order_by("department__path", by_name()), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "people/list.html",

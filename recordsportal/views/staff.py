@@ -20,6 +20,7 @@ from ..forms import AgencyForm, DepartmentForm, UserForm, add_error_to_form
 from ..models import Agency, Department, User
 from ..roles import Role
 from ..text import normalize_text
+from ..names import by_name
 
 
 class AdminOnly(RoleRequiredMixin):
@@ -104,7 +105,7 @@ class UserList(AdminOnly, ListView):
 
     def get_queryset(self):
         users = User.objects.select_related("department").prefetch_related("groups").order_by(
-            "department__path", "full_name"
+            "department__path", by_name()
         )
         query = normalize_text(self.request.GET.get("q"))
         if query:
