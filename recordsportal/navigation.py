@@ -13,11 +13,15 @@ class NavItem:
     url_name: str
     icon: str
     roles: tuple[str, ...] | None = None  # None: everyone who is logged in
+    # Where the entry leads for a user whose main role is the key (the section stays the same:
+    # the entry is marked active anywhere under url_name's URL).
+    by_role: tuple[tuple[str, str], ...] = ()
 
 
 NAV_ITEMS = [
     NavItem(_("Trang chủ"), "home", "house"),
-    NavItem(_("Văn bản"), "documents:list", "journal-text"),
+    # An officer's documents are the ones on their desk, not the agency's 50-row register.
+    NavItem(_("Văn bản"), "documents:list", "journal-text", by_role=((Role.OFFICER, "documents:to_handle"),)),
     NavItem(_("Hồ sơ"), "dossiers:mine", "folder2-open"),
     NavItem(
         _("Cán bộ"), "people", "people", (Role.DEPARTMENT_HEAD, Role.OFFICE, Role.LEADERSHIP, Role.ADMIN)
@@ -33,7 +37,8 @@ def navigation_for(user, current_path: str) -> list[dict]:
     for item in NAV_ITEMS:
         if item.roles is not None and not user.has_role(*item.roles):
             continue
-        url = reverse(item.url_name)
-        active = current_path == url if url == "/" else current_path.startswith(url)
+        section = reverse(item.url_name)
+        url = reverse(dict(item.by_role).get(user.primary_role, item.url_name))
+        active = current_path == section if section == "/" else current_path.startswith(section)
         items.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
     return items

@@ -18,7 +18,14 @@ def sort_header(context, key, label):
     new = f"-{key}" if current == key else key
     arrow = " ▲" if current == key else " ▼" if current == f"-{key}" else ""
     href = f"?{base}&sort={new}" if base else f"?sort={new}"
-    return format_html('<a class="link-dark text-decoration-none" href="{}">{}{}</a>', href, label, arrow)
+    # The marks explain themselves on hover and to screen readers (the legend under the table too).
+    if current == key:
+        title = gettext("Đang sắp xếp theo %(column)s, tăng dần; bấm để sắp xếp giảm dần") % {"column": label}
+    elif current == f"-{key}":
+        title = gettext("Đang sắp xếp theo %(column)s, giảm dần; bấm để sắp xếp tăng dần") % {"column": label}
+    else:
+        title = gettext("Sắp xếp theo %(column)s") % {"column": label}
+    return format_html('<a class="link-dark text-decoration-none" href="{}" title="{}">{}{}</a>', href, title, label, arrow)
 
 
 # (model, field, language) -> {value: label}. Django's get_FOO_display() rebuilds a dict of every

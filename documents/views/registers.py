@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from recordsportal.actions import query_without
 from recordsportal.guards import role_required
-from recordsportal.pagination import quick_page
+from recordsportal.pagination import counted_page, quick_page
 from recordsportal.roles import Role
 
 from ..choices import Direction
@@ -25,9 +25,10 @@ def list_queryset(user):
 
 @login_required
 def register_list(request):
-    """Every register the user may see, filtered, searched and sorted; no COUNT(*) per page."""
+    """Every register the user may see, filtered, searched and sorted; the number of matches is
+    counted up to 10,000 (a LIMIT 10001 subquery, never a COUNT over millions)."""
     documents = DocumentFilter(request.GET, queryset=list_queryset(request.user), request=request)
-    page = quick_page(documents.qs, request.GET.get("page"))
+    page = counted_page(documents.qs, request.GET.get("page"))
     context = {
         "filter": documents,
         "filter_fields": [documents.form[name] for name in SHOWN_FILTERS],
