@@ -10,6 +10,7 @@ urlpatterns = [
     path("register-book.xlsx", exports.register_book_xlsx, name="register_book_xlsx"),
     path("register-book.pdf", exports.register_book_pdf, name="register_book_pdf"),
     path("import/", imports.import_upload, name="import_upload"),
+    path("import/template/<str:direction>.xlsx", imports.import_template_xlsx, name="import_template"),
     path("import/<int:pk>/mapping/", imports.import_mapping, name="import_mapping"),
     path("import/<int:pk>/", imports.import_preview, name="import_preview"),
     path("import/<int:pk>/confirm/", imports.import_confirm, name="import_confirm"),

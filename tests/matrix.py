@@ -243,6 +243,8 @@ TABLE: dict[str, Expect] = {
     "documents:register_book_xlsx": page(none=BOOK, query=BOOK_QUERY),
     "documents:register_book_pdf": page(none=BOOK, query=BOOK_QUERY),
     "documents:import_upload": page(none=OFFICE_ONLY),
+    # The template workbook of a register to import (issue 17): the Office's, like the import.
+    "documents:import_template": page({"direction": "=incoming"}, none=OFFICE_ONLY),
     # Imports are the Office's agency-wide work: no department owns one.
     "documents:import_mapping": page(IMPORT, own=OFFICE_ONLY),
     "documents:import_preview": page(IMPORT, own=OFFICE_ONLY),

@@ -6,6 +6,7 @@ import hashlib
 
 from django.contrib import messages
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,9 +16,9 @@ from recordsportal.guards import get_visible_or_404, role_required
 from recordsportal.roles import Role
 from recordsportal.services import DomainError
 from recordsportal.text import normalize_text
-from recordsportal.xlsx import XlsxError
+from recordsportal.xlsx import XlsxError, xlsx_response
 
-from .. import importer, services
+from .. import import_template, importer, services
 from ..forms_io import ImportMappingForm, ImportUploadForm
 from ..models import RegisterImport
 
@@ -65,7 +66,18 @@ def import_upload(request):
                 return redirect("documents:import_mapping", pk=record.pk)
             return redirect("documents:import_preview", pk=record.pk)
     recent = _imports_for(request.user)[:RECENT_IMPORTS]
-    return render(request, "documents/import_upload.html", {"form": form, "recent": recent})
+    return render(request, "documents/import_upload.html", {
+        "form": form, "recent": recent, "registers": import_template.directions()})
+
+
+@role_required(Role.OFFICE)
+def import_template_xlsx(request, direction):
+    """The template of a register to import: the headers the import reads and one example row."""
+    if direction not in importer.IMPORT_DIRECTIONS:
+        raise Http404
+    headers, rows = import_template.template_rows(direction)
+    return xlsx_response(import_template.template_filename(direction), headers, rows, sheet_title=_("Sổ văn bản"),
+                         widths=[18] * len(headers))
 
 
 @role_required(Role.OFFICE)
