@@ -25,9 +25,6 @@ class RecordsPortalConfig(AppConfig):
 
         post_migrate.connect(create_role_groups, sender=self, dispatch_uid="recordsportal.create_role_groups")
 
-
-class PortalAdminConfig(admin_apps.AdminConfig):
-    default = False
         from django.db.backends.signals import connection_created
 
         from .names import register_sqlite_collation
@@ -35,4 +32,7 @@ class PortalAdminConfig(admin_apps.AdminConfig):
         # Names in Vietnamese order on SQLite too (PostgreSQL has the ICU collation): names.py.
         connection_created.connect(register_sqlite_collation, dispatch_uid="recordsportal.vi_collation")
 
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    default = False
     default_site = "recordsportal.admin_site.PortalAdminSite"
