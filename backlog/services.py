@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from recordsportal import audit
 from recordsportal.links import absolute_url
 from recordsportal.models import Department, User
 from recordsportal.roles import Role
@@ -34,11 +35,6 @@ class LinesRejected(DomainError):
     def __init__(self, message, errors: Sequence[str]):
         super().__init__(message)
         self.errors = list(errors)
-
-
-def _audited(instance, acting_user):
-    instance._history_user = acting_user
-    return instance
 
 
 def _full_clean(instance, exclude=None):
@@ -89,7 +85,7 @@ def campaign_open(
         created_by=acting_user,
     )
     _full_clean(campaign)
-    _audited(campaign, acting_user).save()
+    audit.save(campaign, acting_user=acting_user)
     campaign.departments.set(departments)
     for department in departments:
         inventory = inventory_create(acting_user=acting_user, campaign=campaign, department=department)
@@ -108,7 +104,7 @@ def inventory_create(*, acting_user: User, campaign: Campaign, department: Depar
     campaign.departments.add(department)
     inventory = Inventory(campaign=campaign, department=department)
     _full_clean(inventory)
-    _audited(inventory, acting_user).save()
+    audit.save(inventory, acting_user=acting_user)
     return inventory
 
 
@@ -118,13 +114,9 @@ def campaign_close(*, acting_user: User, campaign: Campaign, now: datetime.datet
     recorded (if the deadline has passed) so the violations report finds them."""
     _require_office(acting_user)
     now = now or timezone.now()
-    claimed = Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.OPEN).update(
-        status=Campaign.Status.CLOSED, closed_at=now
-    )
-    if claimed != 1:
+    if not audit.claim(campaign, expected={"status": Campaign.Status.OPEN}, acting_user=acting_user,
+                       changes={"status": Campaign.Status.CLOSED, "closed_at": now}):
         raise DomainError(_("Đợt kiểm kê đã được đóng trước đó."))
-    campaign.refresh_from_db()
-    _audited(campaign, acting_user).save(update_fields=["status", "closed_at"])  # history row
     campaign_record_deadline_misses(acting_user=acting_user, campaign=campaign, now=now)
     return campaign
 
@@ -224,14 +216,14 @@ def inventory_save_lines(
     objects = _check_lines(inventory, lines)
     _claim_edit(inventory, expected_version)
     for line in inventory.lines.all():
-        _audited(line, acting_user).delete()
+        audit.delete(line, acting_user=acting_user)
     for line in objects:
-        _audited(line, acting_user).save()
+        audit.save(line, acting_user=acting_user)
     if declared_none is not None:
         inventory.declared_none = declared_none and not objects
     elif objects:
         inventory.declared_none = False
-    _audited(inventory, acting_user).save(update_fields=["declared_none", "updated_at"])
+    audit.save(inventory, acting_user=acting_user, update_fields=["declared_none", "updated_at"])
     return inventory
 
 
@@ -241,10 +233,10 @@ def inventory_line_add(*, acting_user: User, inventory: Inventory, **values) -> 
     (line,) = _check_lines(inventory, [values])
     _claim_edit(inventory, None)
     line.order = (inventory.lines.order_by("-order").values_list("order", flat=True).first() or 0) + 1
-    _audited(line, acting_user).save()
+    audit.save(line, acting_user=acting_user)
     if inventory.declared_none:
         inventory.declared_none = False
-        _audited(inventory, acting_user).save(update_fields=["declared_none", "updated_at"])
+        audit.save(inventory, acting_user=acting_user, update_fields=["declared_none", "updated_at"])
     return line
 
 
@@ -290,22 +282,15 @@ def inventory_submit(
         raise DomainError(" ".join(problems))
     first = inventory.first_submitted_at or now
     late = local_date(first) > inventory.campaign.deadline
-    claimed = Inventory.objects.filter(
-        pk=inventory.pk, status__in=Inventory.EDITABLE, version=inventory.version, campaign__status=Campaign.Status.OPEN
-    ).update(
-        status=Inventory.Status.SUBMITTED,
-        submitted_at=now,
-        first_submitted_at=first,
-        submitted_by=acting_user,
-        late=late,
-        declared_none=inventory.declared_none,
-        version=F("version") + 1,
-        updated_at=now,
-    )
-    if claimed != 1:
+    if not audit.claim(
+        inventory,
+        expected={"status__in": Inventory.EDITABLE, "version": inventory.version, "campaign__status": Campaign.Status.OPEN},
+        changes={"status": Inventory.Status.SUBMITTED, "submitted_at": now, "first_submitted_at": first,
+                 "submitted_by": acting_user, "late": late, "declared_none": inventory.declared_none,
+                 "version": F("version") + 1, "updated_at": now},
+        acting_user=acting_user,
+    ):
         raise DomainError(_("Bản kiểm kê vừa được người khác thay đổi hoặc đã nộp. Hãy tải lại trang."))
-    inventory.refresh_from_db()
-    _audited(inventory, acting_user).save(update_fields=["updated_at"])  # the history row, with the actor
     if late:
         _record_miss(inventory, DeadlineMiss.Kind.LATE)
     return inventory
@@ -338,13 +323,11 @@ def _review(inventory, acting_user, status, **fields):
     if problems:
         raise DomainError(" ".join(problems))
     now = timezone.now()
-    claimed = Inventory.objects.filter(pk=inventory.pk, status=Inventory.Status.SUBMITTED).update(
-        status=status, reviewed_at=now, reviewed_by=acting_user, version=F("version") + 1, updated_at=now, **fields
-    )
-    if claimed != 1:
+    if not audit.claim(inventory, expected={"status": Inventory.Status.SUBMITTED}, acting_user=acting_user,
+                       reason=fields.get("return_reason"),
+                       changes=dict(status=status, reviewed_at=now, reviewed_by=acting_user, version=F("version") + 1,
+                                    updated_at=now, **fields)):
         raise DomainError(_("Bản kiểm kê vừa được người khác xử lý. Hãy tải lại trang."))
-    inventory.refresh_from_db()
-    _audited(inventory, acting_user).save(update_fields=["updated_at"])
     return inventory
 
 

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from recordsportal import audit
 from recordsportal.models import Department, User
 from recordsportal.services import DomainError
 from recordsportal.text import normalize_text
@@ -132,9 +133,7 @@ def receipts_create(*, document: Document, departments) -> list[Receipt]:
     """Inside the sending transaction: each receiving department's handling, and its heads told."""
     receipts = []
     for department in departments:
-        receipt = Receipt(document=document, department=department)
-        receipt._history_user = document.created_by
-        receipt.save()
+        receipt = audit.save(Receipt(document=document, department=department), acting_user=document.created_by)
         notices.received(document, receipt=receipt)
         receipts.append(receipt)
     return receipts
@@ -145,11 +144,8 @@ def _locked_receipt(receipt: Receipt) -> Receipt:
 
 
 def _save_receipt(receipt: Receipt, acting_user: User, reason: str) -> Receipt:
-    receipt._history_user = acting_user
-    receipt._change_reason = reason
     receipt.full_clean()
-    receipt.save()
-    return receipt
+    return audit.save(receipt, acting_user=acting_user, reason=reason)
 
 
 def _receipt_note(receipt: Receipt, acting_user: User, kind: str, text: str) -> HandlingNote:

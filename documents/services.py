@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from recordsportal import audit
 from recordsportal.dates import sentence
 from recordsportal.models import Agency, Department, User
 from recordsportal.roles import Role
@@ -100,11 +101,11 @@ def _normalise(document: Document) -> None:
 
 
 def _save(document: Document, acting_user: User | None) -> Document:
+    """Normalise, validate, then save with its history row (recordsportal/audit.py); a reason
+    set on the document (`_change_reason`) is kept."""
     _normalise(document)
     document.full_clean(exclude=["series"])
-    document._history_user = acting_user
-    document.save()
-    return document
+    return audit.save(document, acting_user=acting_user, reason=getattr(document, "_change_reason", None))
 
 
 def find_duplicate(*, number_symbol: str, issuer: str, document_date, exclude_pk=None) -> Document | None:
@@ -189,15 +190,11 @@ def incoming_submit(*, acting_user: User, document: Document, leader: User | Non
     _require_role(acting_user, Role.OFFICE, message=_("Chỉ văn thư được trình văn bản."))
     if leader is not None and not (leader.is_active and leader.has_role(Role.LEADERSHIP)):
         raise DomainError(_("%(name)s không phải lãnh đạo Ban.") % {"name": leader.full_name}, field="leader")
-    claimed = Document.objects.filter(pk=document.pk, status=Status.REGISTERED).update(
-        status=Status.SUBMITTED, submitted_to=leader, submitted_at=timezone.now(), return_reason="")
-    if claimed != 1:
+    if not audit.claim(document, expected={"status": Status.REGISTERED}, acting_user=acting_user,
+                       changes={"status": Status.SUBMITTED, "submitted_to": leader, "submitted_at": timezone.now(),
+                                "return_reason": ""},
+                       reason=_("Trình %(to)s") % {"to": leader.full_name if leader else _("lãnh đạo Ban")}):
         raise DomainError(_("Văn bản đã được trình hoặc đã giao xử lý."))
-    document.refresh_from_db()
-    document._history_user = acting_user
-    document._change_reason = _("Trình %(to)s") % {"to": leader.full_name if leader else _("lãnh đạo Ban")}
-    # writes the history row
-    document.save(update_fields=["status", "submitted_to", "submitted_at", "return_reason"])
     leaders = [leader] if leader else User.objects.with_role(Role.LEADERSHIP).filter(is_active=True)
     notices.submitted(document, leaders=leaders)
     return document
@@ -287,8 +284,8 @@ def incoming_record_progress(*, acting_user: User, document: Document, text: str
     if not text:
         raise DomainError(_("Nhập nội dung tiến độ."), field="text")
     if document.status == Status.ASSIGNED:
-        Document.objects.filter(pk=document.pk, status=Status.ASSIGNED).update(status=Status.IN_PROGRESS)
-        document.status = Status.IN_PROGRESS
+        audit.claim(document, expected={"status": Status.ASSIGNED}, changes={"status": Status.IN_PROGRESS},
+                    acting_user=acting_user, reason=text)
         events.incoming_changed.send(sender=Document, document=document, action="in_progress", acting_user=acting_user)
     return HandlingNote.objects.create(document=document, author=acting_user, kind=HandlingNote.Kind.PROGRESS, text=text)
 
@@ -299,14 +296,9 @@ def incoming_complete(*, acting_user: User, document: Document, text: str = "") 
     document = _locked(document)
     _require_handler(document, acting_user)
     now = timezone.now()
-    claimed = Document.objects.filter(
-        pk=document.pk, status__in=[Status.ASSIGNED, Status.IN_PROGRESS]
-    ).update(status=Status.DONE, completed_at=now)
-    if claimed != 1:
+    if not audit.claim(document, expected={"status__in": [Status.ASSIGNED, Status.IN_PROGRESS]},
+                       changes={"status": Status.DONE, "completed_at": now}, acting_user=acting_user):
         raise DomainError(_("Văn bản chưa được giao hoặc đã hoàn thành."))
-    document.refresh_from_db()
-    document._history_user = acting_user
-    document.save(update_fields=["status", "completed_at"])
     HandlingNote.objects.create(
         document=document, author=acting_user, kind=HandlingNote.Kind.COMPLETION,
         text=normalize_text(text) or _("Đã hoàn thành xử lý."),
@@ -410,25 +402,18 @@ def document_delete(*, acting_user: User, document: Document) -> None:
     problems = rules.delete_problems(document)
     if problems:
         raise DomainError(" ".join(problems))
-    if Document.all_objects.filter(pk=document.pk, is_deleted=False).update(
-        is_deleted=True, deleted_at=timezone.now(), deleted_by=acting_user
-    ) != 1:
+    if not audit.claim(document, expected={"is_deleted": False}, queryset=Document.all_objects.all(),
+                       changes={"is_deleted": True, "deleted_at": timezone.now(), "deleted_by": acting_user},
+                       acting_user=acting_user):
         raise DomainError(_("Văn bản đã ở trong thùng rác."))
-    document.refresh_from_db()
-    document._history_user = acting_user
-    document.save(update_fields=["is_deleted"])
 
 
 @transaction.atomic
 def document_restore(*, acting_user: User, document: Document) -> None:
     _require_role(acting_user, Role.OFFICE, message=_("Chỉ văn thư được khôi phục văn bản."))
-    if Document.all_objects.filter(pk=document.pk, is_deleted=True).update(
-        is_deleted=False, deleted_at=None, deleted_by=None
-    ) != 1:
+    if not audit.claim(document, expected={"is_deleted": True}, queryset=Document.all_objects.all(),
+                       changes={"is_deleted": False, "deleted_at": None, "deleted_by": None}, acting_user=acting_user):
         raise DomainError(_("Văn bản không ở trong thùng rác."))
-    document.refresh_from_db()
-    document._history_user = acting_user
-    document.save(update_fields=["is_deleted"])
 
 
 # --- attachments -------------------------------------------------------------------------------

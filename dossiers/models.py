@@ -86,6 +86,7 @@ class FilePlanHeading(models.Model):
     title = models.CharField(_("tên đề mục"), max_length=255)
     abbreviation = models.CharField(_("ký hiệu đề mục"), max_length=20, blank=True,
                                     help_text=_("Chữ viết tắt của đề mục lớn, dùng trong số hồ sơ, ví dụ TCCB."))
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "id"]

@@ -43,3 +43,15 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
         (None, {"classes": ["wide"], "fields": ["username", "full_name", "department", "password1", "password2"]}),
     ]
     filter_horizontal = ["groups"]
+
+    def save_related(self, request, form, formsets, change):
+        # Roles are groups: a grant made here leaves the same RoleGrant trace as the services'.
+        from .roles import Role
+        from .services import role_grants_record
+
+        user = form.instance
+        before = set(user.groups.filter(name__in=Role.values).values_list("name", flat=True)) if change else set()
+        super().save_related(request, form, formsets, change)
+        after = set(user.groups.filter(name__in=Role.values).values_list("name", flat=True))
+        role_grants_record(acting_user=request.user, user=user, before=before, after=after)
+        user.__dict__.pop("roles", None)

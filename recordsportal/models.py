@@ -252,3 +252,24 @@ class User(AbstractUser):
     @property
     def role_labels(self) -> list[str]:
         return [Role(role).label for role in ROLE_PRECEDENCE if role in self.roles]
+
+
+class RoleGrant(models.Model):
+    """A role given to or taken from a user, by whom and when: the trace of every grant (the
+    leadership and administrator roles above all), written by `recordsportal.services` and the
+    Django admin's user form alike. Roles themselves stay Django groups (roles.py)."""
+
+    user = models.ForeignKey(User, verbose_name=_("người dùng"), on_delete=models.CASCADE, related_name="role_grants")
+    role = models.CharField(_("vai trò"), max_length=32, choices=Role.choices)
+    granted = models.BooleanField(_("cấp"), help_text=_("Bỏ chọn: vai trò bị thu hồi."))
+    acting_user = models.ForeignKey(User, verbose_name=_("người thực hiện"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("cấp, thu hồi vai trò")
+        verbose_name_plural = _("cấp, thu hồi vai trò")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.user} {'+' if self.granted else '-'}{self.role}"

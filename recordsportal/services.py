@@ -9,7 +9,8 @@ from collections.abc import Iterable
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from .models import Agency, Department, User
+from . import audit
+from .models import Agency, Department, RoleGrant, User
 from .roles import Role
 
 
@@ -42,24 +43,29 @@ def edit_conflict_message(record_label: str, last_change) -> str:
              "sửa; hãy xem thông tin mới rồi lưu lại nếu vẫn muốn thay đổi.") % {"record": record_label}
 
 
-def _attach_actor(instance, acting_user):
-    # simple-history reads the author from the request; services also run from commands and tasks.
-    instance._history_user = acting_user
-    return instance
-
-
-def _set_roles(user: User, roles: Iterable[str]) -> None:
+def _check_roles(roles: Iterable[str]) -> set[str]:
     wanted = set(roles)
     unknown = wanted - set(Role.values)
     if unknown:
         raise DomainError(f"Vai trò không hợp lệ: {', '.join(sorted(unknown))}", field="roles")
+    return wanted
+
+
+def role_grants_record(*, acting_user: User | None, user: User, before: Iterable[str], after: Iterable[str]) -> None:
+    """One RoleGrant row per role given or taken (also called by the Django admin's user form)."""
+    before, after = set(before) & set(Role.values), set(after) & set(Role.values)
+    RoleGrant.objects.bulk_create(
+        [RoleGrant(user=user, role=role, granted=True, acting_user=acting_user) for role in sorted(after - before)]
+        + [RoleGrant(user=user, role=role, granted=False, acting_user=acting_user) for role in sorted(before - after)]
+    )
+
+
+def _set_roles(acting_user: User | None, user: User, wanted: set[str]) -> None:
+    before = set(user.groups.filter(name__in=Role.values).values_list("name", flat=True))
     groups = Group.objects.filter(name__in=Role.values)
     user.groups.remove(*[g for g in groups if g.name not in wanted])
     user.groups.add(*[g for g in groups if g.name in wanted])
-    # The Django admin's login form asks for is_staff: it follows the administrator role.
-    if user.is_staff != (Role.ADMIN in wanted):
-        user.is_staff = Role.ADMIN in wanted
-        user.save(update_fields=["is_staff"])
+    role_grants_record(acting_user=acting_user, user=user, before=before, after=wanted)
     user.__dict__.pop("roles", None)
 
 
@@ -80,9 +86,13 @@ def user_create(
         user.set_password(password)
     else:
         user.set_unusable_password()
+    wanted = _check_roles(roles)
+    # The Django admin's login form asks for is_staff: it follows the administrator role (set
+    # before the save, so the one history row holds it).
+    user.is_staff = Role.ADMIN in wanted
     user.full_clean()
-    _attach_actor(user, acting_user).save()
-    _set_roles(user, roles)
+    audit.save(user, acting_user=acting_user)
+    _set_roles(acting_user, user, wanted)
     return user
 
 
@@ -99,10 +109,13 @@ def user_update(
         setattr(user, name, value)
     if password:
         user.set_password(password)
+    wanted = _check_roles(roles) if roles is not None else None
+    if wanted is not None:
+        user.is_staff = Role.ADMIN in wanted
     user.full_clean()
-    _attach_actor(user, acting_user).save()
-    if roles is not None:
-        _set_roles(user, roles)
+    audit.save(user, acting_user=acting_user)
+    if wanted is not None:
+        _set_roles(acting_user, user, wanted)
     return user
 
 
@@ -112,12 +125,12 @@ def agency_update(*, acting_user: User | None, **fields) -> Agency:
     for name, value in fields.items():
         setattr(agency, name, value)
     agency.full_clean()
-    _attach_actor(agency, acting_user).save()
+    audit.save(agency, acting_user=acting_user)
     return agency
 
 
 @transaction.atomic
 def department_save(*, acting_user: User | None, department: Department) -> Department:
     department.full_clean()
-    _attach_actor(department, acting_user).save()
+    audit.save(department, acting_user=acting_user)
     return department

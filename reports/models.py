@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from recordsportal.models import Department
 from recordsportal.ratios import format_ratio, format_target
@@ -77,6 +78,7 @@ class DeductionRule(models.Model):
 
     kind = models.CharField(_("loại vi phạm"), max_length=30, choices=ViolationKind.choices, unique=True)
     points = models.DecimalField(_("điểm trừ"), max_digits=5, decimal_places=2)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("mức trừ điểm thi đua")
@@ -115,6 +117,10 @@ class Violation(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     detected_at = models.DateTimeField(default=timezone.now)
+    # Each review (notified, confirmed, dismissed…) and decision is one history row: a later
+    # review replaces reviewed_by and review_note on the row, the history keeps the earlier ones.
+    history = HistoricalRecords(excluded_fields=["evidence", "key"],
+                                history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         ordering = ["-period", "department__name", "kind"]

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from recordsportal import audit
 from recordsportal.models import User
 from recordsportal.roles import Role
 from recordsportal.services import DomainError
@@ -83,8 +84,10 @@ def deduction_table_save(*, acting_user: User, points: dict[str, Decimal]) -> in
         problem = points_problem(value)
         if problem:
             raise DomainError(problem, field=kind)
-        if value != current[kind] or not DeductionRule.objects.filter(kind=kind).exists():
-            DeductionRule.objects.update_or_create(kind=kind, defaults={"points": value})
+        rule = DeductionRule.objects.filter(kind=kind).first() or DeductionRule(kind=kind)
+        if value != current[kind] or rule.pk is None:
+            rule.points = value
+            audit.save(rule, acting_user=acting_user)
             changed += value != current[kind]
     return changed
 
@@ -92,12 +95,11 @@ def deduction_table_save(*, acting_user: User, points: dict[str, Decimal]) -> in
 def _review(violation: Violation, acting_user: User, *, allowed_from, status, note="", **fields) -> Violation:
     if not acting_user.has_role(Role.OFFICE):
         raise DomainError(_("Chỉ Văn phòng xem xét vi phạm."))
-    claimed = Violation.objects.filter(pk=violation.pk, status__in=allowed_from).update(
-        status=status, review_note=normalize_text(note), reviewed_by=acting_user, reviewed_at=timezone.now(), **fields
-    )
-    if claimed != 1:
+    note = normalize_text(note)
+    if not audit.claim(violation, expected={"status__in": allowed_from}, acting_user=acting_user, reason=note,
+                       changes=dict(status=status, review_note=note, reviewed_by=acting_user,
+                                    reviewed_at=timezone.now(), **fields)):
         raise DomainError(_("Vi phạm đã được xem xét, không thực hiện được thao tác này."))
-    violation.refresh_from_db()
     return violation
 
 
@@ -142,11 +144,9 @@ def violation_decide(*, acting_user: User, violation: Violation, approve: bool) 
     if not acting_user.has_role(Role.LEADERSHIP):
         raise DomainError(_("Chỉ lãnh đạo Ban quyết định trừ điểm thi đua."))
     decision = Violation.Decision.APPROVED if approve else Violation.Decision.REJECTED
-    claimed = Violation.objects.filter(pk=violation.pk, status=Violation.Status.CONFIRMED, decision="").update(
-        decision=decision, decided_by=acting_user, decided_at=timezone.now()
-    )
-    if claimed != 1:
+    if not audit.claim(violation, expected={"status": Violation.Status.CONFIRMED, "decision": ""},
+                       changes={"decision": decision, "decided_by": acting_user, "decided_at": timezone.now()},
+                       acting_user=acting_user):
         raise DomainError(_("Chỉ quyết định với vi phạm đã xác nhận và chưa có quyết định."))
-    violation.refresh_from_db()
     notices.decided(violation)
     return violation

@@ -3,6 +3,7 @@
 import re
 
 
+from recordsportal import audit
 from recordsportal.services import DomainError
 
 
@@ -15,13 +16,6 @@ def _refuse(problems: list[str], field: str | None = None):
 
 
 def _save(instance, acting_user, **kwargs):
+    """Validate, then save with its history row (recordsportal/audit.py)."""
     instance.full_clean(**kwargs)
-    instance._history_user = acting_user
-    instance.save()
-    return instance
-
-
-def _history(instances, acting_user):
-    """Audit rows for rows changed by one UPDATE statement (batch submit/receive)."""
-    if instances:
-        type(instances[0]).history.bulk_history_create(instances, update=True, default_user=acting_user)
+    return audit.save(instance, acting_user=acting_user)

@@ -6,6 +6,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from recordsportal import audit
 from recordsportal.models import Department, User
 from recordsportal.services import DomainError
 from recordsportal.text import normalize_text
@@ -17,7 +18,7 @@ from ..choices import (
 from ..models import (
     ArchiveBatch, ArchiveBatchLine, Dossier,
 )
-from ._common import _history, _refuse, _save
+from ._common import _refuse, _save
 
 
 @transaction.atomic
@@ -79,8 +80,8 @@ def archive_batch_submit(*, acting_user: User, batch: ArchiveBatch) -> ArchiveBa
     if moved != len(dossiers):
         raise DomainError(_("Một số hồ sơ vừa thay đổi trạng thái; tải lại trang và thử lại."))
     batch.refresh_from_db()
-    _history([batch], acting_user)
-    _history(list(Dossier.all_objects.filter(pk__in=[d.pk for d in dossiers])), acting_user)
+    audit.record([batch], acting_user=acting_user)
+    audit.record(list(Dossier.all_objects.filter(pk__in=[d.pk for d in dossiers])), acting_user=acting_user)
     return batch
 
 
@@ -118,8 +119,8 @@ def archive_batch_receive(*, acting_user: User, batch: ArchiveBatch, returns: di
             Dossier.all_objects.filter(pk=line.dossier_id, status=Status.SUBMITTED).update(
                 status=Status.CLOSED, return_reason=reason, updated_at=now)
     batch.refresh_from_db()
-    _history([batch], acting_user)
-    _history(list(Dossier.all_objects.filter(pk__in=known)), acting_user)
+    audit.record([batch], acting_user=acting_user)
+    audit.record(list(Dossier.all_objects.filter(pk__in=known)), acting_user=acting_user)
     notices.dossiers_returned(batch, returns, [line.dossier for line in lines])
     return batch
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from documents.attachments import check_size, detect_type, sha256_of
 from documents.models import Document
+from recordsportal import audit
 from recordsportal.dates import date_problem, sentence
 from recordsportal.models import Agency, Department, User
 from recordsportal.services import DomainError, EditConflict, edit_conflict_message
@@ -23,7 +24,7 @@ from ..models import (
     ArchiveBatchLine, Dossier, DossierItem, FilePlanEntry,
 )
 from ..querysets import dossier_items_for
-from ._common import NUMBER_SYMBOL_RE, _history, _refuse, _save
+from ._common import NUMBER_SYMBOL_RE, _refuse, _save
 
 
 def _dossier_code(year: int, number_symbol: str) -> str:
@@ -151,8 +152,7 @@ def dossier_refresh_form(*, dossier: Dossier, acting_user: User | None = None) -
     form = derive_form(dossier)
     if form != dossier.form:
         dossier.form = form
-        dossier._history_user = acting_user
-        dossier.save(update_fields=["form", "updated_at"])
+        audit.save(dossier, acting_user=acting_user, update_fields=["form", "updated_at"])
     return dossier
 
 
@@ -165,9 +165,8 @@ def _next_position(dossier: Dossier) -> int:
 
 def _add_item(acting_user: User, dossier: Dossier, **fields) -> DossierItem:
     item = DossierItem(dossier=dossier, position=_next_position(dossier), added_by=acting_user, **fields)
-    item._history_user = acting_user
     item.full_clean(exclude=["file"])
-    item.save()
+    audit.save(item, acting_user=acting_user)
     dossier_refresh_form(dossier=dossier, acting_user=acting_user)
     return item
 
@@ -202,8 +201,7 @@ def dossier_add_file(*, acting_user: User, dossier: Dossier, upload, title: str 
     )
     item.full_clean(exclude=["file"])
     item.file.save(upload.name, upload, save=False)
-    item._history_user = acting_user
-    item.save()
+    audit.save(item, acting_user=acting_user)
     dossier_refresh_form(dossier=dossier, acting_user=acting_user)
     return item
 
@@ -223,8 +221,7 @@ def dossier_add_paper_item(*, acting_user: User, dossier: Dossier, title: str) -
 def dossier_remove_item(*, acting_user: User, item: DossierItem) -> None:
     dossier = _locked(item.dossier)
     _refuse(rules.edit_problems(acting_user, dossier))
-    item._history_user = acting_user
-    item.delete()  # the document itself stays in its register; an uploaded file stays on disk (audit)
+    audit.delete(item, acting_user=acting_user)  # the document itself stays in its register; an uploaded file stays on disk (audit)
     dossier_refresh_form(dossier=dossier, acting_user=acting_user)
 
 
@@ -240,10 +237,9 @@ def dossier_reorder(*, acting_user: User, dossier: Dossier, item_ids: list[int])
     for position, pk in enumerate(item_ids, start=1):
         if items[pk].position != position:
             items[pk].position = position
-            items[pk]._history_user = acting_user
             changed.append(items[pk])
     DossierItem.objects.bulk_update(changed, ["position"])
-    _history(changed, acting_user)
+    audit.record(changed, acting_user=acting_user)
 
 
 def dossier_move_item(*, acting_user: User, item: DossierItem, offset: int) -> None:
@@ -269,14 +265,11 @@ def dossier_close(*, acting_user: User, dossier: Dossier, ended_on: datetime.dat
     _refuse_stale(dossier, expected_version)
     form = derive_form(dossier)
     due_on = rules.due_date(ended_on, dossier.retention_years)
-    claimed = Dossier.objects.filter(pk=dossier.pk, status=Status.OPEN).update(
-        status=Status.CLOSED, ended_on=ended_on, sheets=sheets, pages=pages, form=form, due_on=due_on,
-        closing_note=normalize_text(closing_note), return_reason="", due_notice_sent_on=None,
-        version=F("version") + 1, updated_at=timezone.now())
-    if claimed != 1:
+    if not audit.claim(dossier, expected={"status": Status.OPEN}, acting_user=acting_user, changes=dict(
+            status=Status.CLOSED, ended_on=ended_on, sheets=sheets, pages=pages, form=form, due_on=due_on,
+            closing_note=normalize_text(closing_note), return_reason="", due_notice_sent_on=None,
+            version=F("version") + 1, updated_at=timezone.now())):
         raise DomainError(_("Hồ sơ đã được kết thúc."))
-    dossier.refresh_from_db()
-    _history([dossier], acting_user)
     return dossier
 
 
@@ -285,12 +278,9 @@ def dossier_reopen(*, acting_user: User, dossier: Dossier) -> Dossier:
     """Back to open (a returned dossier to complete, an item forgotten)."""
     dossier = _locked(dossier)
     _refuse(rules.reopen_problems(acting_user, dossier))
-    if Dossier.objects.filter(pk=dossier.pk, status=Status.CLOSED).update(
-            status=Status.OPEN, ended_on=None, due_on=None, version=F("version") + 1,
-            updated_at=timezone.now()) != 1:
+    if not audit.claim(dossier, expected={"status": Status.CLOSED}, acting_user=acting_user, changes=dict(
+            status=Status.OPEN, ended_on=None, due_on=None, version=F("version") + 1, updated_at=timezone.now())):
         raise DomainError(_("Chỉ mở lại được hồ sơ đã kết thúc và chưa nộp lưu."))
-    dossier.refresh_from_db()
-    _history([dossier], acting_user)
     return dossier
 
 
@@ -307,7 +297,7 @@ def dossiers_hand_over(*, acting_user: User, from_officer: User, to_officer: Use
     for dossier in dossiers:
         dossier.officer = to_officer
     Dossier.objects.bulk_update(dossiers, ["officer"])
-    _history(dossiers, acting_user)
+    audit.record(dossiers, acting_user=acting_user)
     return len(dossiers)
 
 
@@ -321,25 +311,22 @@ def dossier_delete(*, acting_user: User, dossier: Dossier) -> None:
     if not (acting_user.has_role("office") or (dossier.status == Status.OPEN
                                                and rules.is_keeper_or_head(acting_user, dossier))):
         raise DomainError(_("Bạn không được xóa hồ sơ này."))
-    if Dossier.all_objects.filter(pk=dossier.pk, is_deleted=False).update(
-            is_deleted=True, deleted_at=timezone.now(), deleted_by=acting_user) != 1:
+    if not audit.claim(dossier, expected={"is_deleted": False}, queryset=Dossier.all_objects.all(),
+                       changes={"is_deleted": True, "deleted_at": timezone.now(), "deleted_by": acting_user},
+                       acting_user=acting_user):
         raise DomainError(_("Hồ sơ đã ở trong thùng rác."))
     # A trashed dossier leaves any batch draft and retention list it was in.
     ArchiveBatchLine.objects.filter(dossier=dossier, outcome=LineOutcome.PENDING,
                                     batch__status=BatchStatus.DRAFT).delete()
-    dossier.refresh_from_db()
-    _history([dossier], acting_user)
 
 
 @transaction.atomic
 def dossier_restore(*, acting_user: User, dossier: Dossier) -> None:
     if not acting_user.has_role("office"):
         raise DomainError(_("Chỉ Văn phòng được khôi phục hồ sơ."))
-    if Dossier.all_objects.filter(pk=dossier.pk, is_deleted=True).update(
-            is_deleted=False, deleted_at=None, deleted_by=None) != 1:
+    if not audit.claim(dossier, expected={"is_deleted": True}, queryset=Dossier.all_objects.all(),
+                       changes={"is_deleted": False, "deleted_at": None, "deleted_by": None}, acting_user=acting_user):
         raise DomainError(_("Hồ sơ không ở trong thùng rác."))
-    dossier.refresh_from_db()
-    _history([dossier], acting_user)
 
 
 @transaction.atomic
@@ -354,4 +341,7 @@ def due_dates_recompute(*, acting_user: User | None = None) -> int:
             dossier.due_on = due_on
             changed.append(dossier)
     Dossier.all_objects.bulk_update(changed, ["due_on"], batch_size=1000)
+    # The rows were read with .only(): their history rows are written from a fresh read.
+    audit.record_ids(Dossier, [dossier.pk for dossier in changed], acting_user=acting_user,
+                     reason=_("Tính lại hạn nộp lưu theo quy định mới của cơ quan"))
     return len(changed)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from recordsportal import audit
 from recordsportal.models import Agency, Department, User
 from recordsportal.progress import MAX_ERRORS_KEPT
 from recordsportal.services import DomainError
@@ -49,8 +50,7 @@ def file_plan_heading_add(*, acting_user: User, plan: FilePlan, title: str, abbr
     heading = FilePlanHeading(plan=plan, parent=parent, position=position, title=normalize_text(title),
                               abbreviation=abbreviation if parent is None else "")
     heading.full_clean()
-    heading.save()
-    return heading
+    return audit.save(heading, acting_user=acting_user)
 
 
 def _next_number(plan: FilePlan, major: FilePlanHeading) -> int:
@@ -106,9 +106,9 @@ def file_plan_copy(*, acting_user: User, source: FilePlan, year: int) -> FilePla
     plan = file_plan_create(acting_user=acting_user, department=source.department, year=year, notes=source.notes)
     mapping = {}
     for heading in source.headings.order_by("parent_id", "position").select_related("parent"):
-        mapping[heading.pk] = FilePlanHeading.objects.create(
+        mapping[heading.pk] = audit.save(FilePlanHeading(
             plan=plan, parent=mapping.get(heading.parent_id), position=heading.position, title=heading.title,
-            abbreviation=heading.abbreviation)
+            abbreviation=heading.abbreviation), acting_user=acting_user)
     for entry in source.entries.select_related("responsible"):
         responsible = entry.responsible if entry.responsible and entry.responsible.is_active else None
         _check_symbol_free(plan, entry.number_symbol)
@@ -187,6 +187,7 @@ def file_plan_import_rows(*, acting_user: User, plan: FilePlan, rows) -> int:
         heading.full_clean(exclude=["plan", "parent"], validate_unique=False, validate_constraints=False)
     FilePlanHeading.objects.bulk_create(majors)
     FilePlanHeading.objects.bulk_create(minors)  # parent_id is taken from the saved major
+    audit.record(majors + minors, acting_user=acting_user, reason="import", created=True)
 
     # 3. Entries, with their audit rows.
     entries = []

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from recordsportal import audit
 from recordsportal.models import Department, User
 from recordsportal.services import DomainError
 from recordsportal.text import normalize_text
@@ -17,7 +18,7 @@ from ..choices import (
 from ..models import (
     Dossier, RetentionLine, RetentionList,
 )
-from ._common import _history, _refuse, _save
+from ._common import _refuse, _save
 
 
 @transaction.atomic
@@ -52,8 +53,7 @@ def retention_line_remove(*, acting_user: User, line: RetentionLine) -> None:
     if line.retention_list.status != RetentionStatus.DRAFT or not rules.heads_department(
             acting_user, line.retention_list.department):
         raise DomainError(_("Chỉ bớt hồ sơ khỏi danh mục đang lập."))
-    line._history_user = acting_user
-    line.delete()
+    audit.delete(line, acting_user=acting_user)
 
 
 @transaction.atomic
@@ -62,11 +62,9 @@ def retention_list_submit(*, acting_user: User, retention_list: RetentionList) -
         raise DomainError(_("Chỉ trưởng đơn vị được gửi danh mục hồ sơ giữ lại."))
     if not retention_list.lines.exists():
         raise DomainError(_("Danh mục chưa có hồ sơ nào."))
-    if RetentionList.objects.filter(pk=retention_list.pk, status=RetentionStatus.DRAFT).update(
-            status=RetentionStatus.SUBMITTED, submitted_at=timezone.now()) != 1:
+    if not audit.claim(retention_list, expected={"status": RetentionStatus.DRAFT}, acting_user=acting_user,
+                       changes={"status": RetentionStatus.SUBMITTED, "submitted_at": timezone.now()}):
         raise DomainError(_("Danh mục đã được gửi lãnh đạo."))
-    retention_list.refresh_from_db()
-    _history([retention_list], acting_user)
     return retention_list
 
 
@@ -82,19 +80,17 @@ def retention_line_decide(*, acting_user: User, line: RetentionLine, approve: bo
     decision = Decision.APPROVED if approve else Decision.REJECTED
     if not approve and not normalize_text(note):
         raise DomainError(_("Nhập lý do không đồng ý."), field="note")
-    if RetentionLine.objects.filter(pk=line.pk, decision=Decision.PENDING).update(
-            decision=decision, decision_note=normalize_text(note)) != 1:
+    if not audit.claim(line, expected={"decision": Decision.PENDING}, acting_user=acting_user,
+                       changes={"decision": decision, "decision_note": normalize_text(note)}):
         raise DomainError(_("Hồ sơ này đã được duyệt."))
-    line.refresh_from_db()
-    _history([line], acting_user)
     if approve:
-        Dossier.all_objects.filter(pk=line.dossier_id).update(retained_until=line.keep_until)
-        _history([Dossier.all_objects.get(pk=line.dossier_id)], acting_user)
+        audit.claim(line.dossier, expected={}, changes={"retained_until": line.keep_until}, acting_user=acting_user,
+                    queryset=Dossier.all_objects.all())
     retention_list = line.retention_list
     if not retention_list.lines.filter(decision=Decision.PENDING).exists():
         RetentionList.objects.filter(pk=retention_list.pk, status=RetentionStatus.SUBMITTED).update(
             status=RetentionStatus.DECIDED, decided_by=acting_user, decided_at=timezone.now())
         retention_list.refresh_from_db()
-        _history([retention_list], acting_user)
+        audit.record([retention_list], acting_user=acting_user)
         notices.retention_decided(retention_list)
     return line
