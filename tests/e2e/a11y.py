@@ -56,6 +56,22 @@ def horizontal_overflow(page) -> int:
     return page.evaluate("() => document.scrollingElement.scrollWidth - window.innerWidth")
 
 
+_WIDE = """() => {
+  const width = window.innerWidth, found = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    const r = el.getBoundingClientRect();
+    if (r.right > width + 0.5 && r.width > 0) {
+      let clipped = false;  // inside a box that scrolls or clips it within the window, it does not widen the page
+      for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+        if (getComputedStyle(p).overflowX !== "visible" && p.getBoundingClientRect().right <= width + 0.5) { clipped = true; break; }
+      }
+      if (!clipped) found.push(`${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}.${[...el.classList].join(".")} right=${Math.round(r.right)}`);
+    }
+  }
+  return found.slice(-5);
+}"""
+
+
 def small_targets(page) -> list[str]:
     """Visible controls narrower or shorter than 24 CSS px."""
     return page.evaluate(_SMALL_TARGETS, MIN_TARGET)
@@ -67,7 +83,7 @@ def phone_problems(page) -> list[str]:
     problems = []
     overflow = horizontal_overflow(page)
     if overflow > 0:
-        problems.append(f"scrolls sideways by {overflow} px")
+        problems.append(f"scrolls sideways by {overflow} px: {', '.join(page.evaluate(_WIDE))}")
     problems += [f"tap target under {MIN_TARGET} px: {t}" for t in small_targets(page)]
     return problems
 
