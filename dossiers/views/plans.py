@@ -84,7 +84,7 @@ def heading_add(request, pk):
         form_errors(request, form)
     else:
         run(request, lambda: services.file_plan_heading_add(acting_user=request.user, plan=plan, **form.cleaned_data),
-            _("Đã thêm đề mục."))
+            _("Đã thêm đề mục."), form=form)
     return redirect("dossiers:plan_detail", pk=pk)
 
 
@@ -97,7 +97,7 @@ def entry_add(request, pk):
         form_errors(request, form)
     else:
         run(request, lambda: services.file_plan_entry_add(acting_user=request.user, plan=plan, **form.cleaned_data),
-            _("Đã thêm hồ sơ vào danh mục."))
+            _("Đã thêm hồ sơ vào danh mục."), form=form)
     return redirect("dossiers:plan_detail", pk=pk)
 
 

@@ -16,8 +16,15 @@ register = template.Library()
 MONTHS_BACK_YEARS = 4  # the selector offers this year and the four before it (any month stays reachable by URL)
 
 
-def month_name(month: int) -> str:
-    return _("Tháng %(month)s") % {"month": month}
+def month_names() -> list[str]:
+    """The months by name in the page's language ("Tháng 12"; "December" in English): one text each,
+    so that a translation can name them."""
+    return [_("Tháng 1"), _("Tháng 2"), _("Tháng 3"), _("Tháng 4"), _("Tháng 5"), _("Tháng 6"), _("Tháng 7"),
+            _("Tháng 8"), _("Tháng 9"), _("Tháng 10"), _("Tháng 11"), _("Tháng 12")]
+
+
+def month_and_year(month: int, year: int, names: list[str]) -> str:
+    return _("{month} năm {year}").replace("{month}", names[month - 1]).replace("{year}", str(year))
 
 
 @register.simple_tag
@@ -28,13 +35,14 @@ def month_select(selected: datetime.date, name: str = "month", id: str = "id_mon
     today = timezone.localdate()
     last = max(today.replace(day=1), selected.replace(day=1))
     first_year = min(selected.year, today.year - MONTHS_BACK_YEARS)
+    names = month_names()
     groups = []
     for year in range(last.year, first_year - 1, -1):
         top = last.month if year == last.year else 12
         options = format_html_join(
             "", '<option value="{}"{}>{}</option>',
             ((f"{year}-{m:02d}", " selected" if (year, m) == (selected.year, selected.month) else "",
-              _("Tháng %(month)s năm %(year)s") % {"month": m, "year": year}) for m in range(top, 0, -1)))
+              month_and_year(m, year, names)) for m in range(top, 0, -1)))
         groups.append(format_html('<optgroup label="{}">{}</optgroup>', _("Năm %(year)s") % {"year": year}, options))
     return format_html('<select class="{}" name="{}" id="{}">{}</select>', css, name, id,
                        format_html_join("", "{}", ((g,) for g in groups)))
@@ -45,7 +53,7 @@ def portal_texts():
     """The words static/js shows (in the page's language), as a JSON block the scripts read: an
     inline script would be refused by the Content-Security-Policy, a JSON block is data."""
     return json_script({
-        "months": [month_name(m) for m in range(1, 13)],
+        "months": month_names(),
         "monthYear": _("{month} năm {year}"),
         "weekdays": [_("T2"), _("T3"), _("T4"), _("T5"), _("T6"), _("T7"), _("CN")],
         "weekdayNames": [_("Thứ Hai"), _("Thứ Ba"), _("Thứ Tư"), _("Thứ Năm"), _("Thứ Sáu"), _("Thứ Bảy"),

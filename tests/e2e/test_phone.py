@@ -7,6 +7,7 @@ import datetime
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -35,11 +36,21 @@ def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def registered(agency, *, number_symbol, summary, issuer="Sở Kế hoạch và Đầu tư"):
+    """An incoming document received electronically, with its file."""
+    today = timezone.localdate()
+    return document_services.incoming_register(
+        acting_user=agency.clerk, number_symbol=number_symbol, issuer=issuer, summary=summary,
+        document_date=today - datetime.timedelta(days=1), arrival_date=today, form=Form.ELECTRONIC,
+        attachments=[SimpleUploadedFile("van-ban.pdf", PDF_BYTES, content_type="application/pdf")])
+
+
 def assigned(agency, officer, *, summary, number_symbol):
     today = timezone.localdate()
-    document = document_services.incoming_register(
-        acting_user=agency.clerk, number_symbol=number_symbol, issuer="Sở Kế hoạch và Đầu tư", summary=summary,
-        document_date=today - datetime.timedelta(days=1), arrival_date=today, form=Form.ELECTRONIC)
+    document = registered(agency, number_symbol=number_symbol, summary=summary)
     return document_services.incoming_assign(acting_user=agency.leader, document=document,
                                              department=officer.department, officer=officer,
                                              deadline=today + datetime.timedelta(days=5))
@@ -117,8 +128,9 @@ def test_an_officers_day_on_a_phone_needs_no_sideways_scrolling_and_no_small_tar
 
 def test_the_register_filters_fold_behind_one_button_on_a_phone(agency, incoming, live_server, phone):
     for n in range(12):
-        incoming(number_symbol=f"{n + 1}/UBND-KT", summary=f"Về việc triển khai kế hoạch số {n + 1} của tỉnh")
-    incoming(number_symbol="77/SNV-VTLT", summary="Về việc chuyển đổi số công tác lưu trữ")
+        incoming(number_symbol=f"{n + 1}/UBND-KT", summary=f"Về việc triển khai kế hoạch số {n + 1} của tỉnh",
+                 form=Form.PAPER)
+    incoming(number_symbol="77/SNV-VTLT", summary="Về việc chuyển đổi số công tác lưu trữ", form=Form.PAPER)
     log_in(phone, live_server, "clerk", PASSWORD)
     phone.goto(f"{live_server.url}/documents/")
     rows = phone.get_by_test_id("register-table").locator("tbody tr")
@@ -263,3 +275,44 @@ def test_the_skip_link_and_focus_rings_serve_the_keyboard(agency, live_server, p
         return [s.outlineStyle, parseFloat(s.outlineWidth), s.outlineColor]; }""")
     assert ring[0] == "solid" and ring[1] >= 2
     assert re.fullmatch(r"rgb\(11, 61, 145\)", ring[2])  # #0b3d91: 10:1 on the page, 3:1+ beside every button colour
+
+
+def test_the_dashboard_reflows_on_a_phone_with_its_trend_drawn_and_told(agency, make_document, live_server, phone):
+    from reports.compliance import compute_month
+
+    today = timezone.localdate()
+    for form in (Form.ELECTRONIC, Form.ELECTRONIC, Form.PAPER):
+        make_document(agency.dept_a, agency.officer_a, form=form, day=today.replace(day=1))
+    compute_month(today.replace(day=1))
+    log_in(phone, live_server, "leader", PASSWORD)
+    phone.goto(f"{live_server.url}/reports/")
+    phone.wait_for_function("() => window.Chart && Chart.getChart(document.getElementById('trend'))")
+    fits_a_phone(phone, "dashboard")
+    # The plot itself has room (it was a 333 x 100 canvas filled by its legend and axes).
+    area = phone.evaluate("() => Chart.getChart(document.getElementById('trend')).chartArea")
+    assert area["height"] >= 120 and area["width"] >= 250
+    # Each department is a card with its four figures, their links large enough to press.
+    row = phone.locator(f'[data-testid=department-figures] tr[data-department="{agency.dept_a.pk}"]')
+    assert row.evaluate("tr => getComputedStyle(tr).display") == "flex"
+    assert "66,6%" in row.get_by_test_id("row-e-month").inner_text()
+    link = row.get_by_test_id("row-e-month-num").bounding_box()
+    assert link["width"] >= 24 and link["height"] >= 24
+    # The chart's text alternative: the table of its figures, month by month.
+    figures = phone.get_by_test_id("trend-figures")
+    figures.locator("summary").tap()
+    rows = figures.locator("tbody tr")
+    assert rows.count() == 12
+    assert rows.last.inner_text().split() == [today.strftime("%m/%Y"), "66,6%", "—"]
+    assert phone.locator("#trend").get_attribute("role") == "img"
+
+
+def test_a_leader_finds_the_assign_form_on_the_first_screen_of_a_document(agency, live_server, phone):
+    document = registered(agency, number_symbol="1520/UBND-KT", issuer="Ủy ban nhân dân tỉnh",
+                          summary="V/v báo cáo tình hình thu hút đầu tư vào Khu kinh tế 6 tháng cuối năm")
+    document_services.incoming_submit(acting_user=agency.clerk, document=document)
+    log_in(phone, live_server, "leader", PASSWORD)
+    phone.goto(f"{live_server.url}/documents/{document.pk}/")
+    form = phone.get_by_test_id("assign-form")
+    assert form.bounding_box()["y"] < a11y.PHONE["height"]
+    assert form.bounding_box()["y"] < phone.get_by_text("Thông tin văn bản").bounding_box()["y"]
+    fits_a_phone(phone, "document to assign")
