@@ -17,6 +17,8 @@ from .models import Campaign, Inventory
 TITLE = "Kiểm kê tài liệu tồn đọng, tích đọng năm 2021 (tài liệu hình thành đến năm 2015)"
 DEADLINE = datetime.date(2021, 7, 30)
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+OPENED = datetime.datetime(2021, 6, 15, 8, 0, tzinfo=HANOI)
+REVIEW_DELAY = datetime.timedelta(days=3, hours=2)
 
 
 def _line(description, from_year, to_year, metres, boxes, dossiers, condition="good", location="", notes=""):
@@ -82,11 +84,16 @@ def seed(command, acting_user):
         services.inventory_submit(acting_user=head, inventory=inventory, declare_none=not lines, now=when)
         if status == "accepted":
             services.inventory_accept(acting_user=office, inventory=inventory)
+            # Reviewed in 2021, a few days after it came in, not on the day the demo is seeded.
+            Inventory.objects.filter(pk=inventory.pk).update(reviewed_at=when + REVIEW_DELAY)
         elif status == "returned":
             services.inventory_return(
                 acting_user=office,
                 inventory=inventory,
                 reason="Thiếu số liệu hồ sơ doanh nghiệp giai đoạn 2005–2008; đề nghị bổ sung và ghi rõ nơi bảo quản.",
             )
+            Inventory.objects.filter(pk=inventory.pk).update(reviewed_at=when + REVIEW_DELAY)
     services.campaign_record_deadline_misses(acting_user=office, campaign=campaign)
+    # The campaign was opened in 2021 (its records say so), not on the seeding day.
+    Campaign.objects.filter(pk=campaign.pk).update(created_at=OPENED)
     command.stdout.write(f"  backlog: {TITLE}")

@@ -19,19 +19,60 @@ from . import services
 from .choices import Confidentiality, Direction, Form, Kind, Status, Urgency
 from .models import Document, NumberCounter
 
-ISSUERS = [
-    "Ủy ban nhân dân tỉnh", "Sở Kế hoạch và Đầu tư", "Sở Tài nguyên và Môi trường", "Sở Xây dựng",
-    "Sở Lao động - Thương binh và Xã hội", "Sở Tài chính", "Bộ Kế hoạch và Đầu tư", "Công an tỉnh",
-    "Cục Thuế tỉnh", "Công ty TNHH Formosa Hà Tĩnh", "Công ty CP Đầu tư Vũng Áng", "Ban Quản lý dự án tỉnh",
+# Who sends what: the symbol's suffix names the sender (594/SXD-QLXD comes from Sở Xây dựng),
+# so each sender has its own suffixes and the register reads like a real one (issue 17).
+SENDERS = [
+    ("Ủy ban nhân dân tỉnh", ["UBND-KT", "UBND-TH", "UBND-NL"]),
+    ("Sở Kế hoạch và Đầu tư", ["SKHĐT-ĐKKD", "SKHĐT-TH"]),
+    ("Sở Tài nguyên và Môi trường", ["STNMT-MT", "STNMT-ĐĐBĐ"]),
+    ("Sở Xây dựng", ["SXD-QLXD", "SXD-HT"]),
+    ("Sở Lao động - Thương binh và Xã hội", ["SLĐTBXH-VL"]),
+    ("Sở Tài chính", ["STC-QLNS", "STC-TCĐT"]),
+    ("Bộ Kế hoạch và Đầu tư", ["BKHĐT-QLKKT"]),
+    ("Công an tỉnh", ["CAT-PC07"]),
+    ("Cục Thuế tỉnh", ["CT-TTHT", "CT-QLDN"]),
+    ("Công ty TNHH Formosa Hà Tĩnh", ["FHS-HC"]),
+    ("Công ty CP Đầu tư Vũng Áng", ["VADC-KH"]),
+    ("Ban Quản lý dự án tỉnh", ["BQLDA-KH"]),
 ]
+ISSUERS = [issuer for issuer, _suffixes in SENDERS]
+ISSUER_OF_SUFFIX = {suffix: issuer for issuer, suffixes in SENDERS for suffix in suffixes}
+# Whole summaries, as a clerk types them (no "… năm" or "… quý" left hanging).
 SUBJECTS = [
-    "cấp Giấy chứng nhận đăng ký đầu tư dự án nhà máy điện khí", "điều chỉnh quy hoạch chi tiết khu công nghiệp",
-    "báo cáo tình hình thực hiện vốn đầu tư công quý", "thẩm định báo cáo đánh giá tác động môi trường",
-    "tuyển dụng lao động nước ngoài tại khu kinh tế", "kiểm tra công tác phòng cháy chữa cháy",
-    "triển khai Chỉ thị về công tác văn thư, lưu trữ", "giải phóng mặt bằng dự án cảng biển",
-    "xúc tiến đầu tư năm", "cải cách hành chính và chuyển đổi số", "quyết toán kinh phí hoạt động",
-    "chấm điểm chỉ số cải cách hành chính", "cấp phép xây dựng nhà xưởng", "an toàn lao động trong doanh nghiệp",
+    "cấp Giấy chứng nhận đăng ký đầu tư dự án nhà máy điện khí Vũng Áng II",
+    "điều chỉnh quy hoạch chi tiết xây dựng Khu công nghiệp Phú Vinh",
+    "báo cáo tình hình thực hiện vốn đầu tư công quý III năm 2026",
+    "thẩm định báo cáo đánh giá tác động môi trường dự án mở rộng cảng Sơn Dương",
+    "tuyển dụng lao động nước ngoài làm việc tại Khu kinh tế Vũng Áng",
+    "kiểm tra công tác phòng cháy, chữa cháy tại các doanh nghiệp trong khu công nghiệp",
+    "triển khai Chỉ thị số 35/CT-TTg về công tác văn thư, lưu trữ",
+    "giải phóng mặt bằng dự án bến số 5, số 6 cảng Vũng Áng",
+    "xây dựng chương trình xúc tiến đầu tư năm 2027",
+    "đẩy mạnh cải cách hành chính và chuyển đổi số năm 2026",
+    "quyết toán kinh phí hoạt động năm 2025 của Ban Quản lý",
+    "tự chấm điểm chỉ số cải cách hành chính năm 2026",
+    "cấp phép xây dựng nhà xưởng của Công ty TNHH Hóa chất Vũng Áng",
+    "bảo đảm an toàn lao động trong các doanh nghiệp khu công nghiệp",
 ]
+# An outgoing letter's file copies: one for the Office's register (VT), one for the drafting
+# department; the copies are the recipients plus those two.
+OUTGOING_KEEPER = "VT, {abbreviation}"
+
+
+def incoming_symbol(rng):
+    """A received number and symbol with the issuer it names."""
+    issuer, suffixes = rng.choice(SENDERS)
+    return f"{rng.randint(1, 900)}/{rng.choice(suffixes)}", issuer
+
+
+def issuer_of(symbol: str) -> str:
+    return ISSUER_OF_SUFFIX.get(symbol.split("/", 1)[-1], ISSUERS[0])
+
+
+def outgoing_copies(recipients: str) -> int:
+    return len([r for r in recipients.split(";") if r.strip()]) + 2
+
+
 DEMO_YEAR_DAYS = 330
 RECENT_DAYS = 100  # the last months go through the live workflow; the months before are history
 
@@ -56,10 +97,11 @@ def seed(command, acting_user):
         for index in range(240):
             day = recent + datetime.timedelta(days=index * RECENT_DAYS // 240)
             paper = rng.random() < 0.08
+            symbol, issuer = incoming_symbol(rng)
             doc = services.incoming_register(
                 acting_user=clerk,
-                number_symbol=f"{rng.randint(1, 900)}/{rng.choice(['UBND-KT', 'SKHĐT-ĐKKD', 'STNMT-MT', 'SXD-QLXD'])}",
-                issuer=rng.choice(ISSUERS),
+                number_symbol=symbol,
+                issuer=issuer,
                 summary=f"V/v {rng.choice(SUBJECTS)}",
                 document_date=day - datetime.timedelta(days=rng.randint(0, 3)),
                 arrival_date=day,
@@ -82,12 +124,14 @@ def seed(command, acting_user):
         for index in range(120):
             day = recent + datetime.timedelta(days=index * RECENT_DAYS // 120)
             department = rng.choice(departments)
+            recipients = "; ".join(rng.sample(ISSUERS[:9], rng.randint(1, 3)))
             doc = services.outgoing_issue(
                 acting_user=clerk, kind=rng.choice([Kind.OFFICIAL_LETTER] * 5 + [Kind.DECISION, Kind.PLAN, Kind.REPORT]),
                 summary=f"V/v {rng.choice(SUBJECTS)}", department=department,
                 drafter=rng.choice(officers[department.pk] or [department.head]), signer="Trần Đình Hải",
-                recipients=rng.choice(ISSUERS), form=Form.PAPER if rng.random() < 0.06 else Form.ELECTRONIC,
-                issue_date=day,
+                recipients=recipients, form=Form.PAPER if rng.random() < 0.06 else Form.ELECTRONIC,
+                file_copy_keeper=OUTGOING_KEEPER.format(abbreviation=department.abbreviation),
+                copies=outgoing_copies(recipients), issue_date=day,
             )
             Document.objects.filter(pk=doc.pk).update(import_key=f"demo-out-{index}")
         # The year's notifications are history: read, and no e-mail for them.
@@ -104,14 +148,14 @@ def _waiting_work(rng, clerk, leader, today):
     planning department without an officer, and an internal document sent to it."""
     planning = Department.objects.get(abbreviation="QHXD")
     waiting = [
-        ("1520/UBND-KT", "V/v báo cáo tình hình thu hút đầu tư vào Khu kinh tế 6 tháng cuối năm", Urgency.URGENT, leader),
+        ("1520/UBND-KT", "V/v báo cáo tình hình thu hút đầu tư vào Khu kinh tế 6 tháng cuối năm 2026", Urgency.URGENT, leader),
         ("87/STNMT-MT", "V/v lấy ý kiến về báo cáo đánh giá tác động môi trường dự án cảng tổng hợp", Urgency.NORMAL, None),
         ("2045/STC-QLNS", "V/v thẩm tra quyết toán vốn đầu tư dự án hoàn thành", Urgency.NORMAL, None),
         ("412/SXD-QLXD", "V/v thẩm định quy hoạch chi tiết xây dựng khu tái định cư", Urgency.URGENT, None),
         ("318/SXD-HT", "V/v kiểm tra hạ tầng kỹ thuật khu công nghiệp", Urgency.NORMAL, None),
     ]
     for index, (symbol, summary, urgency, to) in enumerate(waiting):
-        doc = services.incoming_register(acting_user=clerk, number_symbol=symbol, issuer=rng.choice(ISSUERS),
+        doc = services.incoming_register(acting_user=clerk, number_symbol=symbol, issuer=issuer_of(symbol),
                                          summary=summary, document_date=today, arrival_date=today, urgency=urgency,
                                          allow_duplicate=True)
         Document.objects.filter(pk=doc.pk).update(import_key=f"demo-waiting-{index}")
@@ -147,10 +191,14 @@ def _bulk_history(rng, clerk, departments, officers, start, end):
         counters[key] += 1
         number = counters[key]
         summary = f"V/v {rng.choice(SUBJECTS)}"
+        outgoing = {}
         if direction == Direction.INCOMING:
-            symbol, issuer = f"{rng.randint(1, 900)}/{rng.choice(['UBND-KT', 'SXD-QLXD', 'CT-TTHT'])}", rng.choice(ISSUERS)
+            symbol, issuer = incoming_symbol(rng)
         else:
             symbol, issuer = services.outgoing_symbol(number, kind, department, agency), agency.name
+            recipients = "; ".join(rng.sample(ISSUERS[:9], rng.randint(1, 3)))
+            outgoing = {"signer": "Trần Đình Hải", "recipients": recipients, "copies": outgoing_copies(recipients),
+                        "file_copy_keeper": OUTGOING_KEEPER.format(abbreviation=department.abbreviation)}
         rows.append(Document(
             direction=direction, series=series, register_year=day.year, number=number, number_symbol=symbol,
             kind=kind, summary=summary, document_date=day, register_date=day, issuer=issuer,
@@ -158,7 +206,7 @@ def _bulk_history(rng, clerk, departments, officers, start, end):
             confidentiality=Confidentiality.SECRET if secret else Confidentiality.NORMAL,
             status=Status.DONE if direction == Direction.INCOMING else Status.ISSUED,
             department=department, officer=officer, created_by=clerk,
-            search_text=search_key(f"{symbol} {summary} {issuer}"), import_key=f"demo-bulk-{index}",
+            search_text=search_key(f"{symbol} {summary} {issuer}"), import_key=f"demo-bulk-{index}", **outgoing,
         ))
     Document.objects.bulk_create(rows, batch_size=500)
     for (series, year), number in counters.items():

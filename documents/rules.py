@@ -228,3 +228,19 @@ def issue_date_problem(issue_date: datetime.date | None) -> str | None:
     """Why an outgoing (or internal) document cannot be issued on `issue_date`: it is numbered in
     the register of that year, so it is not after today nor before RECORDS_FIRST_YEAR."""
     return date_problem(issue_date, label=_("ngày ban hành"))
+
+
+# --- an outgoing document's file copies (Decree 30, Appendix III: "Nơi nhận ... Lưu: VT, đơn vị") ---
+
+
+def default_file_copy_keeper(department) -> str:
+    """Who keeps the file copies when the form leaves it empty: the Office's register (VT) and
+    the drafting department, as the "Lưu:" line of the document says."""
+    return f"VT, {department.abbreviation}" if department is not None else "VT"
+
+
+def default_copies(recipients: str, recipient_departments) -> int:
+    """Copies made when the form leaves it empty: one per recipient (external ones separated by
+    ";" or a new line, internal departments) and the two file copies."""
+    external = [r for r in recipients.replace("\n", ";").split(";") if r.strip()]
+    return len(external) + len(recipient_departments or []) + 2

@@ -364,8 +364,9 @@ def outgoing_issue(
         form=form,
         urgency=urgency,
         confidentiality=confidentiality,
-        copies=copies,
-        file_copy_keeper=file_copy_keeper,
+        # The register book's "bản lưu" and "số lượng bản" are never left empty (issue 17).
+        copies=copies or rules.default_copies(recipients, recipient_departments),
+        file_copy_keeper=normalize_text(file_copy_keeper) or rules.default_file_copy_keeper(department),
         notes=notes,
         status=Status.ISSUED,
         created_by=acting_user,

@@ -36,8 +36,10 @@ def batch_summary(batch, lines):
 
 def _context(batch):
     lines = batch_lines(batch)
-    return {"batch": batch, "lines": lines, "summary": batch_summary(batch, lines),
-            "date": timezone.localtime(batch.received_at or batch.submitted_at or timezone.now()).date()}
+    # The record is dated with the hand-over (received, else submitted), in its header as in its
+    # body: the same date at every download, never the download's (issue 17).
+    date = timezone.localtime(batch.received_at or batch.submitted_at or timezone.now()).date()
+    return {"batch": batch, "lines": lines, "summary": batch_summary(batch, lines), "date": date, "today": date}
 
 
 def _name(batch, kind, ext):
