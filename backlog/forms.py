@@ -3,7 +3,7 @@ from django.forms import formset_factory
 from django.utils.formats import number_format
 from django.utils.translation import gettext, gettext_lazy as _
 
-from recordsportal.forms import BootstrapFormMixin
+from recordsportal.forms import BootstrapFormMixin, DateInput
 from recordsportal.models import Department
 from recordsportal.text import normalize_text
 
@@ -16,7 +16,7 @@ class CampaignForm(BootstrapFormMixin, forms.ModelForm):
         model = Campaign
         fields = ["title", "scope_until_year", "deadline", "effort_norm", "departments"]
         widgets = {
-            "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "deadline": DateInput(),  # the portal's dd/mm/yyyy input, not the browser's "mm/dd/yyyy" control
             "departments": forms.CheckboxSelectMultiple,
         }
         localized_fields = ["effort_norm"]
