@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from axes.apps import AppConfig as AxesAppConfig
 from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +32,14 @@ class RecordsPortalConfig(AppConfig):
 
         # Names in Vietnamese order on SQLite too (PostgreSQL has the ICU collation): names.py.
         connection_created.connect(register_sqlite_collation, dispatch_uid="recordsportal.vi_collation")
+
+
+class PortalAxesConfig(AxesAppConfig):
+    """django-axes under a name people read: the admin listed its tables as "AXES: Access
+    attempts" (the package's name), in both languages (issue 17)."""
+
+    default = False
+    verbose_name = _("Đăng nhập: lượt thử và khóa tài khoản")
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

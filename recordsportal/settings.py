@@ -52,7 +52,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "simple_history",
-    "axes",
+    "recordsportal.apps.PortalAxesConfig",  # django-axes, with a readable name in the admin
     "recordsportal",
     "documents",
     "dossiers",
