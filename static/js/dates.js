@@ -111,7 +111,8 @@
         b.textContent = day.getDate();
         b.dataset.date = show(day);
         b.tabIndex = sameDay(day, focused) ? 0 : -1;
-        b.setAttribute("aria-label", weekdayNames[mondayIndex(day)] + " " + show(day));
+        // The name starts with the number shown (WCAG 2.5.3), then the weekday and the full date.
+        b.setAttribute("aria-label", day.getDate() + ", " + weekdayNames[mondayIndex(day)] + " " + show(day));
         if (day.getMonth() !== focused.getMonth()) b.className = "other-month";
         if (sameDay(day, today)) b.setAttribute("aria-current", "date");
         b.setAttribute("aria-pressed", sameDay(day, current) ? "true" : "false");

@@ -170,6 +170,7 @@ def test_the_date_input_types_its_slashes_and_offers_a_vietnamese_calendar(agenc
     assert dialog.locator("h2").inner_text() == "Tháng 3 năm 2026"
     assert dialog.locator("thead").inner_text().split() == ["T2", "T3", "T4", "T5", "T6", "T7", "CN"]
     assert page.evaluate("document.activeElement.dataset.date") == "05/03/2026"
+    assert a11y.axe_violations(page) == []  # the open calendar too
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("PageDown")
