@@ -33,6 +33,7 @@ def _monthly_context(user, month):
     chart = bar_chart(
         [(row.label, _percent(row.e_month), _percent(row.h_month)) for row in top_rows],
         target_e=float(agency.target_electronic_exchange), target_h=float(agency.target_electronic_dossiers),
+        title=_("Tỷ lệ E và H của các phòng, đơn vị, tháng %(m)s") % {"m": month.strftime("%m/%Y")},
     )
     # bar_chart escapes every label and writes only numbers otherwise: its SVG is safe markup.
     return {"d": data, "month": month, "rows": data.rows, "chart": mark_safe(chart)}  # nosec B308 B703
