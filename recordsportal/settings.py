@@ -294,6 +294,9 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute=30, hour=1, day_of_month=1),
     },
     "compliance-current-month": {"task": "reports.compute_month", "schedule": crontab(minute=0, hour=2)},
+    # A month's figures freeze on REPORTS_MONTH_CLOSE_DAY of the next month unless the Office
+    # closed it earlier (reports/months.py); later recomputations are candidates to accept.
+    "compliance-close-months": {"task": "reports.close_due_months", "schedule": crontab(minute=0, hour=3)},
     # Backlog inventories: record late/missing departments once a deadline has passed (before the
     # compliance run reads them), and remind heads 7 days and 1 day before a deadline.
     "backlog-daily": {"task": "backlog.daily", "schedule": crontab(minute=30, hour=0)},
@@ -317,6 +320,8 @@ EDXML_OUTBOX_DIR = os.environ.get("EDXML_OUTBOX_DIR", "")
 # Confidential documents may not be exchanged electronically (Decision 28/2018): leave them out
 # of E and show their count beside it, so no department is penalised for obeying the law.
 COMPLIANCE_EXCLUDE_CONFIDENTIAL = env_bool("COMPLIANCE_EXCLUDE_CONFIDENTIAL", True)
+# The day of the next month on which a month's figures close themselves (the Office may close earlier).
+REPORTS_MONTH_CLOSE_DAY = int(os.environ.get("REPORTS_MONTH_CLOSE_DAY", "10"))
 # The oldest year the portal accepts in a date (a document's date, an arrival, a dossier's
 # opening, an imported register, a report period): earlier is a typing error (01/01/0001).
 # Lower it to import older registers. See recordsportal/dates.py.

@@ -44,6 +44,8 @@ class ComplianceSerializer(serializers.Serializer):
     scope = serializers.CharField(source="scope.value")
     headline = RowSerializer()
     rows = RowSerializer(many=True)
+    as_of = serializers.DateTimeField(allow_null=True, help_text="When the month's figures were computed; null: never.")
+    month_status = serializers.CharField(source="month_state.status", help_text="open, closed or candidate.")
 
 
 class ComplianceView(APIView):
@@ -122,3 +124,86 @@ class ViolationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         violation = services.violation_decide(acting_user=request.user, violation=self.get_object(),
                                               approve=payload.validated_data["approve"])
         return Response(ViolationSerializer(violation).data)
+
+
+# --- months that close (reports/months.py) -----------------------------------------------------
+
+
+class MonthStateSerializer(serializers.Serializer):
+    month = serializers.DateField()
+    status = serializers.ChoiceField(choices=["open", "closed", "candidate"],
+                                     help_text="open; closed (figures frozen); candidate (closed, a recomputation pending).")
+    computed_at = serializers.DateTimeField(allow_null=True, help_text='"As of" of the figures; null: never computed.')
+    closed_at = serializers.DateTimeField(allow_null=True)
+    closed_by = serializers.IntegerField(source="closed_by_id", allow_null=True, help_text="null with closed_at: closed by itself.")
+    candidate_at = serializers.DateTimeField(allow_null=True)
+
+
+class ScopeChangeSerializer(serializers.Serializer):
+    metric = serializers.CharField()
+    scope_key = serializers.CharField()
+    label = serializers.CharField()
+    before = serializers.ListField(child=serializers.IntegerField(), allow_null=True, help_text="[numerator, denominator]")
+    after = serializers.ListField(child=serializers.IntegerField(), allow_null=True, help_text="[numerator, denominator]")
+
+
+class RecordChangeSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    record_id = serializers.IntegerField()
+    label = serializers.CharField()
+    change = serializers.CharField(help_text="+ created, ~ changed, - deleted")
+    changed_by = serializers.CharField()
+    changed_at = serializers.DateTimeField()
+    url = serializers.CharField()
+
+
+class MonthDiffSerializer(serializers.Serializer):
+    state = MonthStateSerializer()
+    scopes = ScopeChangeSerializer(many=True)
+    records = RecordChangeSerializer(many=True)
+
+
+def _month_from_url(value):
+    from recordsportal.params import parse_month as parse
+
+    return parse(value)
+
+
+class MonthStateView(APIView):
+    """A month's figures: open, closed (frozen) or closed with a candidate pending, and "as of"."""
+
+    @extend_schema(responses=MonthStateSerializer)
+    def get(self, request, month):
+        from . import months
+
+        return Response(MonthStateSerializer(months.state_of(_month_from_url(month))).data)
+
+
+class MonthDiffView(APIView):
+    """The pending recomputation of a closed month against its frozen figures (Office, leadership)."""
+
+    @extend_schema(responses=MonthDiffSerializer)
+    def get(self, request, month):
+        from rest_framework.exceptions import PermissionDenied
+
+        from recordsportal.roles import Role
+
+        from . import months
+
+        if not any(request.user.has_role(role) for role in (Role.OFFICE, Role.LEADERSHIP, Role.ADMIN)):
+            raise PermissionDenied()
+        return Response(MonthDiffSerializer(months.month_diff(_month_from_url(month))).data)
+
+
+class MonthActionView(APIView):
+    """The Office closes a month, or accepts or discards its pending recomputation."""
+
+    action_name = ""
+
+    @extend_schema(request=None, responses=MonthStateSerializer)
+    def post(self, request, month):
+        from . import months
+
+        run = {"close": months.close_month, "accept": months.candidate_accept, "discard": months.candidate_discard}
+        state = run[self.action_name](_month_from_url(month), acting_user=request.user)
+        return Response(MonthStateSerializer(months.state_of(state.month)).data)

@@ -12,6 +12,9 @@ officer who keeps them and the department that formed them.
 Each metric is one statement: the ORM's GROUP BY (department, officer) over the month's rows,
 summed into officer, department-with-its-units and agency figures and upserted into the
 snapshots. The whole month is replaced in one transaction: running it twice does no harm.
+
+A closed month (reports/months.py) is never rewritten here: the same statements write its
+candidate figures instead, which the Office accepts or discards.
 """
 
 import datetime
@@ -24,7 +27,7 @@ from documents.choices import Confidentiality, Form
 from documents.models import Document
 from recordsportal.models import Department
 
-from .models import Metric, Snapshot, month_start, next_month
+from .models import CandidateSnapshot, Metric, ReportMonth, Snapshot, month_start, next_month
 
 
 def exclude_confidential() -> bool:
@@ -111,14 +114,30 @@ DELETE FROM {snapshot} WHERE month = %s AND metric = %s AND scope_key NOT IN (SE
 """
 
 
+# The month's "as of" time, set unless the month is closed; a row comes back only if it was set
+# (an open month), so the state is read and written in one statement (SQLite ≥ 3.35, PostgreSQL).
+MONTH_COMPUTED = """
+INSERT INTO {table} (month, computed_at) VALUES (%s, %s)
+ON CONFLICT (month) DO UPDATE SET computed_at = excluded.computed_at WHERE {table}.closed_at IS NULL
+RETURNING id
+"""
+
+
 @transaction.atomic
 def compute_month(month: datetime.date) -> dict[str, int]:
-    """Recompute every snapshot of one month; returns the number of scopes per metric."""
+    """Recompute every snapshot of one month; returns the number of scopes per metric. For a
+    closed month the figures go to the candidate table and the frozen snapshots stay as they
+    are (`months.candidate_written` keeps the candidate only if it differs from them)."""
     start = month_start(month)
     end = next_month(start)
+    computed_at = timezone.now()
     ops = connection.ops  # parameters as the ORM would store them (SQLite keeps text)
-    month_value, now = ops.adapt_datefield_value(start), ops.adapt_datetimefield_value(timezone.now())
-    tables = {"snapshot": Snapshot._meta.db_table, "department": Department._meta.db_table, "scoped": "scoped_figures"}
+    month_value, now = ops.adapt_datefield_value(start), ops.adapt_datetimefield_value(computed_at)
+    with connection.cursor() as cursor:
+        cursor.execute(MONTH_COMPUTED.format(table=ReportMonth._meta.db_table), [month_value, now])
+        closed = cursor.fetchone() is None
+    target = CandidateSnapshot if closed else Snapshot
+    tables = {"snapshot": target._meta.db_table, "department": Department._meta.db_table, "scoped": "scoped_figures"}
     written = {}
     with connection.cursor() as cursor:
         for metric, rows in ((Metric.ELECTRONIC_EXCHANGE, e_grouped_rows(start, end)),
@@ -127,9 +146,16 @@ def compute_month(month: datetime.date) -> dict[str, int]:
             cursor.execute(SCOPED.format(grouped=grouped_sql, **tables), grouped_params)
             cursor.execute(UPSERT.format(**tables), [month_value, metric, now, month_value, metric])
             cursor.execute(DELETE_STALE.format(**tables), [month_value, metric])
-            cursor.execute("SELECT COUNT(*) FROM scoped_figures")
-            written[metric] = cursor.fetchone()[0]
             cursor.execute("DROP TABLE scoped_figures")
+            written[metric] = 0
+        # What was written is what the temporary tables held: counted once for both metrics.
+        cursor.execute(f"SELECT metric, COUNT(*) FROM {tables['snapshot']} WHERE month = %s GROUP BY metric",  # nosec B608
+                       [month_value])
+        written.update(cursor.fetchall())
+    if closed:
+        from .months import candidate_written
+
+        candidate_written(ReportMonth.objects.get(month=start), computed_at)
     return written
 
 

@@ -10,8 +10,10 @@ from django.utils import timezone
 from recordsportal.access import Scope, managed_department_paths, scope_of
 from recordsportal.models import Agency
 
+from . import months
 from . import querysets as q
-from .models import Metric, Violation
+from .compliance import months_between as months_of
+from .models import Metric, Violation, next_month
 
 
 @dataclass
@@ -39,6 +41,13 @@ class Dashboard:
     violations_by_status: dict = field(default_factory=dict)
     campaigns: list = field(default_factory=list)
     dossiers_overdue: int | None = None
+    # The month's state (reports/months.py): its "as of" time, None if never computed; open,
+    # closed or closed with a candidate pending.
+    month_state: object = None
+
+    @property
+    def as_of(self):
+        return self.month_state.computed_at if self.month_state else None
 
 
 class Page:
@@ -53,11 +62,16 @@ class Page:
                        for metric in self.METRICS for ytd in (False, True)}
         self.links = {(metric, ytd): q.Links(metric, month, year_to_date=ytd)
                       for metric in self.METRICS for ytd in (False, True)}
+        states = months.states_between(month.replace(month=1), next_month(month))
+        self.state = states.get(month) or months.state_of(month)
+        computed = {m for m, state in states.items() if state.computed_at}
+        self.computed = {False: month in computed,
+                         True: all(m in computed for m in months_of(month.replace(month=1), month))}
 
     def row(self, label, key, *, depth=0, department_id=None, officer_id=None) -> Row:
         def figure(metric, ytd):
             links = self.links[(metric, ytd)](department=department_id, officer=officer_id)
-            return q.build_figure(self.values[(metric, ytd)].get(key), self.targets[metric], links)
+            return q.build_figure(self.values[(metric, ytd)].get(key), self.targets[metric], links, self.computed[ytd])
 
         return Row(label, depth, department_id, officer_id,
                    figure(Metric.ELECTRONIC_EXCHANGE, False), figure(Metric.ELECTRONIC_EXCHANGE, True),
@@ -105,6 +119,7 @@ def build(user, month: datetime.date, department=None) -> Dashboard:
     dashboard = Dashboard(
         month=month, scope=scope, headline=headline, rows=rows, units=units,
         trend=[{"month": e["month"], "e": e["ratio"], "h": h["ratio"]} for e, h in zip(e_trend, h_trend)],
+        month_state=page.state,
     )
     counts = dict(q.violations_visible_to(user).filter(period__year=month.year).order_by()
                   .values_list("status").annotate(n=Count("id")))

@@ -151,3 +151,65 @@ def month_start(day: datetime.date) -> datetime.date:
 
 def next_month(day: datetime.date) -> datetime.date:
     return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+class ReportMonth(models.Model):
+    """The state of one month's figures (DOMAIN.md §6, closed months).
+
+    `computed_at` is the "as of" time of the figures in `Snapshot` (None: never computed, which
+    is not the same as a month with no records). Once the Office closes the month (or it closes
+    itself on REPORTS_MONTH_CLOSE_DAY of the next month) its snapshots are frozen: a recomputation
+    writes `CandidateSnapshot` rows instead, pending until the Office accepts or discards them.
+    Every close, acceptance and discard is a history row naming who did it.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Đang mở")
+        CLOSED = "closed", _("Đã chốt")
+        CANDIDATE = "candidate", _("Đã chốt, có số liệu tính lại chờ duyệt")
+
+    month = models.DateField(unique=True, help_text="First day of the month.")
+    computed_at = models.DateTimeField(_("số liệu tính đến"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("chốt lúc"), null=True, blank=True)
+    # None with closed_at set: closed by itself on the configured day.
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    candidate_at = models.DateTimeField(_("tính lại lúc"), null=True, blank=True)
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+
+    class Meta:
+        ordering = ["-month"]
+        verbose_name = _("tháng báo cáo")
+        verbose_name_plural = _("tháng báo cáo")
+
+    def __str__(self):
+        return f"{self.month:%m/%Y}"
+
+    @property
+    def status(self) -> str:
+        if self.closed_at is None:
+            return self.Status.OPEN
+        return self.Status.CANDIDATE if self.candidate_at else self.Status.CLOSED
+
+    def get_status_display(self) -> str:
+        return self.Status(self.status).label
+
+
+class CandidateSnapshot(models.Model):
+    """A recomputed figure of a closed month, waiting for the Office's decision (same shape as
+    `Snapshot`; written by the same statement)."""
+
+    month = models.DateField()
+    metric = models.CharField(max_length=1, choices=Metric.choices)
+    scope = models.CharField(max_length=12, choices=ScopeKind.choices)
+    scope_key = models.CharField(max_length=40)
+    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    numerator = models.PositiveIntegerField(default=0)
+    denominator = models.PositiveIntegerField(default=0)
+    excluded = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["month", "metric", "scope_key"], name="candidate_one_per_month_metric_scope"),
+        ]

@@ -25,6 +25,8 @@ class Figure:
     target: float | None = None
     numerator_url: str = ""
     denominator_url: str = ""
+    # False: the period (or a month of it) was never computed, which is not "no records" (—).
+    computed: bool = True
 
     @property
     def ratio(self) -> float | None:
@@ -129,9 +131,9 @@ class Links:
         return self.numerator + scope, self.denominator + scope
 
 
-def build_figure(values, target, links) -> Figure:
+def build_figure(values, target, links, computed=True) -> Figure:
     numerator, denominator, excluded = values or (0, 0, 0)
-    return Figure(numerator, denominator, excluded, float(target), *links)
+    return Figure(numerator, denominator, excluded, float(target), *links, computed=computed)
 
 
 def violations_visible_to(user):
@@ -153,3 +155,36 @@ def emulation_summary(user, year: int):
         .annotate(points=Sum("proposed_points"))
         .order_by("-points", "department__name")
     )
+
+
+def reported_year(metric, user_scope_keys, month):
+    """The year-to-date figure of `month` as the reports print it (the same snapshots), with its
+    "as of" time (None: never computed), for pages outside the dashboard (the officer's
+    dossiers). One statement: the month's state with the sums as subqueries."""
+    from django.db.models import Subquery
+
+    from .models import ReportMonth
+
+    start, end = months_of_year_until(month)
+    counted = (Snapshot.objects.filter(metric=metric, scope_key__in=user_scope_keys, month__gte=start, month__lt=end)
+               .order_by().values("metric"))
+    row = (ReportMonth.objects.filter(month=month)
+           .annotate(n=Subquery(counted.annotate(n=Sum("numerator")).values("n")),
+                     d=Subquery(counted.annotate(d=Sum("denominator")).values("d")))
+           .values("computed_at", "n", "d").first()) or {"computed_at": None, "n": 0, "d": 0}
+    numerator, denominator = row["n"] or 0, row["d"] or 0
+    return {"numerator": numerator, "denominator": denominator, "as_of": row["computed_at"],
+            "ratio": numerator * 100 / denominator if denominator else None}
+
+
+def report_keys_for(user) -> list[str]:
+    """The snapshot scopes that make up what `user` sees: the agency, the top departments a head
+    leads (a unit is inside its parent's figure), or the officer's own."""
+    scope = scope_of(user)
+    if scope is Scope.AGENCY:
+        return ["agency"]
+    if scope is Scope.DEPARTMENT:
+        led = list(Department.objects.led_by(user).values_list("pk", "parent_id"))
+        ids = {pk for pk, _parent in led}
+        return [department_key(pk) for pk, parent in led if parent not in ids]
+    return [officer_key(user.pk)]

@@ -39,3 +39,11 @@ def compute_previous_month_task() -> str:
     previous = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
     compute_month_task.delay(previous.isoformat())
     return previous.isoformat()
+
+
+@shared_task(name="reports.close_due_months", acks_late=True)
+def close_due_months_task() -> list[str]:
+    """Beat, daily: the previous month closes itself on REPORTS_MONTH_CLOSE_DAY (months.py)."""
+    from . import months
+
+    return [month.isoformat() for month in months.close_due_months()]

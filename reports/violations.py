@@ -17,7 +17,7 @@ from documents.models import Document
 from documents.querysets import OPEN_STATUSES
 from recordsportal.models import Agency, Department
 
-from .models import Metric, ScopeKind, Snapshot, Violation, ViolationKind, month_start, next_month
+from .models import Metric, ReportMonth, ScopeKind, Snapshot, Violation, ViolationKind, month_start, next_month
 
 # Emulation applies to the Board's departments and affiliated units: the top level of the tree.
 # A sub-unit's figures are inside its parent's, so judging both would count one lapse twice.
@@ -98,9 +98,14 @@ def _per_top_department(counts, kind, month, evidence):
 
 
 @transaction.atomic
-def detect_month(month: datetime.date) -> dict[str, int]:
-    """Detect every kind of violation for one month. Returns how many exist per kind after it."""
+def detect_month(month: datetime.date, *, accepting: bool = False) -> dict[str, int]:
+    """Detect every kind of violation for one month. Returns how many exist per kind after it.
+    A closed month is left as it was reviewed (its violations keep their evidence) unless the
+    Office is accepting its recomputed figures (`months.candidate_accept`)."""
     month = month_start(month)
+    if not accepting and ReportMonth.objects.filter(month=month, closed_at__isnull=False).exists():
+        counts = Violation.objects.filter(period=month).values("kind").annotate(n=Count("id"))
+        return {row["kind"]: row["n"] for row in counts}
     agency = Agency.load()
     found = {}
     found.update(_below_target(month, Metric.ELECTRONIC_EXCHANGE, ViolationKind.E_BELOW_TARGET, agency.target_electronic_exchange))

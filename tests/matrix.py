@@ -334,10 +334,18 @@ TABLE: dict[str, Expect] = {
     "reports:deduction_table": page(none=BOOK),
     # Posted empty: the Office gets the form back with its errors; reading is not editing.
     "reports:deduction_table POST": post(none="403 403 200 403 403"),
+    # The agency journal (who changed what, when) and its export: the agency-wide roles.
+    "reports:journal": page(none=BOOK),
+    "reports:journal_xlsx": page(none=BOOK),
     "reports:violations_pdf": page(none=BOOK),
     "reports:violations_xlsx": page(none=BOOK),
     "reports:emulation_pdf": page(none=BOOK),
     "reports:emulation_xlsx": page(none=BOOK),
+    # Months that close: the Office closes, recomputes, accepts or discards (nothing pending here:
+    # refused with a message, then back to the month's page).
+    "reports:months": page(none=BOOK),
+    "reports:month": page({"month": "=2026-03"}, none=BOOK),
+    "reports:month_action": post({"month": "=2026-03", "action": "=discard"}, none="403 403 302 403 403"),
     # --- JSON API --------------------------------------------------------------------------------------
     "api-root": api(none=ALL),
     "api-root[format]": api({"format": "=json"}, none=ALL),
@@ -414,6 +422,12 @@ TABLE: dict[str, Expect] = {
     "violation-correct": api({"pk": "violation"}, method="POST", own="400 400 200 400 400", other="404 404 200 400 400"),
     "violation-decide": api({"pk": "violation"}, method="POST", own="400 400 400 400 400", other="404 404 400 400 400"),
     "violation-dismiss": api({"pk": "violation"}, method="POST", own="400 400 400 400 400", other="404 404 400 400 400"),
+    "api-month": api({"month": "=2026-03"}, none=ALL),
+    "api-month-diff": api({"month": "=2026-03"}, none=BOOK),
+    # Only the Office closes a month (March 2026 has ended); nothing is pending to accept or discard.
+    "api-month-close": api({"month": "=2026-03"}, method="POST", none="400 400 200 400 400"),
+    "api-month-accept": api({"month": "=2026-03"}, method="POST", none="400 400 400 400 400"),
+    "api-month-discard": api({"month": "=2026-03"}, method="POST", none="400 400 400 400 400"),
     # --- second methods of the same URLs: writes that name an object ------------------------------
     # Registering an incoming document is the Office's (the service refuses anyone else: 400).
     "document-list POST": api(method="POST", none="400 400 201 400 400", data={

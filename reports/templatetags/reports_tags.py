@@ -41,8 +41,22 @@ def figure(fig, testid):
             "bi-check-circle-fill text-success" if passes else "bi-x-circle-fill text-danger",
             _("Đạt") if passes else _("Chưa đạt"),
         )
+    if not fig.computed:
+        # "Not computed" is not "no records": both may read "—", the note says which.
+        html += format_html(' <span class="not-computed fs-6 fw-normal text-warning-emphasis text-nowrap" data-testid="{}-not-computed">{}</span>',
+                            testid, _("(chưa tính)") if fig.ratio is None else _("(chưa tính đủ các tháng)"))
     if fig.excluded:
         html += format_html(' <span class="excluded-note text-muted text-nowrap" title="{}">{}</span>',
                             _("Văn bản mật không tính vào tỉ lệ (không được trao đổi điện tử theo quy định)"),
                             _("+%(n)s mật") % {"n": fig.excluded})
     return html
+
+
+@register.inclusion_tag("reports/_as_of.html", takes_context=True)
+def as_of(context, state):
+    """The "as of" line of a page of figures: when they were computed, whether the month is
+    closed (frozen) and whether a recomputation waits for the Office."""
+    from recordsportal.roles import Role
+
+    user = context["request"].user
+    return {"state": state, "can_see_months": any(user.has_role(r) for r in (Role.OFFICE, Role.LEADERSHIP, Role.ADMIN))}

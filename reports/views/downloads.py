@@ -52,7 +52,20 @@ def monthly_pdf(request):
 
 def _fmt(figure):
     shown = ratio_shown(figure.ratio)
+    if not figure.computed:
+        return f"{shown}% *" if shown is not None else _("— (chưa tính)")
     return f"{shown}%" if shown is not None else "—"
+
+
+def _as_of_line(data, month) -> str:
+    """The workbook's "as of" line: when the figures were computed, and whether the month is closed."""
+    from django.utils import timezone
+
+    if data.as_of is None:
+        return _("Số liệu tháng %(m)s chưa được tính.") % {"m": month.strftime("%m/%Y")}
+    state = _("đã chốt") if data.month_state.closed_at else _("chưa chốt")
+    return _("Số liệu tính đến %(t)s (tháng %(s)s). \"—\": không có hồ sơ, văn bản trong kỳ; \"*\": có tháng chưa tính.") % {
+        "t": timezone.localtime(data.as_of).strftime("%H:%M %d/%m/%Y"), "s": state}
 
 
 @role_required(*REPORT_ROLES)
@@ -70,7 +83,8 @@ def monthly_xlsx(request):
 
     rows = [line(data.headline)] + [line(row) for row in data.rows]
     return xlsx_response(f"chi-tieu-{month:%Y-%m}.xlsx", headers, rows, sheet_title=f"{month:%m-%Y}",
-                         title_rows=[_("Kết quả thực hiện chỉ tiêu tháng %(m)s") % {"m": month.strftime("%m/%Y")}],
+                         title_rows=[_("Kết quả thực hiện chỉ tiêu tháng %(m)s") % {"m": month.strftime("%m/%Y")},
+                                     _as_of_line(data, month)],
                          widths=[40] + [14] * 11)
 
 
