@@ -8,6 +8,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .names import by_name
 from .querysets import DepartmentQuerySet, UserQuerySet
 from .roles import ROLE_PRECEDENCE, Role
 from .text import normalize_text
@@ -215,7 +216,8 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("người dùng")
         verbose_name_plural = _("người dùng")
-        ordering = ["full_name", "username"]
+        # Vietnamese order (Đ after D, not after V) wherever people are listed by default: names.py.
+        ordering = [by_name("full_name"), "username"]
 
     def __str__(self):
         return self.full_name or self.username
