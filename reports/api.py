@@ -64,9 +64,16 @@ class ViolationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Violation
-        fields = ["id", "kind", "department", "department_name", "officer", "period", "evidence", "evidence_summary",
-                  "status", "review_note", "proposed_points", "decision"]
+        fields = ["id", "kind", "department", "department_name", "officer", "period", "last_period", "detected_at",
+                  "last_detected_at", "evidence", "evidence_summary", "status", "review_note", "proposed_points", "decision"]
         read_only_fields = fields
+
+
+class ViolationRecordSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="document, dossier or inventory")
+    pk = serializers.IntegerField()
+    label = serializers.CharField()
+    url = serializers.CharField(help_text="Empty when the caller may not open the record.")
 
 
 class ReviewSerializer(serializers.Serializer):
@@ -115,6 +122,14 @@ class ViolationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @action(detail=True, methods=["post"])
     def correct(self, request, pk=None):
         return self._review(request, lambda v, d: services.violation_mark_corrected(acting_user=request.user, violation=v, note=d["note"]))
+
+    @extend_schema(responses=ViolationRecordSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def records(self, request, pk=None):
+        """The exact documents, dossiers or inventory the violation names, as the caller may see them."""
+        from .querysets import violation_records
+
+        return Response(ViolationRecordSerializer(violation_records(request.user, self.get_object()), many=True).data)
 
     @extend_schema(request=DecisionSerializer, responses=ViolationSerializer)
     @action(detail=True, methods=["post"])

@@ -117,9 +117,15 @@ class Violation(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     detected_at = models.DateTimeField(default=timezone.now)
+    # One lapse, one violation (DOMAIN.md §6): the same overdue records found again in a later
+    # month update this row (latest detection, its month, its records) instead of a new one.
+    last_detected_at = models.DateTimeField(_("phát hiện lần cuối"), null=True, blank=True)
+    last_period = models.DateField(_("kỳ phát hiện lần cuối"), null=True, blank=True)
+    # The exact records: {"documents": [ids], "dossiers": [ids], "campaign": id}.
+    records = models.JSONField(default=dict, blank=True)
     # Each review (notified, confirmed, dismissed…) and decision is one history row: a later
     # review replaces reviewed_by and review_note on the row, the history keeps the earlier ones.
-    history = HistoricalRecords(excluded_fields=["evidence", "key"],
+    history = HistoricalRecords(excluded_fields=["evidence", "key", "records"],
                                 history_change_reason_field=models.TextField(null=True))
 
     class Meta:

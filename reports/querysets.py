@@ -188,3 +188,48 @@ def report_keys_for(user) -> list[str]:
         ids = {pk for pk, _parent in led}
         return [department_key(pk) for pk, parent in led if parent not in ids]
     return [officer_key(user.pk)]
+
+
+@dataclass
+class ViolationRecord:
+    """One record a violation names, as the viewer may see it."""
+
+    kind: str  # "document" | "dossier" | "inventory"
+    pk: int
+    label: str
+    url: str = ""  # empty when the viewer may not open it
+
+
+def violation_records(user, violation) -> list[ViolationRecord]:
+    """The exact records behind `violation`, scoped for `user`: documents through
+    documents.querysets.documents_shown_to, dossiers and inventories through their visible_to."""
+    from django.utils.translation import gettext as _
+
+    from backlog.models import Inventory
+    from documents.models import Document
+    from documents.querysets import documents_shown_to
+    from dossiers.models import Dossier
+
+    records = violation.records or {}
+    shown = []
+    document_ids = records.get("documents") or []
+    if document_ids:
+        documents = Document.all_objects.filter(pk__in=document_ids).order_by("register_date", "pk")
+        for pk, doc in documents_shown_to(user, documents).items():
+            label = f"{doc.number} – {doc.summary}" if doc.visible else doc.label
+            shown.append(ViolationRecord("document", pk, label, reverse("documents:detail", args=[pk]) if doc.visible else ""))
+    dossier_ids = records.get("dossiers") or []
+    if dossier_ids:
+        visible = set(Dossier.objects.visible_to(user).filter(pk__in=dossier_ids).values_list("pk", flat=True))
+        for dossier in Dossier.all_objects.filter(pk__in=dossier_ids).order_by("code"):
+            if dossier.pk in visible:
+                shown.append(ViolationRecord("dossier", dossier.pk, f"{dossier.code} – {dossier.title}",
+                                             reverse("dossiers:detail", args=[dossier.pk])))
+            else:
+                shown.append(ViolationRecord("dossier", dossier.pk, _("Hồ sơ không thuộc phạm vi được xem")))
+    if records.get("campaign"):
+        for inventory in Inventory.objects.visible_to(user).filter(campaign_id=records["campaign"],
+                                                                   department_id=violation.department_id):
+            shown.append(ViolationRecord("inventory", inventory.pk, str(inventory),
+                                         reverse("backlog:inventory", args=[inventory.pk])))
+    return shown

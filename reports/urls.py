@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboard, downloads, months, violations
+from .views import dashboard, downloads, months, violation_detail, violations
 from .views import journal
 
 app_name = "reports"
@@ -13,6 +13,7 @@ urlpatterns = [
     path("monthly.pdf", downloads.monthly_pdf, name="monthly_pdf"),
     path("monthly.xlsx", downloads.monthly_xlsx, name="monthly_xlsx"),
     path("violations/", violations.violation_list, name="violations"),
+    path("violations/<int:pk>/", violation_detail.violation_detail, name="violation"),
     path("violations/<int:pk>/<slug:action>/", violations.violation_action, name="violation_action"),
     path("violations/points/", violations.deduction_table, name="deduction_table"),
     path("violations.pdf", downloads.violations_pdf, name="violations_pdf"),

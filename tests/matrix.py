@@ -330,6 +330,7 @@ TABLE: dict[str, Expect] = {
     "reports:monthly_pdf": page(none=BOOK),
     "reports:monthly_xlsx": page(none=BOOK),
     "reports:violations": page(none=ALL),
+    "reports:violation": page({"pk": "violation"}, own=ALL, other=SCOPED),
     "reports:violation_action": post({"pk": "violation", "action": "=notify"}, own=ACTION_OWN, other=ACTION_OTHER),
     "reports:deduction_table": page(none=BOOK),
     # Posted empty: the Office gets the form back with its errors; reading is not editing.
@@ -418,6 +419,7 @@ TABLE: dict[str, Expect] = {
     "api-compliance": api(none=ALL),
     "violation-list": api(none=ALL),
     "violation-detail": api({"pk": "violation"}, own=ALL, other=SCOPED),
+    "violation-records": api({"pk": "violation"}, own=ALL, other=SCOPED),
     "violation-confirm": api({"pk": "violation"}, method="POST", own="400 400 200 400 400", other="404 404 200 400 400"),
     "violation-correct": api({"pk": "violation"}, method="POST", own="400 400 200 400 400", other="404 404 200 400 400"),
     "violation-decide": api({"pk": "violation"}, method="POST", own="400 400 400 400 400", other="404 404 400 400 400"),

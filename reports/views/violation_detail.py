@@ -1,0 +1,15 @@
+"""One violation with the records it names (issue 14, part 3)."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from recordsportal.guards import get_visible_or_404
+
+from ..querysets import violation_records, violations_visible_to
+
+
+@login_required
+def violation_detail(request, pk):
+    violation = get_visible_or_404(violations_visible_to(request.user), pk=pk)
+    return render(request, "reports/violation_detail.html", {
+        "v": violation, "records": violation_records(request.user, violation)})
