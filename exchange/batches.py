@@ -96,8 +96,9 @@ def _batch_create(acting_user, uploads, source, inbox_files, items) -> ReceiveBa
         head = upload.read(4)
         upload.seek(0)
         if head == b"PK\x03\x04":
+            members = _zip_members(upload)  # first: it refuses a damaged .zip with a message
             archive = zipfile.ZipFile(upload)
-            for info in _zip_members(upload):
+            for info in members:
                 if len(items) >= conf.max_batch_packages():
                     break
                 if info.file_size > limit:

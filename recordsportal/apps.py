@@ -23,6 +23,9 @@ class RecordsPortalConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the deploy checks)
+        from . import lookups
+
+        lookups.register()  # integer lookups beyond the database's range match nothing (no 500)
 
         post_migrate.connect(create_role_groups, sender=self, dispatch_uid="recordsportal.create_role_groups")
 

@@ -82,6 +82,13 @@ def parse_id(value: str | None, *, name: str) -> int | None:
     return number
 
 
+def posted_ids(values) -> list[int]:
+    """The ids among posted values (the rows ticked in a list): a value that cannot name a row
+    is left out, like a row that no longer exists."""
+    return [number for value in values
+            if (number := _integer(str(value))) is not None and 1 <= number <= MAX_ID]
+
+
 class YearField(forms.IntegerField):
     """A year in a filter or a form, within the plausible range at the time it is checked (the
     range moves with the calendar, so it is not fixed when the form class is defined)."""

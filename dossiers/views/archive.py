@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from recordsportal.guards import get_visible_or_404
 from recordsportal.models import Department
+from recordsportal.params import posted_ids
 from recordsportal.services import DomainError
 
 from .. import exports, rules, services
@@ -92,7 +93,7 @@ def batch_detail(request, pk):
 @login_required
 def batch_add(request, pk):
     batch = archive_batch_get_for_user(user=request.user, pk=pk)
-    ids = [int(x) for x in request.POST.getlist("dossiers") if x.isdigit()]
+    ids = posted_ids(request.POST.getlist("dossiers"))
     dossiers = list(Dossier.objects.visible_to(request.user).filter(pk__in=ids).select_related("department"))
     if not dossiers:
         messages.error(request, _("Chưa chọn hồ sơ nào để nộp lưu."))
@@ -133,9 +134,8 @@ def batch_receive(request, pk):
             _("Đã trả lại toàn bộ hồ sơ cho đơn vị."))
         return redirect("dossiers:batch_detail", pk=pk)
     returns = {}
-    for dossier_id in request.POST.getlist("return"):
-        if dossier_id.isdigit():
-            returns[int(dossier_id)] = request.POST.get(f"reason_{dossier_id}", "")
+    for dossier_id in posted_ids(request.POST.getlist("return")):
+        returns[dossier_id] = request.POST.get(f"reason_{dossier_id}", "")
     run(request, lambda: services.archive_batch_receive(acting_user=request.user, batch=batch, returns=returns,
                                                         note=request.POST.get("note", "")),
         _("Đã tiếp nhận hồ sơ nộp lưu.") if not returns else
@@ -204,6 +204,12 @@ def retention_detail(request, pk):
         "may_decide": retention_list.status == RetentionStatus.SUBMITTED and rules.can_decide_retention(request.user),
         "history": retention_list.history.select_related("history_user")[:10],
     })
+
+
+@login_required
+def retention_pdf(request, pk):
+    """The list to print and sign (the department head, then the agency head or a delegated deputy)."""
+    return exports.retention_pdf(retention_list_get_for_user(user=request.user, pk=pk))
 
 
 @require_POST

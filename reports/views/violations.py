@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -73,7 +74,8 @@ def violation_action(request, pk, action):
     back = request.POST.get("next") or ""
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = reverse("reports:violations")
-    return redirect(back)
+    # A URL, never a view name: redirect("0") would look "0" up as a view and fail.
+    return HttpResponseRedirect(back)
 
 
 @role_required(Role.OFFICE, Role.LEADERSHIP, Role.ADMIN)

@@ -168,3 +168,85 @@ def test_a_refused_action_shows_its_message_with_its_values_filled_in(rf):
 
     assert run_action(request, refuse, "ok") is False
     assert [str(m) for m in request._messages] == ["“Infinity” không phải là số."]
+
+
+# --- found by the sweep (tests/properties/test_no_server_error.py) ------------------------------------
+
+
+def test_an_id_list_or_a_foreign_key_beyond_the_database_range_matches_nothing(agency):
+    """Django guards `pk=` against out-of-range integers but not `pk__in=` nor a foreign key;
+    a form's multiple choice checks what was posted with `pk__in` (recordsportal/lookups.py)."""
+    from recordsportal.models import Department, User
+
+    huge = 99999999999999999999
+    assert list(Department.objects.filter(pk__in=[huge, agency.dept_a.pk])) == [agency.dept_a]
+    assert not Department.objects.filter(pk__in=[huge]).exists()
+    assert not User.objects.filter(department=huge).exists()
+    assert not User.objects.filter(department__in=[huge, -huge]).exists()
+    assert User.objects.exclude(department=huge).count() == User.objects.count()
+
+
+def test_a_form_offering_departments_refuses_one_beyond_the_range_with_its_message(agency, client):
+    client.force_login(agency.officer_a)
+    response = client.post(reverse("documents:internal_create"), {
+        "kind": "CV", "summary": "Về việc", "recipient_departments": ["99999999999999999999"]})
+    assert response.status_code == 200 and "recipient_departments" in response.context["form"].errors
+
+
+@pytest.mark.parametrize("value", [" ", "abc", "²", "99999999999999999999"])
+def test_the_admin_redraws_a_refused_form_whose_autocomplete_field_holds_junk(agency, client, value):
+    client.force_login(agency.admin)
+    response = client.post(reverse("admin:recordsportal_department_change", args=[agency.dept_a.pk]),
+                           {"name": "Phòng A", "abbreviation": "A", "kind": "department", "parent": value})
+    assert response.status_code == 200 and response.context["adminform"].form.errors
+    response = client.post(reverse("admin:recordsportal_user_change", args=[agency.officer_a.pk]),
+                           {"username": "officer_a", "department": value, "groups": [value]})
+    assert response.status_code == 200 and response.context["adminform"].form.errors
+
+
+@pytest.mark.parametrize("query", ["attempt_time__year=99999999999999999999",
+                                   "attempt_time__year=9999&attempt_time__month=12&attempt_time__day=31"])
+def test_an_admin_date_hierarchy_beyond_any_date_is_an_incorrect_lookup(agency, client, query):
+    client.force_login(agency.admin)
+    response = client.get(f"{reverse('admin:axes_accessattempt_changelist')}?{query}")
+    assert response.status_code == 302 and response["Location"].endswith("?e=1")
+
+
+def test_a_violation_action_goes_back_to_a_url_even_when_next_names_no_page(agency, client, violation):
+    # redirect("0") took "0" for the name of a view (NoReverseMatch, a 500).
+    client.force_login(agency.clerk)
+    response = client.post(reverse("reports:violation_action", args=[violation.pk, "notify"]), {"next": "0"})
+    assert response.status_code == 302 and response["Location"] == "0"
+
+
+def test_ticking_a_dossier_id_that_names_no_row_adds_nothing_to_a_batch(agency, client):
+    from dossiers import services as dossier_services
+
+    batch = dossier_services.archive_batch_create(acting_user=agency.head_a, department=agency.dept_a)
+    client.force_login(agency.head_a)
+    for junk in ("99999999999999999999", "²", "-1"):
+        response = client.post(reverse("dossiers:batch_add", args=[batch.pk]), {"dossiers": [junk]}, follow=True)
+        assert "Chưa chọn hồ sơ nào" in " ".join(str(m) for m in response.context["messages"])
+    assert not batch.lines.exists()
+
+
+def test_the_admin_cleans_up_expired_login_attempts_without_an_error(agency, client):
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.create(username="x", ip_address="10.0.0.1", user_agent="ua", http_accept="*/*",
+                                 path_info="/accounts/login/", get_data="", post_data="", failures_since_start=1)
+    client.force_login(agency.admin)
+    response = client.post(reverse("admin:axes_accessattempt_changelist"),
+                           {"action": "cleanup_expired_attempts", "_selected_action": [AccessAttempt.objects.get().pk]})
+    assert response.status_code == 302
+
+
+def test_an_upload_that_only_starts_like_a_zip_is_refused_with_a_message(agency, client, settings, tmp_path):
+    # The edXML inbox opened the archive before the check that refuses a damaged one (BadZipFile, a 500).
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(agency.clerk)
+    response = client.post(reverse("exchange:inbox"), {"files": [SimpleUploadedFile("goi.zip", b"PK\x03\x04junk")]})
+    assert response.status_code == 200
+    assert "không phải tệp .zip hợp lệ" in " ".join(response.context["form"].errors["files"])
