@@ -13,7 +13,7 @@ from recordsportal.models import Department, User
 
 from . import rules, services
 from . import handling
-from .choices import Confidentiality, Form, Kind, Urgency
+from .choices import Confidentiality, Form, Kind, PaperReason, Urgency
 from .filters import DocumentFilter
 from .models import Document, Receipt
 
@@ -27,7 +27,7 @@ class DocumentSerializer(serializers.ModelSerializer):
         model = Document
         fields = [
             "id", "direction", "register_year", "number", "number_symbol", "kind", "summary", "document_date",
-            "register_date", "issuer", "recipients", "signer", "form", "received_medium", "urgency",
+            "register_date", "issuer", "recipients", "signer", "form", "paper_reason", "received_medium", "urgency",
             "confidentiality", "status", "department", "department_name", "officer", "officer_name",
             "deadline", "direction_note", "completed_at", "is_overdue",
             "submitted_to", "submitted_at", "leadership_deadline", "return_reason",
@@ -42,7 +42,12 @@ class IncomingCreateSerializer(serializers.Serializer):
     document_date = serializers.DateField(input_formats=["%Y-%m-%d", "%d/%m/%Y"])
     arrival_date = serializers.DateField(required=False, input_formats=["%Y-%m-%d", "%d/%m/%Y"])
     kind = serializers.ChoiceField(choices=Kind.choices, default=Kind.OFFICIAL_LETTER)
-    form = serializers.ChoiceField(choices=Form.choices, default=Form.ELECTRONIC)
+    form = serializers.ChoiceField(
+        choices=Form.choices, required=False, allow_null=True, default=None,
+        help_text="Để trống: theo tệp của văn bản (documents/rules.py). Văn bản tạo qua API chưa có tệp nên là văn bản "
+                  "giấy; “electronic” bị từ chối cho đến khi đính kèm tệp.")
+    paper_reason = serializers.ChoiceField(choices=PaperReason.choices, required=False, allow_null=True, default=None,
+                                           help_text="Lý do bản giấy; để trống: “unjustified”.")
     received_medium = serializers.ChoiceField(choices=Form.choices, default=Form.ELECTRONIC)
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
     confidentiality = serializers.ChoiceField(choices=Confidentiality.choices, default=Confidentiality.NORMAL)
@@ -118,6 +123,7 @@ class OutgoingCreateSerializer(serializers.Serializer):
     recipient_departments = serializers.PrimaryKeyRelatedField(queryset=Department.objects.active(), many=True,
                                                                required=False, default=list)
     form = serializers.ChoiceField(choices=Form.choices, default=Form.ELECTRONIC)
+    paper_reason = serializers.ChoiceField(choices=PaperReason.choices, required=False, allow_null=True, default=None)
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
     confidentiality = serializers.ChoiceField(choices=Confidentiality.choices, default=Confidentiality.NORMAL)
     issue_date = serializers.DateField(required=False, allow_null=True, default=None,

@@ -15,6 +15,21 @@ class Form(models.TextChoices):
     PAPER = "paper", _("Giấy")
 
 
+class PaperReason(models.TextChoices):
+    """Why a document is on paper (DOMAIN.md §2, "Evidence of electronic"): every reason but the
+    last is justified by law or by the sender; `UNJUSTIFIED` counts against the department."""
+
+    CONFIDENTIAL = "confidential", _("Văn bản mật (theo luật bảo vệ bí mật nhà nước)")
+    SENDER_PAPER_ONLY = "sender_paper", _("Bản gốc chỉ nhận bằng giấy, nơi gửi chưa có hệ thống điện tử")
+    PHYSICAL = "physical", _("Hiện vật, bản đồ khổ lớn, mẫu vật")
+    WET_SIGNATURE = "wet_signature", _("Pháp luật yêu cầu bản gốc ký tay")
+    UNJUSTIFIED = "unjustified", _("Không có lý do chính đáng")
+
+    @classmethod
+    def justified(cls) -> list[str]:
+        return [value for value in cls.values if value != cls.UNJUSTIFIED]
+
+
 class Urgency(models.TextChoices):
     NORMAL = "normal", _("Thường")
     URGENT = "urgent", _("Khẩn")

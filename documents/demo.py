@@ -16,7 +16,7 @@ from recordsportal.roles import Role
 from recordsportal.text import search_key
 
 from . import services
-from .choices import Confidentiality, Direction, Form, Kind, Status, Urgency
+from .choices import Confidentiality, Direction, Form, Kind, PaperReason, Status, Urgency
 from .models import Document, NumberCounter
 
 # Who sends what: the symbol's suffix names the sender (594/SXD-QLXD comes from Sở Xây dựng),
@@ -106,7 +106,11 @@ def seed(command, acting_user):
                 document_date=day - datetime.timedelta(days=rng.randint(0, 3)),
                 arrival_date=day,
                 kind=rng.choice([Kind.OFFICIAL_LETTER] * 6 + [Kind.DECISION, Kind.PLAN, Kind.REPORT, Kind.INVITATION]),
-                form=Form.PAPER if paper else Form.ELECTRONIC,
+                # Electronic because its content is in the portal (issue 14): an electronic original or
+                # the scan made on arrival; paper without a file, with its reason.
+                attachments=[] if paper else [demo_scan(symbol)],
+                paper_reason=rng.choice([PaperReason.SENDER_PAPER_ONLY, PaperReason.SENDER_PAPER_ONLY,
+                                         PaperReason.UNJUSTIFIED]) if paper else None,
                 received_medium=Form.PAPER if paper or rng.random() < 0.2 else Form.ELECTRONIC,
                 urgency=Urgency.URGENT if rng.random() < 0.1 else Urgency.NORMAL,
                 allow_duplicate=True,
@@ -157,7 +161,7 @@ def _waiting_work(rng, clerk, leader, today):
     for index, (symbol, summary, urgency, to) in enumerate(waiting):
         doc = services.incoming_register(acting_user=clerk, number_symbol=symbol, issuer=issuer_of(symbol),
                                          summary=summary, document_date=today, arrival_date=today, urgency=urgency,
-                                         allow_duplicate=True)
+                                         attachments=[demo_scan(symbol)], allow_duplicate=True)
         Document.objects.filter(pk=doc.pk).update(import_key=f"demo-waiting-{index}")
         services.incoming_submit(acting_user=clerk, document=doc, leader=to)
         if symbol.startswith(("412/", "318/")):
@@ -203,14 +207,69 @@ def _bulk_history(rng, clerk, departments, officers, start, end):
             direction=direction, series=series, register_year=day.year, number=number, number_symbol=symbol,
             kind=kind, summary=summary, document_date=day, register_date=day, issuer=issuer,
             form=Form.PAPER if paper else Form.ELECTRONIC, received_medium=Form.ELECTRONIC,
+            paper_reason=(PaperReason.CONFIDENTIAL if secret else rng.choice(PAPER_REASONS)) if paper else "",
             confidentiality=Confidentiality.SECRET if secret else Confidentiality.NORMAL,
             status=Status.DONE if direction == Direction.INCOMING else Status.ISSUED,
             department=department, officer=officer, created_by=clerk,
             search_text=search_key(f"{symbol} {summary} {issuer}"), import_key=f"demo-bulk-{index}", **outgoing,
         ))
     Document.objects.bulk_create(rows, batch_size=500)
+    _bulk_scans(clerk, [row for row in rows if row.form == Form.ELECTRONIC])
     for (series, year), number in counters.items():
         services.raise_counter_to(series, year, number)
+
+
+# The paper reasons of the earlier months: mostly justified, some not (the dashboard shows both).
+PAPER_REASONS = [PaperReason.SENDER_PAPER_ONLY] * 3 + [PaperReason.PHYSICAL, PaperReason.WET_SIGNATURE,
+                                                       PaperReason.UNJUSTIFIED, PaperReason.UNJUSTIFIED]
+
+
+def demo_pdf(title: str) -> bytes:
+    """A one-page PDF standing for a document's content (its scan or electronic original)."""
+    text = title.encode("ascii", "replace").replace(b"(", b"[").replace(b")", b"]")
+    stream = b"BT /F1 12 Tf 72 760 Td (" + text + b") Tj ET"
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def demo_scan(symbol: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    name = f"{symbol.replace('/', '-')}.pdf"
+    return SimpleUploadedFile(name, demo_pdf(symbol), content_type="application/pdf")
+
+
+def _bulk_scans(clerk, documents):
+    """One attachment per electronic document of the earlier months, all pointing at one stored
+    demo scan (a file each would make seeding slow): the evidence behind "electronic"."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    from .models import Attachment
+
+    content = demo_pdf("Ban so hoa (demo)")
+    stored = Attachment._meta.get_field("file").storage.save("attachments/demo/ban-so-hoa-demo.pdf",
+                                                            ContentFile(content))
+    digest = hashlib.sha256(content).hexdigest()
+    Attachment.objects.bulk_create([
+        Attachment(document=document, file=stored, original_name=f"{document.number_symbol.replace('/', '-')}.pdf",
+                   extension="pdf", content_type="application/pdf", size=len(content), sha256=digest,
+                   uploaded_by=clerk, uploaded_at=timezone.now())
+        for document in documents
+    ], batch_size=500)
 
 
 def _last(series, year):

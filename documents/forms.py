@@ -9,7 +9,7 @@ from recordsportal.names import person_label
 
 from . import rules
 from .attachments import MAX_ATTACHMENT_BYTES
-from .choices import Confidentiality, Form, Kind, Urgency
+from .choices import Confidentiality, Form, Kind, PaperReason, Urgency
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "autocomplete": "off"})
 
@@ -52,9 +52,12 @@ class IncomingForm(BootstrapFormMixin, forms.Form):
     summary = forms.CharField(label=_("Trích yếu"), widget=forms.Textarea(attrs={"rows": 3}))
     recipients = forms.CharField(label=_("Đơn vị, người nhận"), required=False, max_length=500)
     received_medium = forms.ChoiceField(label=_("Hình thức nhận"), choices=Form.choices, initial=Form.ELECTRONIC)
-    form = forms.ChoiceField(
-        label=_("Hình thức xử lý"), choices=Form.choices, initial=Form.ELECTRONIC,
-        help_text=_("Điện tử: văn bản (bản gốc điện tử hoặc bản số hóa) được chuyển và xử lý trên hệ thống."),
+    # No "form" to choose: it follows the file (documents/rules.py `incoming_form`).
+    paper_reason = forms.ChoiceField(
+        label=_("Lý do bản giấy"), required=False, choices=[("", _("— Có tệp đính kèm: xử lý điện tử —")),
+                                                             *PaperReason.choices],
+        help_text=_("Văn bản xử lý điện tử khi có tệp đính kèm (bản gốc điện tử hoặc bản số hóa). "
+                    "Không đính kèm tệp thì văn bản là văn bản giấy: chọn lý do."),
     )
     urgency = forms.ChoiceField(label=_("Độ khẩn"), choices=Urgency.choices)
     confidentiality = forms.ChoiceField(label=_("Độ mật"), choices=Confidentiality.choices)
@@ -66,8 +69,10 @@ class IncomingForm(BootstrapFormMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("confidentiality", Confidentiality.NORMAL) != Confidentiality.NORMAL and cleaned.get("form") == Form.ELECTRONIC:
-            self.add_error("form", _("Văn bản mật không được xử lý dưới dạng điện tử."))
+        secret = cleaned.get("confidentiality", Confidentiality.NORMAL) != Confidentiality.NORMAL
+        if not secret and not cleaned.get("attachments") and not cleaned.get("paper_reason") and "attachments" not in self.errors:
+            self.add_error("paper_reason", _("Không có tệp đính kèm nên văn bản được ghi là văn bản giấy: chọn lý do "
+                                             "bản giấy, hoặc đính kèm bản gốc điện tử hay bản số hóa."))
         for field, problem in rules.incoming_date_problems(
                 document_date=cleaned.get("document_date"), arrival_date=cleaned.get("arrival_date")).items():
             self.add_error(field, sentence(problem))
@@ -120,12 +125,22 @@ class OutgoingForm(BootstrapFormMixin, forms.Form):
         label=_("Hình thức"), choices=Form.choices, initial=Form.ELECTRONIC,
         help_text=_("Điện tử: văn bản ký số, gửi qua hệ thống."),
     )
+    paper_reason = forms.ChoiceField(label=_("Lý do bản giấy"), required=False,
+                                     choices=[("", "—"), *PaperReason.choices],
+                                     help_text=_("Chỉ với văn bản giấy; văn bản mật tự ghi lý do “văn bản mật”."))
     urgency = forms.ChoiceField(label=_("Độ khẩn"), choices=Urgency.choices)
     confidentiality = forms.ChoiceField(label=_("Độ mật"), choices=Confidentiality.choices)
     copies = forms.IntegerField(label=_("Số lượng bản"), min_value=1, required=False)
     file_copy_keeper = forms.CharField(label=_("Đơn vị, người lưu bản"), max_length=150, required=False)
     notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     attachments = attachments_field()
+
+    def clean(self):
+        cleaned = super().clean()
+        secret = cleaned.get("confidentiality", Confidentiality.NORMAL) != Confidentiality.NORMAL
+        if cleaned.get("form") == Form.PAPER and not secret and not cleaned.get("paper_reason"):
+            self.add_error("paper_reason", _("Văn bản giấy: chọn lý do bản giấy."))
+        return cleaned
 
     def clean_issue_date(self):
         issue_date = self.cleaned_data["issue_date"]

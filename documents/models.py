@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from recordsportal.models import Department
 
-from .choices import Confidentiality, Direction, Form, Kind, Status, Urgency
+from .choices import Confidentiality, Direction, Form, Kind, PaperReason, Status, Urgency
 from .querysets import DocumentManager, DocumentQuerySet
 
 
@@ -57,7 +57,14 @@ class Document(models.Model):
     copies = models.PositiveSmallIntegerField(_("số lượng bản"), null=True, blank=True)
     notes = models.TextField(_("ghi chú"), blank=True)
 
-    form = models.CharField(_("hình thức xử lý"), max_length=12, choices=Form.choices, default=Form.ELECTRONIC)
+    # Derived from what the portal holds (documents/rules.py `incoming_form`, `issued_form`),
+    # never a default a clerk forgets to change: paper unless there is evidence.
+    form = models.CharField(_("hình thức xử lý"), max_length=12, choices=Form.choices, default=Form.PAPER)
+    paper_reason = models.CharField(
+        _("lý do bản giấy"), max_length=16, choices=PaperReason.choices, blank=True,
+        help_text=_("Văn bản giấy: lý do chính đáng (văn bản mật, nơi gửi chỉ gửi giấy, hiện vật, bản gốc ký tay) "
+                    "hoặc không có lý do chính đáng."),
+    )
     received_medium = models.CharField(
         _("hình thức nhận"),
         max_length=12,

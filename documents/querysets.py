@@ -14,7 +14,7 @@ from recordsportal.access import Scope, scope_of
 from recordsportal.models import Department
 from recordsportal.text import search_key
 
-from .choices import Confidentiality, Direction, Status
+from .choices import Confidentiality, Direction, Form, PaperReason, Status
 
 OPEN_STATUSES = [Status.REGISTERED, Status.SUBMITTED, Status.ASSIGNED, Status.IN_PROGRESS]
 
@@ -86,6 +86,30 @@ class DocumentQuerySet(models.QuerySet):
         for word in search_key(text).split():
             self = self.filter(search_text__contains=word)
         return self
+
+
+# --- paper documents and their reasons (issue 14) ------------------------------------------------
+
+
+def paper_counts(*, start: datetime.date, end: datetime.date, department=None, officer=None,
+                 exclude_confidential: bool = True) -> dict[str, int]:
+    """The paper documents counted in E over [start, end) — for the agency, a department and its
+    units, or an officer — split into justified and unjustified paper reasons (a paper document
+    without a recorded reason counts as unjustified). One SQL aggregate; the dashboard shows it
+    beside E. With `exclude_confidential` (E's setting), confidential documents are left out, as
+    from E itself."""
+    from .models import Document
+
+    rows = Document.objects.filter(register_date__gte=start, register_date__lt=end, form=Form.PAPER)
+    if exclude_confidential:
+        rows = rows.filter(confidentiality=Confidentiality.NORMAL)
+    if officer is not None:
+        rows = rows.filter(officer_id=officer.pk)
+    elif department is not None:
+        rows = rows.filter(department__path__startswith=department.path)
+    justified = Q(paper_reason__in=PaperReason.justified())
+    return rows.aggregate(justified=models.Count("id", filter=justified),
+                          unjustified=models.Count("id", filter=~justified))
 
 
 # --- a document inside another record ------------------------------------------------------------

@@ -9,7 +9,7 @@ from recordsportal.dates import date_problem
 from recordsportal.access import managed_department_paths
 from recordsportal.roles import Role
 
-from .choices import Direction, Status
+from .choices import Confidentiality, Direction, Form, PaperReason, Status
 
 
 def is_handler(user, document) -> bool:
@@ -195,6 +195,68 @@ def available_actions(user, document, receipt=None) -> set[str]:
         }
         actions |= {name for name, check in receipt_checks.items() if check(user, receipt)}
     return actions
+
+
+# --- evidence of "electronic" (DOMAIN.md §2, issue 14) ------------------------------------------
+# One rule for the registration form, the API, the services and the register import: an incoming
+# document is processed electronically only when its content is in the portal (an electronic
+# original or a scan attached on arrival); without a file it is a paper document, and says so.
+
+
+def incoming_form_problem(*, form: str | None, confidentiality: str, has_content: bool) -> str | None:
+    """Why an incoming document cannot be recorded with the `form` asked for (None: derive it)."""
+    if form != Form.ELECTRONIC:
+        return None
+    if confidentiality != Confidentiality.NORMAL:
+        return _("Văn bản mật không được xử lý dưới dạng điện tử.")
+    if not has_content:
+        return _("Văn bản chỉ xử lý điện tử khi nội dung của nó có trên hệ thống: đính kèm bản gốc điện tử "
+                 "hoặc bản số hóa. Không có tệp, văn bản được ghi là văn bản giấy.")
+    return None
+
+
+def incoming_form(*, form: str | None, confidentiality: str, has_content: bool) -> str:
+    """The form of an incoming document: the one asked for when the evidence allows it
+    (`incoming_form_problem` refuses otherwise), else electronic exactly when its content is in
+    the portal and it is not confidential."""
+    if form:
+        return form
+    return Form.ELECTRONIC if has_content and confidentiality == Confidentiality.NORMAL else Form.PAPER
+
+
+def paper_reason_for(*, form: str, confidentiality: str, reason: str | None) -> str:
+    """The paper reason kept with a document: none when electronic, "confidential" for a
+    confidential one whatever was asked, else the reason given or, when none was given,
+    "unjustified" (a missing reason never counts as justified)."""
+    if form == Form.ELECTRONIC:
+        return ""
+    if confidentiality != Confidentiality.NORMAL:
+        return PaperReason.CONFIDENTIAL
+    return reason or PaperReason.UNJUSTIFIED
+
+
+def is_evidenced(document, attachments=None) -> bool:
+    """Whether what the portal holds supports the document's electronic form (a file of its
+    content for an incoming document, a file of the issued document for outgoing and internal)."""
+    attachments = list(document.attachments.all()) if attachments is None else list(attachments)
+    return bool(attachments)
+
+
+def form_explanation(document, attachments=None) -> tuple[str, str]:
+    """("electronic" | "paper", why) for the detail page, the way a dossier says "Hồ sơ giấy, vì …"."""
+    attachments = list(document.attachments.all()) if attachments is None else list(attachments)
+    if document.form == Form.ELECTRONIC:
+        if not is_evidenced(document, attachments):
+            return Form.ELECTRONIC, _("được khai là điện tử nhưng hệ thống không có tệp nội dung (văn phòng cần bổ sung).")
+        if document.direction == Direction.INCOMING:
+            return Form.ELECTRONIC, _("nội dung có trên hệ thống (%(name)s) và được xử lý trên hệ thống.") % {
+                "name": attachments[0].original_name}
+        return Form.ELECTRONIC, _("tệp văn bản phát hành có trên hệ thống (%(name)s).") % {
+            "name": attachments[0].original_name}
+    reason = document.get_paper_reason_display() if document.paper_reason else str(PaperReason.UNJUSTIFIED.label)
+    if document.direction == Direction.INCOMING and not attachments:
+        return Form.PAPER, _("%(reason)s; hệ thống không có tệp nội dung của văn bản.") % {"reason": reason}
+    return Form.PAPER, str(reason)
 
 
 # --- dates -------------------------------------------------------------------------------------

@@ -138,7 +138,8 @@ def incoming_register(
     document_date: datetime.date | None,
     arrival_date: datetime.date | None = None,
     kind: str = Kind.OFFICIAL_LETTER,
-    form: str = Form.ELECTRONIC,
+    form: str | None = None,
+    paper_reason: str | None = None,
     received_medium: str = Form.ELECTRONIC,
     urgency: str = "normal",
     confidentiality: str = Confidentiality.NORMAL,
@@ -147,8 +148,15 @@ def incoming_register(
     allow_duplicate: bool = False,
     attachments=(),
 ) -> Document:
-    """The Office registers an incoming document; its arrival number is the next in the year."""
+    """The Office registers an incoming document; its arrival number is the next in the year.
+    Its form follows what the portal holds (documents/rules.py `incoming_form`): electronic with
+    a file of its content, paper without one (with `paper_reason`, "unjustified" when none)."""
     _require_role(acting_user, Role.OFFICE, message=_("Chỉ văn thư được đăng ký văn bản đến."))
+    attachments = list(attachments)
+    problem = rules.incoming_form_problem(form=form, confidentiality=confidentiality, has_content=bool(attachments))
+    if problem:
+        raise DomainError(problem, field="form")
+    form = rules.incoming_form(form=form, confidentiality=confidentiality, has_content=bool(attachments))
     arrival_date = arrival_date or timezone.localdate()
     # The register year follows the arrival date, which may not be in the future (documents/rules.py).
     for field, problem in rules.incoming_date_problems(document_date=document_date, arrival_date=arrival_date).items():
@@ -170,6 +178,7 @@ def incoming_register(
         document_date=document_date,
         register_date=arrival_date,
         form=form,
+        paper_reason=rules.paper_reason_for(form=form, confidentiality=confidentiality, reason=paper_reason),
         received_medium=received_medium,
         urgency=urgency,
         confidentiality=confidentiality,
@@ -322,6 +331,7 @@ def outgoing_issue(
     recipients: str = "",
     recipient_departments: list[Department] | None = None,
     form: str = Form.ELECTRONIC,
+    paper_reason: str | None = None,
     urgency: str = "normal",
     confidentiality: str = Confidentiality.NORMAL,
     issue_date: datetime.date | None = None,
@@ -362,6 +372,7 @@ def outgoing_issue(
         signer=signer,
         recipients=recipients,
         form=form,
+        paper_reason=rules.paper_reason_for(form=form, confidentiality=confidentiality, reason=paper_reason),
         urgency=urgency,
         confidentiality=confidentiality,
         # The register book's "bản lưu" and "số lượng bản" are never left empty (issue 17).
@@ -450,10 +461,18 @@ def _attach_all(acting_user: User, document: Document, uploads) -> list[Attachme
 
 @transaction.atomic
 def attachments_add(*, acting_user: User, document: Document, uploads) -> list[Attachment]:
-    """Attach several files to an existing document: all of them, or none."""
+    """Attach several files to an existing document: all of them, or none. The scan of an
+    incoming paper document makes it electronic, with a history row saying why."""
     if not rules.can_attach(acting_user, document):
         raise DomainError(_("Bạn không được đính kèm tệp vào văn bản này."))
-    return _attach_all(acting_user, document, uploads)
+    attached = _attach_all(acting_user, document, uploads)
+    if attached and document.direction == Direction.INCOMING and document.form == Form.PAPER and rules.incoming_form(
+            form=None, confidentiality=document.confidentiality, has_content=True) == Form.ELECTRONIC:
+        document.form, document.paper_reason = Form.ELECTRONIC, ""
+        document._change_reason = _("Đính kèm bản số hóa “%(name)s”: văn bản chuyển sang xử lý điện tử.") % {
+            "name": attached[0].original_name}
+        _save(document, acting_user)
+    return attached
 
 
 # --- register imports --------------------------------------------------------------------------

@@ -44,6 +44,8 @@ class Dashboard:
     # The month's state (reports/months.py): its "as of" time, None if never computed; open,
     # closed or closed with a candidate pending.
     month_state: object = None
+    # The headline's paper documents of the month, justified and unjustified (issue 14).
+    paper: dict = field(default_factory=dict)
 
     @property
     def as_of(self):
@@ -124,10 +126,24 @@ def build(user, month: datetime.date, department=None) -> Dashboard:
     counts = dict(q.violations_visible_to(user).filter(period__year=month.year).order_by()
                   .values_list("status").annotate(n=Count("id")))
     dashboard.violations_by_status = {label: counts.get(value, 0) for value, label in Violation.Status.choices}
+    dashboard.paper = _paper(headline, month)
     if scope is not Scope.OWN:
         dashboard.campaigns = _campaigns(user)
         dashboard.dossiers_overdue = _dossiers_overdue(user)
     return dashboard
+
+
+def _paper(headline: Row, month: datetime.date) -> dict:
+    """Beside E: the headline's paper documents of the month with and without a justified reason."""
+    from documents.querysets import paper_counts
+    from recordsportal.models import Department, User
+
+    from .compliance import exclude_confidential
+
+    department = Department.objects.filter(pk=headline.department_id).first() if headline.department_id else None
+    officer = User(pk=headline.officer_id) if headline.officer_id else None
+    return paper_counts(start=month, end=next_month(month), department=department, officer=officer,
+                        exclude_confidential=exclude_confidential())
 
 
 def _campaigns(user):

@@ -44,8 +44,10 @@ def document_detail(request, pk):
     if "return" in actions:
         return_target = (rules.receipt_return_target(request.user, receipt) if receipt
                          else rules.return_target(request.user, document))
+    attachments = list(document.attachments.select_related("uploaded_by"))
     return render(request, "documents/detail.html", {
         "document": document,
+        "form_why": rules.form_explanation(document, attachments)[1],
         "actions": actions,
         "receipt": receipt,
         "receipts": receipts,
@@ -56,7 +58,7 @@ def document_detail(request, pk):
         "return_target": return_target,
         "note_form": NoteForm(),
         "attachment_form": AttachmentForm(),
-        "attachments": document.attachments.select_related("uploaded_by"),
+        "attachments": attachments,
         "notes_log": document.notes_log.select_related("author"),
         "co_handlers": document.co_handlers.select_related("department"),
         "recipient_departments": document.recipient_departments.all(),

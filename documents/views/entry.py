@@ -12,6 +12,7 @@ from recordsportal.roles import Role
 from recordsportal.services import DomainError
 
 from .. import services
+from ..choices import Form
 from ..forms import IncomingForm, InternalForm, OutgoingForm
 
 
@@ -32,7 +33,7 @@ def incoming_create(request):
                 summary=data["summary"],
                 recipients=data["recipients"],
                 received_medium=data["received_medium"],
-                form=data["form"],
+                paper_reason=data["paper_reason"] or None,
                 urgency=data["urgency"],
                 confidentiality=data["confidentiality"],
                 notes=data["notes"],
@@ -50,6 +51,10 @@ def incoming_create(request):
                 request,
                 _("Đã đăng ký văn bản đến số %(number)s/%(year)s.") % {"number": document.display_number, "year": document.register_year},
             )
+            if document.form == Form.PAPER:
+                messages.warning(request, _("Văn bản được ghi là văn bản giấy (%(reason)s) vì hệ thống không có tệp nội "
+                                            "dung của nó; đính kèm bản số hóa để xử lý điện tử.") % {
+                    "reason": document.get_paper_reason_display()})
             return redirect("documents:detail", pk=document.pk)
     return render(request, "documents/incoming_form.html", {"form": form, "duplicate": duplicate})
 
@@ -71,6 +76,7 @@ def outgoing_create(request):
                 recipients=data["recipients"],
                 recipient_departments=list(data["recipient_departments"]),
                 form=data["form"],
+                paper_reason=data["paper_reason"] or None,
                 urgency=data["urgency"],
                 confidentiality=data["confidentiality"],
                 copies=data["copies"],

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from documents import services
-from documents.choices import Confidentiality, Form, Kind, Status
+from documents.choices import Confidentiality, Form, Kind, PaperReason, Status
 from documents.models import Attachment, Document
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ def incoming_post(**overrides):
     data = {
         "arrival_date": "03/03/2026", "number_symbol": "125/UBND-KT", "document_date": "02/03/2026",
         "issuer": "Ủy ban nhân dân tỉnh", "kind": Kind.OFFICIAL_LETTER, "summary": "V/v triển khai Chỉ thị",
-        "recipients": "", "received_medium": Form.PAPER, "form": Form.ELECTRONIC, "urgency": "normal",
+        "recipients": "", "received_medium": Form.PAPER, "paper_reason": PaperReason.SENDER_PAPER_ONLY, "urgency": "normal",
         "confidentiality": "normal", "notes": "",
     }
     data.update(overrides)

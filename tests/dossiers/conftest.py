@@ -6,6 +6,7 @@ from documents import services as document_services
 from documents.choices import Form
 from dossiers import services
 from recordsportal.models import Agency
+from tests.conftest import scan_upload
 
 
 @pytest.fixture
@@ -40,7 +41,9 @@ def doc_for(agency):
         counter["n"] += 1
         document = document_services.incoming_register(
             acting_user=agency.clerk, number_symbol=f"{counter['n']}/UBND-KT", issuer="Ủy ban nhân dân tỉnh",
-            summary=f"V/v đầu tư dự án số {counter['n']}", document_date=arrival, arrival_date=arrival, form=form)
+            summary=f"V/v đầu tư dự án số {counter['n']}", document_date=arrival, arrival_date=arrival, form=form,
+            # An electronic document has its content in the portal (issue 14): its scan.
+            attachments=[scan_upload()] if form == Form.ELECTRONIC else [])
         return document_services.incoming_assign(acting_user=agency.leader, document=document,
                                                  department=officer.department, officer=officer)
 

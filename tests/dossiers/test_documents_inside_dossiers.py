@@ -15,6 +15,7 @@ from django.urls import reverse
 from documents import services as document_services
 from documents.choices import Confidentiality, Form
 from dossiers import services
+from tests.conftest import scan_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +91,7 @@ def test_a_document_out_of_the_heads_scope_is_shown_without_number_or_summary(ag
     open it, so his dossier shows it as out of his view."""
     document = document_services.incoming_register(
         acting_user=agency.clerk, number_symbol="88/UBND-KT", issuer="UBND tỉnh", summary="V/v doanh nghiệp FDI",
-        document_date=ARRIVAL, arrival_date=ARRIVAL)
+        document_date=ARRIVAL, arrival_date=ARRIVAL, attachments=[scan_upload()])  # electronic: its scan
     document = document_services.incoming_assign(acting_user=agency.leader, document=document,
                                                  department=agency.dept_b, officer=agency.officer_b,
                                                  co_handlers=[agency.officer_a])

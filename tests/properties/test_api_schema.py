@@ -23,7 +23,7 @@ from reports.compliance import compute_month
 from reports.models import Violation
 from reports.violations import detect_month
 
-from ..conftest import savepoint_rolled_back
+from ..conftest import savepoint_rolled_back, scan_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,7 @@ def build_world() -> dict:
     document = document_services.incoming_register(
         acting_user=users["clerk"], number_symbol="125/UBND-KT", issuer="Ủy ban nhân dân tỉnh",
         summary="Về việc triển khai kế hoạch", document_date=datetime.date(2026, 3, 2),
-        arrival_date=datetime.date(2026, 3, 3), form=Form.ELECTRONIC)
+        arrival_date=datetime.date(2026, 3, 3), form=Form.ELECTRONIC, attachments=[scan_upload()])
     document_services.incoming_register(
         acting_user=users["clerk"], number_symbol="7/SKHĐT-ĐT", issuer="Sở Kế hoạch và Đầu tư",
         summary="Về việc báo cáo", document_date=datetime.date(2026, 3, 9),
