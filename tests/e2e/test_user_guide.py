@@ -325,7 +325,6 @@ def test_clerk_registers_numbers_imports_and_exports(portal, live_server, page, 
     page.fill("#id_issuer", "Ủy ban nhân dân tỉnh")
     page.fill("#id_summary", "V/v đẩy mạnh chuyển đổi số trong công tác văn thư, lưu trữ năm 2026")
     page.select_option("#id_received_medium", "electronic")
-    page.select_option("#id_form", "electronic")
     page.set_input_files("#id_attachments", str(scan))
     shot(page, "van-thu-02-dang-ky-van-ban-den", full_page=True)
     page.locator("main button[type=submit]").first.click()

@@ -112,7 +112,7 @@ class Client:
         form = {
             "csrfmiddlewaretoken": self.csrf(), "arrival_date": today, "number_symbol": symbol, "document_date": today,
             "issuer": "Ủy ban nhân dân tỉnh", "kind": official_letter_kind(), "summary": f"Văn bản thử số {index} trong lúc khởi động lại CSDL",
-            "recipients": "", "received_medium": "electronic", "form": "electronic", "urgency": "normal",
+            "recipients": "", "received_medium": "paper", "paper_reason": "sender_paper", "urgency": "normal",
             "confidentiality": "normal", "notes": "",
         }
         return self.request("write", "/documents/incoming/new/", form, number_symbol=symbol)
