@@ -94,3 +94,24 @@ def handover_xlsx(batch):
     title = [_("BIÊN BẢN GIAO NHẬN HỒ SƠ, TÀI LIỆU")]
     return xlsx_response(_name(batch, "bien-ban-giao-nhan", "xlsx"), [_("Nội dung"), _("Thông tin")], rows,
                          sheet_title=_("Biên bản giao nhận"), widths=[30, 70], title_rows=title)
+
+
+# --- the retention list (danh mục hồ sơ, tài liệu giữ lại) ------------------------------------
+
+
+def retention_pdf(retention_list):
+    """The list in the official layout, for the department head's and the agency head's
+    signatures (a deputy signs "KT. TRƯỞNG BAN"); dated with its decision, else its submission."""
+    from . import rules
+
+    agency = Agency.load()
+    lines = list(retention_list.lines.select_related("dossier").order_by("id"))
+    moment = retention_list.decided_at or retention_list.submitted_at or retention_list.created_at
+    department_head = retention_list.department.head
+    context = {
+        "retention_list": retention_list, "lines": lines, "today": timezone.localtime(moment).date(),
+        "department_head": department_head, "approver": rules.retention_signature(retention_list.decided_by, agency),
+    }
+    date = timezone.localtime(retention_list.created_at).strftime("%Y%m%d")
+    name = f"danh-muc-giu-lai-{search_key(retention_list.department.abbreviation).replace(' ', '')}-{date}-{retention_list.pk}.pdf"
+    return pdf_response("pdf/retention_list.html", context, name)

@@ -93,8 +93,27 @@ def can_receive(user) -> bool:
     return user.has_role(Role.OFFICE)
 
 
-def can_decide_retention(user) -> bool:
-    return user.has_role(Role.LEADERSHIP)
+def can_decide_retention(user, agency=None) -> bool:
+    """Decree 30, Art. 31.3.d: the agency head consents to a retention list. With the head named
+    in the agency's settings, only the head decides, and a deputy only when delegated there
+    (Agency.retention_delegates); before the head is named, every leader may (as before)."""
+    if not user.has_role(Role.LEADERSHIP):
+        return False
+    agency = agency or Agency.load()
+    if agency.agency_head_id is None:
+        return True
+    return user.pk == agency.agency_head_id or agency.retention_delegates.filter(pk=user.pk).exists()
+
+
+def retention_signature(decided_by, agency=None) -> dict:
+    """How the approver's block of a retention list is printed: "TRƯỞNG BAN" for the head,
+    "KT. TRƯỞNG BAN / PHÓ TRƯỞNG BAN" for a deputy signing on the head's behalf."""
+    agency = agency or Agency.load()
+    on_behalf = decided_by is not None and agency.agency_head_id is not None and decided_by.pk != agency.agency_head_id
+    if on_behalf:
+        return {"lines": [_("KT. TRƯỞNG BAN"), _("PHÓ TRƯỞNG BAN")], "name": decided_by.full_name}
+    name = decided_by.full_name if decided_by else (agency.agency_head.full_name if agency.agency_head_id else "")
+    return {"lines": [_("TRƯỞNG BAN")], "name": name}
 
 
 # --- why a dossier is paper ----------------------------------------------------------------------

@@ -42,6 +42,7 @@ urlpatterns = [
     path("retention/", archive.retention_list_index, name="retention"),
     path("retention/new/", archive.retention_create, name="retention_create"),
     path("retention/<int:pk>/", archive.retention_detail, name="retention_detail"),
+    path("retention/<int:pk>/list.pdf", archive.retention_pdf, name="retention_pdf"),
     path("retention/<int:pk>/lines/", archive.retention_line_add, name="retention_line_add"),
     path("retention/<int:pk>/lines/<int:line_pk>/remove/", archive.retention_line_remove, name="retention_line_remove"),
     path("retention/<int:pk>/lines/<int:line_pk>/decide/", archive.retention_line_decide, name="retention_line_decide"),

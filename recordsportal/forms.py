@@ -285,9 +285,28 @@ class AgencyForm(BootstrapFormMixin, forms.ModelForm):
             "target_electronic_dossiers",
             "archive_due_rule",
             "file_plan_numbering",
+            "agency_head",
+            "retention_delegates",
         ]
+        widgets = {"retention_delegates": forms.CheckboxSelectMultiple}
         # Vietnamese decimals use a comma (45,5): accept and show them so.
         localized_fields = ["target_electronic_exchange", "target_electronic_dossiers"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The head and the deputies are leaders of the Board.
+        leaders = User.objects.with_role(Role.LEADERSHIP).filter(is_active=True)
+        self.fields["agency_head"].queryset = leaders
+        self.fields["retention_delegates"].queryset = leaders
+
+    def clean(self):
+        cleaned = super().clean()
+        head, delegates = cleaned.get("agency_head"), cleaned.get("retention_delegates") or []
+        if delegates and head is None:
+            self.add_error("agency_head", _("Chọn Trưởng ban trước khi giao Phó Trưởng ban duyệt thay."))
+        if head is not None and head in delegates:
+            self.add_error("retention_delegates", _("Trưởng ban không ký thay chính mình."))
+        return cleaned
 
 
 class DepartmentForm(BootstrapFormMixin, forms.ModelForm):

@@ -73,6 +73,17 @@ class Agency(models.Model):
         _("đánh số hồ sơ trong danh mục"), max_length=12, choices=FilePlanNumbering.choices,
         default=FilePlanNumbering.CONTINUOUS,
     )
+    # Decree 30, Art. 31.3.d: the agency head consents to a retention list. The approver is the
+    # head; a deputy approves only when delegated here, and the list is then signed "KT. TRƯỞNG BAN".
+    agency_head = models.ForeignKey(
+        "User", verbose_name=_("Trưởng ban (người duyệt danh mục hồ sơ giữ lại)"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+        help_text=_("Để trống: mọi lãnh đạo Ban đều duyệt được (chưa phân định)."),
+    )
+    retention_delegates = models.ManyToManyField(
+        "User", verbose_name=_("Phó Trưởng ban được giao duyệt thay (ký thay Trưởng ban)"), blank=True,
+        related_name="+",
+    )
     history = HistoricalRecords()
 
     class Meta:

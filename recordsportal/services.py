@@ -122,10 +122,13 @@ def user_update(
 @transaction.atomic
 def agency_update(*, acting_user: User | None, **fields) -> Agency:
     agency = Agency.load()
+    delegates = fields.pop("retention_delegates", None)  # many-to-many: set after the row is saved
     for name, value in fields.items():
         setattr(agency, name, value)
     agency.full_clean()
     audit.save(agency, acting_user=acting_user)
+    if delegates is not None:
+        agency.retention_delegates.set(delegates)
     return agency
 
 

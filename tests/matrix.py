@@ -300,6 +300,8 @@ TABLE: dict[str, Expect] = {
     "dossiers:retention": page(none=ALL),
     "dossiers:retention_create": post(own=ACTION_OWN, other=ACTION_OWN, data={"department": "@department"}),
     "dossiers:retention_detail": page(RETENTION, own="404 200 200 200 200", other=SCOPED),
+    # The list printed for signatures (issue 17): whoever sees the list.
+    "dossiers:retention_pdf": page(RETENTION, own="404 200 200 200 200", other=SCOPED),
     "dossiers:retention_line_add": post(RETENTION, own="404 302 302 302 302", other=ACTION_OTHER),
     "dossiers:retention_line_remove": post({"pk": "retention", "line_pk": "retention_line"},
                                            own="404 302 302 302 302", other=ACTION_OTHER),

@@ -73,7 +73,8 @@ def retention_line_decide(*, acting_user: User, line: RetentionLine, approve: bo
     """Leadership approves or rejects one line. An approved line holds the dossier back (not
     overdue) until its date; when no line is left pending the list is decided."""
     if not rules.can_decide_retention(acting_user):
-        raise DomainError(_("Chỉ lãnh đạo Ban được duyệt danh mục hồ sơ giữ lại."))
+        raise DomainError(_("Chỉ lãnh đạo Ban có thẩm quyền duyệt danh mục hồ sơ giữ lại: Trưởng ban, hoặc Phó "
+                            "Trưởng ban được giao ký thay."))
     line = RetentionLine.objects.select_for_update().select_related("retention_list", "dossier").get(pk=line.pk)
     if line.retention_list.status != RetentionStatus.SUBMITTED:
         raise DomainError(_("Danh mục chưa được gửi hoặc đã duyệt xong."))

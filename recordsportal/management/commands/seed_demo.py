@@ -138,3 +138,5 @@ def seed_organisation() -> None:
         if Role.DEPARTMENT_HEAD in roles and department and department.head_id != user.pk:
             department.head = user
             services.department_save(acting_user=None, department=department)
+    # The Head of the Board approves retention lists; no deputy is delegated in the demo.
+    services.agency_update(acting_user=None, agency_head=User.objects.get(username="truongban"))
