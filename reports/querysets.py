@@ -233,3 +233,41 @@ def violation_records(user, violation) -> list[ViolationRecord]:
             shown.append(ViolationRecord("inventory", inventory.pk, str(inventory),
                                          reverse("backlog:inventory", args=[inventory.pk])))
     return shown
+
+
+def violation_counts(user, year: int) -> dict:
+    """The viewer's violations of `year` counted per kind and per status (one aggregate), for the
+    list's summary: {"kinds": [(label, n)], "statuses": [(value, label, n)], "total": n}."""
+    from django.db.models import Count
+
+    from .models import ViolationKind
+
+    rows = list(violations_visible_to(user).filter(period__year=year).order_by().values("kind", "status")
+                .annotate(n=Count("id")))
+    per_kind, per_status = {}, {}
+    for row in rows:
+        per_kind[row["kind"]] = per_kind.get(row["kind"], 0) + row["n"]
+        per_status[row["status"]] = per_status.get(row["status"], 0) + row["n"]
+    return {"kinds": [(value, label, per_kind.get(value, 0)) for value, label in ViolationKind.choices],
+            "statuses": [(value, label, per_status.get(value, 0)) for value, label in Violation.Status.choices],
+            "total": sum(per_kind.values())}
+
+
+def violation_summary_by_department(user, year: int) -> dict:
+    """The violations PDF's opening table: per department, the number of violations of each kind
+    (one aggregate on the viewer's violations). {"kinds": [(value, label)], "rows": [(name, [n…], total)]}"""
+    from django.db.models import Count
+
+    from .models import ViolationKind
+
+    counts = {}
+    for row in (violations_visible_to(user).filter(period__year=year).order_by()
+                .values("department__path", "department__name", "kind").annotate(n=Count("id"))):
+        counts.setdefault((row["department__path"], row["department__name"]), {})[row["kind"]] = row["n"]
+    kinds = list(ViolationKind.choices)
+    rows = []
+    for (_path, name), per_kind in sorted(counts.items()):
+        values = [per_kind.get(value, 0) for value, _label in kinds]
+        rows.append((name, values, sum(values)))
+    totals = [sum(row[1][i] for row in rows) for i in range(len(kinds))]
+    return {"kinds": kinds, "rows": rows, "totals": totals, "total": sum(totals)}

@@ -16,7 +16,7 @@ from recordsportal.ratios import ratio_shown
 
 from ..charts import bar_chart
 from ..querysets import violations_visible_to
-from ..querysets import emulation_summary
+from ..querysets import emulation_summary, violation_summary_by_department
 
 REPORT_ROLES = (Role.LEADERSHIP, Role.OFFICE, Role.ADMIN)
 
@@ -95,7 +95,8 @@ def _violation_rows(user, year):
 @role_required(*REPORT_ROLES)
 def violations_pdf(request):
     year = _year(request)
-    return pdf_response("reports/pdf/violations.html", {"year": year, "violations": _violation_rows(request.user, year)},
+    return pdf_response("reports/pdf/violations.html", {"year": year, "violations": _violation_rows(request.user, year),
+                                                        "summary": violation_summary_by_department(request.user, year)},
                         f"bao-cao-vi-pham-{year}.pdf")
 
 

@@ -22,7 +22,7 @@ from recordsportal.services import DomainError
 from .. import services
 from ..forms import DeductionTableForm, ReviewForm
 from ..models import Violation, ViolationKind
-from ..querysets import emulation_summary, violations_visible_to
+from ..querysets import emulation_summary, violation_counts, violations_visible_to
 
 
 @login_required
@@ -40,6 +40,7 @@ def violation_list(request):
         "statuses": Violation.Status.choices, "kinds": ViolationKind.choices,
         "can_review": request.user.has_role(Role.OFFICE), "can_decide": request.user.has_role(Role.LEADERSHIP),
         "summary": emulation_summary(request.user, year),
+        "counts": violation_counts(request.user, year),
     })
 
 

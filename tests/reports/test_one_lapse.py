@@ -89,3 +89,21 @@ def test_a_confidential_record_is_named_without_its_content_for_a_viewer_who_may
     assert reverse("documents:detail", args=[secret.pk]) not in head_page
     office_page = login(agency.clerk).get(reverse("reports:violation", args=[violation.pk])).content.decode()
     assert reverse("documents:detail", args=[secret.pk]) in office_page
+
+
+def test_the_list_counts_per_kind_and_status_and_the_pdf_opens_with_a_summary(agency, login):
+    import io
+
+    from pypdf import PdfReader
+
+    overdue_dossier(agency, 1)
+    for month in (1, 2, 3):
+        detect_month(datetime.date(2026, month, 1))
+    violation = Violation.objects.get()
+    page = login(agency.clerk).get(reverse("reports:violations"), {"year": 2026}).content.decode()
+    assert "1 vi phạm" in page and "Hồ sơ đến hạn chưa nộp lưu: 1" in page and "Phát hiện: 1" in page
+    assert reverse("reports:violation", args=[violation.pk]) in page and "01/2026–03/2026" in page
+    response = login(agency.leader).get(reverse("reports:violations_pdf"), {"year": 2026})
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages).split())
+    assert text.index("Tổng hợp theo phòng, đơn vị và loại vi phạm (1 vi phạm") < text.index("Danh sách vi phạm")
+    assert agency.dept_a.name in text
