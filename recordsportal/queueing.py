@@ -15,13 +15,24 @@ from django.utils.translation import gettext as _
 logger = logging.getLogger(__name__)
 
 
+def task_named(name: str):
+    """A registered task by its name ("dossiers.recompute_due_dates"): the core queues an app's
+    task without importing the app (arrows point from the apps to recordsportal, never back)."""
+    from .celery import app
+
+    return app.tasks[name]
+
+
 def enqueue(task, *args, **kwargs) -> bool:
-    """Publish `task(*args, **kwargs)` to the broker; False when it could not be queued.
+    """Publish `task(*args, **kwargs)` to the broker; False when it could not be queued. `task`
+    is a task or a task's registered name.
 
     Call it once the records the task reads are committed (services commit their own
     transactions). In the embedded default (eager mode) the task runs here and its own errors
     propagate as before: only a failure to *queue* is turned into False.
     """
+    if isinstance(task, str):
+        task = task_named(task)
     if task.app.conf.task_always_eager:
         task.apply_async(args=args, kwargs=kwargs)
         return True

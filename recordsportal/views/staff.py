@@ -11,8 +11,6 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, FormView, ListView, TemplateView, UpdateView
 
-from dossiers.tasks import recompute_due_dates_task
-
 from .. import services
 from ..queueing import enqueue_for_user
 from ..guards import RoleRequiredMixin, get_visible_or_404
@@ -53,7 +51,7 @@ class AgencyEdit(AdminOnly, FormView):
         messages.success(self.request, _("Đã lưu thông tin cơ quan."))
         if "archive_due_rule" in form.changed_data:
             enqueue_for_user(
-                self.request, recompute_due_dates_task,
+                self.request, "dossiers.recompute_due_dates",
                 queued=_("Hạn nộp lưu của các hồ sơ đã kết thúc đang được tính lại theo quy định mới."),
                 not_queued=_("hạn nộp lưu của các hồ sơ đã kết thúc chưa được tính lại ngay; hệ thống sẽ tự tính "
                              "lại trong lần chạy hằng ngày (06:30)."),
