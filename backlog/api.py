@@ -14,7 +14,7 @@ from recordsportal.models import Department
 from . import services
 from .models import Campaign, Inventory, InventoryLine
 from .querysets import campaign_get_for_user, inventory_get_for_user
-from .rules import LINE_FIELDS
+from .rules import LINE_FIELDS, deadline_problem
 
 
 class ByIdPages(CursorPagination):
@@ -36,6 +36,12 @@ class CampaignSerializer(serializers.ModelSerializer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["departments"].child_relation.queryset = Department.objects.active()
+
+    def validate_deadline(self, value):
+        problem = deadline_problem(value, current=self.instance.deadline if self.instance is not None else None)
+        if problem:
+            raise serializers.ValidationError(problem)
+        return value
 
 
 class LineInputSerializer(serializers.ModelSerializer):

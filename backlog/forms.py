@@ -8,7 +8,7 @@ from recordsportal.models import Department
 from recordsportal.text import normalize_text
 
 from .models import Campaign, InventoryLine
-from .rules import line_problems
+from .rules import deadline_problem, line_problems
 
 
 class CampaignForm(BootstrapFormMixin, forms.ModelForm):
@@ -26,6 +26,25 @@ class CampaignForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["departments"].queryset = Department.objects.active().order_by("path")
         self.fields["departments"].label_from_instance = lambda d: f"{'— ' * d.depth}{d.name}"
         self.fields["scope_until_year"].widget.attrs.setdefault("placeholder", "2015")
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data.get("deadline")
+        problem = deadline_problem(deadline, current=self.instance.deadline if self.instance.pk else None)
+        if problem:
+            raise forms.ValidationError(problem)
+        return deadline
+
+
+class CampaignEditForm(CampaignForm):
+    """What the Office may correct once the campaign is open: its title, deadline and norm (the
+    scope and the departments shape the inventories already started, so they stay)."""
+
+    class Meta(CampaignForm.Meta):
+        fields = ["title", "deadline", "effort_norm"]
+
+    def __init__(self, *args, **kwargs):
+        forms.ModelForm.__init__(self, *args, **kwargs)
+        self.style_fields()
 
 
 class LineForm(BootstrapFormMixin, forms.Form):

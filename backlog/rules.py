@@ -66,3 +66,16 @@ def line_problems(values: dict, campaign) -> dict[str, str]:
             "choices": ", ".join(str(label) for label in InventoryLine.Condition.labels)
         }
     return problems
+
+
+def deadline_problem(deadline, *, today=None, current=None) -> str | None:
+    """A campaign's deadline, as someone sets it (the page and the API): not already past — a
+    campaign opened with a past deadline is at once "Không nộp" for everyone. Keeping the
+    deadline a campaign already has is always allowed (`current`)."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    if deadline is None or deadline == current or deadline >= today:
+        return None
+    return _("Hạn nộp %(date)s đã qua; chọn một ngày từ hôm nay (%(today)s) trở đi.") % {
+        "date": deadline.strftime("%d/%m/%Y"), "today": today.strftime("%d/%m/%Y")}

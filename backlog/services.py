@@ -109,6 +109,21 @@ def inventory_create(*, acting_user: User, campaign: Campaign, department: Depar
 
 
 @transaction.atomic
+def campaign_update(*, acting_user: User, campaign: Campaign, title: str, deadline: datetime.date,
+                    effort_norm: Decimal) -> Campaign:
+    """Correct an open campaign's title, deadline or norm, with its history row (who, before and
+    after). A closed campaign stays as it was closed."""
+    _require_office(acting_user)
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.status != Campaign.Status.OPEN:
+        raise DomainError(_("Đợt kiểm kê đã đóng; không sửa được."))
+    campaign.title, campaign.deadline, campaign.effort_norm = normalize_text(title), deadline, effort_norm
+    _full_clean(campaign)
+    audit.save(campaign, acting_user=acting_user)
+    return campaign
+
+
+@transaction.atomic
 def campaign_close(*, acting_user: User, campaign: Campaign, now: datetime.datetime | None = None) -> Campaign:
     """Close the campaign: no more filling or submitting. Late and missing departments are
     recorded (if the deadline has passed) so the violations report finds them."""

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.campaign_list, name="index"),
     path("campaigns/new/", views.campaign_create, name="campaign_create"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign"),
+    path("campaigns/<int:pk>/edit/", views.campaign_edit, name="campaign_edit"),
     path("campaigns/<int:pk>/close/", views.campaign_close, name="campaign_close"),
     path("campaigns/<int:pk>/remind/", views.campaign_remind, name="campaign_remind"),
     path("campaigns/<int:pk>/plan/", views.consolidation, name="plan"),

@@ -22,7 +22,7 @@ from recordsportal.xlsx import XLSX_CONTENT_TYPE
 
 from . import exports, services, tasks
 from .excel import build_template, template_name
-from .forms import CampaignForm, LineFormSet, ReturnForm, SaveLinesForm, SubmitForm, UploadForm
+from .forms import CampaignEditForm, CampaignForm, LineFormSet, ReturnForm, SaveLinesForm, SubmitForm, UploadForm
 from .models import Campaign, Inventory
 from .querysets import (
     campaign_get_for_user,
@@ -80,6 +80,22 @@ def campaign_create(request):
             messages.success(request, _("Đã mở đợt kiểm kê “%(title)s”.") % {"title": campaign.title})
             return redirect("backlog:campaign", pk=campaign.pk)
     return render(request, "backlog/campaign_form.html", {"form": form})
+
+
+@role_required(*OFFICE_ROLES)
+def campaign_edit(request, pk):
+    """The Office corrects an open campaign (title, deadline, norm); the history keeps each change."""
+    campaign = campaign_get_for_user(user=request.user, pk=pk)
+    form = CampaignEditForm(request.POST or None, instance=campaign)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.campaign_update(acting_user=request.user, campaign=campaign, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Đã lưu thay đổi của đợt kiểm kê."))
+            return redirect("backlog:campaign", pk=campaign.pk)
+    return render(request, "backlog/campaign_form.html", {"form": form, "campaign": campaign})
 
 
 @role_required(*SECTION_ROLES)

@@ -313,6 +313,8 @@ TABLE: dict[str, Expect] = {
     "backlog:campaign_create": page(none="403 403 200 403 200"),
     # own_scope: a campaign including department A; other_dept: one including only department B.
     "backlog:campaign": page(CAMPAIGN, own=HEADS_UP, other="403 404 200 200 200"),
+    # Correcting an open campaign (issue 17): the Office's, like opening and closing it.
+    "backlog:campaign_edit": page(CAMPAIGN, own="403 403 200 403 200", other="403 403 200 403 200"),
     "backlog:campaign_close": post(CAMPAIGN, own="403 403 302 403 302", other="403 403 302 403 302"),
     "backlog:campaign_remind": post(CAMPAIGN, own="403 403 302 403 302", other="403 403 302 403 302"),
     "backlog:plan": page(CAMPAIGN, own=BOOK, other=BOOK),

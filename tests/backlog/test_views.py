@@ -1,6 +1,7 @@
 """The pages: who reaches what (403 for officers, 404 out of scope), filling in the browser,
 uploading, submitting, reviewing, and the consolidated plan in Excel and PDF."""
 
+import datetime
 import io
 import subprocess
 from decimal import Decimal
@@ -132,7 +133,8 @@ def test_the_office_returns_with_a_reason_and_accepts(agency, inventory_a, login
 def test_the_office_opens_a_campaign_in_the_browser(agency, login):
     client = login(agency.clerk)
     response = client.post(reverse("backlog:campaign_create"), {
-        "title": "Kiểm kê 2026", "scope_until_year": "2020", "deadline": "2026-12-31", "effort_norm": "9,5",
+        "title": "Kiểm kê 2026", "scope_until_year": "2020", "effort_norm": "9,5",
+        "deadline": (datetime.date.today() + datetime.timedelta(days=60)).isoformat(),  # not past (issue 17)
         "departments": [agency.dept_a.pk, agency.unit_a1.pk],
     })
     assert response.status_code == 302
