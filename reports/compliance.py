@@ -86,12 +86,26 @@ SELECT 'department', 'department:' || a.ancestor_id, a.ancestor_id, CAST(NULL AS
   JOIN ancestry a ON a.department_id = g.department_id
  GROUP BY a.ancestor_id
 UNION ALL
-SELECT 'officer', 'officer:' || g.officer_id, CAST(NULL AS bigint), g.officer_id,
+SELECT 'officer', 'officer:' || g.officer_id,
+       CASE WHEN COUNT(*) = 1 THEN MIN(g.department_id) END, g.officer_id,
        SUM(g.numerator), SUM(g.denominator), SUM(g.excluded)
   FROM grouped g
  WHERE g.officer_id IS NOT NULL
  GROUP BY g.officer_id
+UNION ALL
+SELECT 'dept_officer', 'dept_officer:' || COALESCE(CAST(g.department_id AS text), '-') || ':'
+       || COALESCE(CAST(g.officer_id AS text), '-'), g.department_id, g.officer_id,
+       g.numerator, g.denominator, g.excluded
+  FROM grouped g
+ WHERE g.department_id IS NOT NULL
+   AND (g.officer_id IS NULL
+        OR g.officer_id IN (SELECT officer_id FROM grouped GROUP BY officer_id HAVING COUNT(*) > 1))
 """
+# The drill-down by the department recorded at the time (reports/querysets.py `drill_down`): an
+# officer's row carries the department their records of the month were counted for when there is
+# one; an officer counted for several departments in the month (moved, or lent to a unit), and a
+# department's records with no officer, get one 'dept_officer' row per department. So the officer
+# rows of a department add up to its figure without a row per officer and department every month.
 # Only scopes whose figures changed go through the upsert (an upsert locks and checks every row it
 # is given): a nightly refresh of a settled month then costs little more than reading it.
 UPSERT = """

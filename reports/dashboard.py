@@ -28,6 +28,8 @@ class Row:
     e_year: q.Figure = None
     h_month: q.Figure = None
     h_year: q.Figure = None
+    # In a department's drill-down: an officer counted there in the period who is no longer a member.
+    former: bool = False
 
 
 @dataclass
@@ -79,6 +81,17 @@ class Page:
                    figure(Metric.ELECTRONIC_EXCHANGE, False), figure(Metric.ELECTRONIC_EXCHANGE, True),
                    figure(Metric.ELECTRONIC_DOSSIERS, False), figure(Metric.ELECTRONIC_DOSSIERS, True))
 
+    def drill_row(self, label, values, *, department_id, officer_id, former=False) -> Row:
+        """An officer row of a department's drill-down, from `querysets.drill_down` values; its
+        links filter by the department and the officer."""
+        def figure(metric, ytd):
+            links = self.links[(metric, ytd)](department=department_id, officer=officer_id)
+            return q.build_figure(values.get((metric, ytd)), self.targets[metric], links, self.computed[ytd])
+
+        return Row(label, 0, department_id, officer_id,
+                   figure(Metric.ELECTRONIC_EXCHANGE, False), figure(Metric.ELECTRONIC_EXCHANGE, True),
+                   figure(Metric.ELECTRONIC_DOSSIERS, False), figure(Metric.ELECTRONIC_DOSSIERS, True), former=former)
+
 
 def build(user, month: datetime.date, department=None) -> Dashboard:
     """The dashboard for `user`: the agency and its departments and units (the top of the tree,
@@ -90,13 +103,11 @@ def build(user, month: datetime.date, department=None) -> Dashboard:
     units = []
     if department is not None:
         children = list(department.children.filter(is_active=True).order_by("order", "name"))
-        officers = list(q.officers_in(department))
-        keys = ([q.department_key(department.pk)] + [q.department_key(d.pk) for d in children]
-                + [q.officer_key(o.pk) for o in officers])
+        keys = [q.department_key(department.pk)] + [q.department_key(d.pk) for d in children]
         page = Page(agency, month, keys)
         headline = page.row(department.name, keys[0], department_id=department.pk)
         units = [page.row(d.name, q.department_key(d.pk), department_id=d.pk) for d in children]
-        rows = [page.row(o.full_name, q.officer_key(o.pk), officer_id=o.pk) for o in officers]
+        rows = _officer_rows(page, department, month)
         trend_key = keys[0]
     elif scope is Scope.OWN:
         key = q.officer_key(user.pk)
@@ -144,6 +155,32 @@ def _paper(headline: Row, month: datetime.date) -> dict:
     officer = User(pk=headline.officer_id) if headline.officer_id else None
     return paper_counts(start=month, end=next_month(month), department=department, officer=officer,
                         exclude_confidential=exclude_confidential())
+
+
+def _officer_rows(page, department, month) -> list[Row]:
+    """The people counted for `department` in the period (by the department recorded on their
+    records), today's members without records too, and the records with no officer: the rows add
+    up to the department's figure. Former members are marked."""
+    from django.db.models import Q
+    from django.utils.translation import gettext as _
+
+    from recordsportal.models import User
+
+    figures = q.drill_down(department, month)
+    counted = [pk for pk in figures if pk is not None]
+    members = q.officers_in(department)
+    people = (User.objects.filter(Q(pk__in=counted) | Q(pk__in=members.values("pk")))
+              .select_related("department"))
+    member_ids = set(members.values_list("pk", flat=True))
+    rows = []
+    for person in people:
+        former = person.pk not in member_ids
+        label = person.full_name + (_(" (đã chuyển khỏi đơn vị)") if former else "")
+        rows.append(page.drill_row(label, figures.get(person.pk, {}), department_id=department.pk,
+                                   officer_id=person.pk, former=former))
+    if None in figures:
+        rows.append(page.drill_row(_("Chưa giao cán bộ"), figures[None], department_id=department.pk, officer_id=None))
+    return rows
 
 
 def _campaigns(user):

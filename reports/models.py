@@ -20,6 +20,9 @@ class ScopeKind(models.TextChoices):
     AGENCY = "agency", _("Toàn cơ quan")
     DEPARTMENT = "department", _("Phòng, đơn vị")
     OFFICER = "officer", _("Cán bộ")
+    # An officer's records counted for one department, when they were counted for several in the
+    # month, or a department's records with no officer (officer NULL): the drill-down's rows.
+    DEPARTMENT_OFFICER = "dept_officer", _("Cán bộ trong phòng, đơn vị")
 
 
 class Snapshot(models.Model):
@@ -32,7 +35,7 @@ class Snapshot(models.Model):
     month = models.DateField(help_text="First day of the month.")
     metric = models.CharField(max_length=1, choices=Metric.choices)
     scope = models.CharField(max_length=12, choices=ScopeKind.choices)
-    scope_key = models.CharField(max_length=40)  # "agency", "department:12", "officer:34"
+    scope_key = models.CharField(max_length=40)  # "agency", "department:12", "officer:34", "dept_officer:12:34"
     department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     officer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     numerator = models.PositiveIntegerField(default=0)

@@ -128,6 +128,10 @@ class MonthDiff:
 
 def _scope_label(key: str, departments: dict, officers: dict) -> str:
     kind, _sep, pk = key.partition(":")
+    if kind == ScopeKind.DEPARTMENT_OFFICER:
+        department_id, officer_id = pk.split(":")
+        officer = officers.get(int(officer_id), key) if officer_id != "-" else _("chưa giao cán bộ")
+        return f"{departments.get(int(department_id), key)} – {officer}"
     if kind == ScopeKind.DEPARTMENT:
         return departments.get(int(pk), key)
     if kind == ScopeKind.OFFICER:
@@ -175,11 +179,16 @@ def month_diff(month: datetime.date) -> MonthDiff:
     before, after = _figures(Snapshot, state.month), _figures(CandidateSnapshot, state.month)
     keys = sorted(set(before) | set(after))
     changed = [key for key in keys if before.get(key) != after.get(key)]
-    department_ids = [int(k.split(":")[1]) for _m, k in changed if k.startswith("department:")]
-    officer_ids = [int(k.split(":")[1]) for _m, k in changed if k.startswith("officer:")]
+    department_ids, officer_ids = [], []
+    for _m, key in changed:
+        kind, *ids = key.split(":")
+        if kind == ScopeKind.DEPARTMENT or kind == ScopeKind.DEPARTMENT_OFFICER:
+            department_ids.append(int(ids[0]))
+        if kind == ScopeKind.OFFICER or (kind == ScopeKind.DEPARTMENT_OFFICER and ids[1] != "-"):
+            officer_ids.append(int(ids[-1]))
     departments = dict(Department.objects.filter(pk__in=department_ids).values_list("pk", "name"))
     officers = {user.pk: user.full_name for user in User.objects.filter(pk__in=officer_ids)}
-    order = {"agency": 0, "department": 1, "officer": 2}
+    order = {"agency": 0, "department": 1, "officer": 2, "dept_officer": 3}
     for metric, key in sorted(changed, key=lambda mk: (mk[0], order[mk[1].split(":")[0]], mk[1])):
         old, new = before.get((metric, key)), after.get((metric, key))
         diff.scopes.append(ScopeChange(metric, key, _scope_label(key, departments, officers),

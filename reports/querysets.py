@@ -127,7 +127,9 @@ class Links:
         self.numerator = f"{self.denominator}&form=electronic"
 
     def __call__(self, *, department=None, officer=None) -> tuple[str, str]:
-        scope = f"&department={department}" if department else f"&officer={officer}" if officer else ""
+        # An officer row of a department's drill-down filters by both: the officer's records
+        # counted for that department (and its units), not those of another department.
+        scope = (f"&department={department}" if department else "") + (f"&officer={officer}" if officer else "")
         return self.numerator + scope, self.denominator + scope
 
 
@@ -271,3 +273,33 @@ def violation_summary_by_department(user, year: int) -> dict:
         rows.append((name, values, sum(values)))
     totals = [sum(row[1][i] for row in rows) for i in range(len(kinds))]
     return {"kinds": kinds, "rows": rows, "totals": totals, "total": sum(totals)}
+
+
+def drill_down(department, month) -> dict:
+    """A department's officer rows by the department recorded at the time (DOMAIN.md §5): for the
+    month and the year to date, per officer (None: records with no officer), the (numerator,
+    denominator, excluded) of E and H counted for `department` and its units. Read from the
+    officer snapshots that carry the department and the 'dept_officer' ones (compliance.SCOPED),
+    in one aggregate, so the rows add up to the department's figure, former members included.
+    Returns {officer_id: {(metric, year_to_date): (n, d, x)}}."""
+    from django.db.models import Case, IntegerField, When
+
+    from .models import ScopeKind
+
+    start, end = months_of_year_until(month)
+
+    def in_month(column):
+        return Sum(Case(When(month=month, then=column), default=0, output_field=IntegerField()))
+
+    rows = (Snapshot.objects.filter(scope__in=[ScopeKind.OFFICER, ScopeKind.DEPARTMENT_OFFICER],
+                                    department__path__startswith=department.path, month__gte=start, month__lt=end)
+            .values("officer_id", "metric").order_by()
+            .annotate(n=Sum("numerator"), d=Sum("denominator"), x=Sum("excluded"),
+                      mn=in_month("numerator"), md=in_month("denominator"), mx=in_month("excluded")))
+    figures = {}
+    for row in rows:
+        per_officer = figures.setdefault(row["officer_id"], {})
+        per_officer[(row["metric"], True)] = (row["n"], row["d"], row["x"])
+        if row["md"] or row["mx"] or row["mn"]:
+            per_officer[(row["metric"], False)] = (row["mn"], row["md"], row["mx"])
+    return figures
