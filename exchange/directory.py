@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from recordsportal import audit
 from recordsportal.roles import Role
 from recordsportal.services import DomainError
 from recordsportal.text import normalize_text, search_key
@@ -107,8 +108,7 @@ def organisations_import(*, acting_user, upload) -> DirectoryImport:
                 continue
             organisation.name, organisation.notes = name, notes or organisation.notes
             result.updated += 1
-        organisation._history_user = acting_user
-        organisation.save()
+        audit.save(organisation, acting_user=acting_user)
         if code:
             by_code[code] = organisation
         else:

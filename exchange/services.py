@@ -28,6 +28,7 @@ from simple_history.utils import update_change_reason
 from documents import services as document_services
 from documents.choices import Confidentiality, Direction, Form, Kind, Status, kind_from_label
 from documents.models import Document
+from recordsportal import audit
 from recordsportal.models import Agency, User
 from recordsportal.roles import Role
 from recordsportal.services import DomainError
@@ -143,8 +144,7 @@ def package_receive(*, acting_user: User | None, stream, name: str, source: str,
             else:
                 stream.seek(0)
                 row.file.save("package.edxml", File(stream), save=False)
-            row._history_user = acting_user
-            row.save()
+            audit.save(row, acting_user=acting_user)
             transaction.on_commit(lambda: status_send(inbound_id=row.pk, code=S.StatusCode.RECEIVED,
                                                       acting_user_id=getattr(acting_user, "pk", None)))
     except IntegrityError:
@@ -274,8 +274,8 @@ def package_register(*, acting_user: User, package: InboundPackage, number_symbo
     package.decided_by = acting_user
     package.decided_at = timezone.now()
     package.duplicate_of_document = None
-    package._history_user = acting_user
-    package.save(update_fields=["document", "state", "decided_by", "decided_at", "duplicate_of_document"])
+    audit.save(package, acting_user=acting_user,
+               update_fields=["document", "state", "decided_by", "decided_at", "duplicate_of_document"])
     description = _("Đã tiếp nhận, số đến %(number)s/%(year)s.") % {"number": document.display_number,
                                                                     "year": document.register_year}
     transaction.on_commit(lambda: status_send(inbound_id=package.pk, code=S.StatusCode.ACCEPTED,
@@ -296,8 +296,7 @@ def package_refuse(*, acting_user: User, package: InboundPackage, reason: str) -
     package.refusal_reason = reason
     package.decided_by = acting_user
     package.decided_at = timezone.now()
-    package._history_user = acting_user
-    package.save(update_fields=["state", "refusal_reason", "decided_by", "decided_at"])
+    audit.save(package, acting_user=acting_user, update_fields=["state", "refusal_reason", "decided_by", "decided_at"])
     transaction.on_commit(lambda: status_send(inbound_id=package.pk, code=S.StatusCode.REFUSED,
                                               acting_user_id=acting_user.pk, description=reason))
     return package
@@ -568,6 +567,5 @@ def organisation_save(*, acting_user: User, organisation: Organisation) -> Organ
         raise DomainError(_("Chỉ quản trị hệ thống được sửa danh bạ liên thông."))
     organisation.code = normalize_text(organisation.code).upper()
     organisation.full_clean()
-    organisation._history_user = acting_user
-    organisation.save()
+    audit.save(organisation, acting_user=acting_user)
     return organisation

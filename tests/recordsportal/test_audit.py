@@ -18,6 +18,7 @@ from documents.choices import Kind
 from documents.models import Document
 from dossiers import services as dossier_services
 from dossiers.models import Dossier
+from exchange.models import Organisation
 from recordsportal import audit
 from recordsportal import services as portal_services
 from recordsportal.models import Agency, RoleGrant, User
@@ -26,7 +27,7 @@ from reports import services as report_services
 from reports.models import DeductionRule, Violation, ViolationKind
 
 SERVICE_MODULES = ["recordsportal.services", "documents.services", "documents.handling", "dossiers.services",
-                   "backlog.services", "reports.services"]
+                   "backlog.services", "reports.services", "exchange.services"]
 
 ARRIVAL = datetime.date(2026, 3, 3)
 
@@ -212,6 +213,10 @@ WALK = {
         lambda w: w.a.clerk,
         lambda w: {"title": "Kiểm kê", "scope_until_year": 2015, "deadline": datetime.date(2099, 1, 1),
                    "departments": [w.a.dept_a]}, None),
+    "backlog.services.campaign_update": (
+        lambda w: w.a.clerk,
+        lambda w: {"campaign": w.campaign(), "title": "Kiểm kê 2021 (sửa)", "deadline": datetime.date(2099, 8, 1),
+                   "effort_norm": Decimal("9")}, None),
     "backlog.services.campaign_close": (
         lambda w: w.a.clerk, lambda w: {"campaign": w.campaign()}, "campaign"),
     "backlog.services.inventory_save_lines": (
@@ -221,6 +226,8 @@ WALK = {
     "backlog.services.inventory_return": (
         lambda w: w.a.clerk, lambda w: {"inventory": w.inventory(submitted=True), "reason": "Thiếu số liệu"},
         "inventory"),
+    "exchange.services.organisation_save": (
+        lambda w: w.a.admin, lambda w: {"organisation": Organisation(code="000.00.00.g01", name="Bộ Nội vụ")}, None),
     "backlog.services.inventory_accept": (
         lambda w: w.a.clerk, lambda w: {"inventory": w.inventory(submitted=True)}, "inventory"),
 }
@@ -285,6 +292,12 @@ NOT_WALKED = {
     "backlog.services.inventory_create": "not walked yet",
     "backlog.services.inventory_line_add": "not walked yet",
     "backlog.services.inventory_import_xlsx": "not walked yet",
+    "exchange.services.package_receive": "not walked yet (needs an edXML package)",
+    "exchange.services.package_register": "not walked yet (needs an edXML package)",
+    "exchange.services.package_refuse": "not walked yet (needs an edXML package)",
+    "exchange.services.outbound_acknowledge": "not walked yet (needs an edXML package)",
+    "exchange.services.outgoing_send": "not walked yet (needs an edXML package)",
+    "exchange.services.status_for_document": "a status package: no audited row of its own",
 }
 
 
