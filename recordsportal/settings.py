@@ -297,6 +297,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # A month's figures freeze on REPORTS_MONTH_CLOSE_DAY of the next month unless the Office
     # closed it earlier (reports/months.py); later recomputations are candidates to accept.
     "compliance-close-months": {"task": "reports.close_due_months", "schedule": crontab(minute=0, hour=3)},
+    # Mondays: heads whose department is below target, in the last two weeks of the month (reports/nudges.py).
+    "compliance-head-digests": {"task": "reports.head_digests", "schedule": crontab(minute=30, hour=7, day_of_week=1)},
     # Backlog inventories: record late/missing departments once a deadline has passed (before the
     # compliance run reads them), and remind heads 7 days and 1 day before a deadline.
     "backlog-daily": {"task": "backlog.daily", "schedule": crontab(minute=30, hour=0)},

@@ -46,6 +46,8 @@ class Dashboard:
     # The month's state (reports/months.py): its "as of" time, None if never computed; open,
     # closed or closed with a candidate pending.
     month_state: object = None
+    # The month still running: the headline's gap to target in records ("Cần thêm 6 văn bản…").
+    gaps: list = field(default_factory=list)
     # The headline's paper documents of the month, justified and unjustified (issue 14).
     paper: dict = field(default_factory=dict)
 
@@ -138,10 +140,22 @@ def build(user, month: datetime.date, department=None) -> Dashboard:
                   .values_list("status").annotate(n=Count("id")))
     dashboard.violations_by_status = {label: counts.get(value, 0) for value, label in Violation.Status.choices}
     dashboard.paper = _paper(headline, month)
+    if month == _this_month():
+        from .nudges import gap_message
+
+        dashboard.gaps = [message for message in (
+            gap_message(Metric.ELECTRONIC_EXCHANGE, headline.e_month.numerator, headline.e_month.denominator,
+                        headline.e_month.target),
+            gap_message(Metric.ELECTRONIC_DOSSIERS, headline.h_month.numerator, headline.h_month.denominator,
+                        headline.h_month.target)) if message]
     if scope is not Scope.OWN:
         dashboard.campaigns = _campaigns(user)
         dashboard.dossiers_overdue = _dossiers_overdue(user)
     return dashboard
+
+
+def _this_month() -> datetime.date:
+    return timezone.localdate().replace(day=1)
 
 
 def _paper(headline: Row, month: datetime.date) -> dict:

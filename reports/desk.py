@@ -13,6 +13,7 @@ from recordsportal.ratios import format_ratio, format_target
 from recordsportal.roles import Role
 
 from .models import Metric, Violation, month_start
+from .nudges import gap_message
 from .querysets import department_key, figures_for, officer_key, violations_visible_to
 
 
@@ -34,6 +35,11 @@ def _gap_tiles(keys_for_user: str, url: str, prefix: str) -> list:
                               "target": format_target(target), "numerator": numerator, "denominator": denominator})
                           if ratio is not None else _("chỉ tiêu ≥ %(target)s%% · chưa có số liệu") % {
                               "target": format_target(target)}))
+        # The month still running: how many more electronic records reach the target (nudges.py).
+        n, d, _x = figures_for(metric, [keys_for_user], month).get(keys_for_user, (0, 0, 0))
+        gap = gap_message(metric, n, d, target)
+        if gap:
+            tiles[-1].sub += f" · {gap}"
     return tiles
 
 

@@ -47,3 +47,11 @@ def close_due_months_task() -> list[str]:
     from . import months
 
     return [month.isoformat() for month in months.close_due_months()]
+
+
+@shared_task(name="reports.head_digests", acks_late=True)
+def head_digests_task() -> int:
+    """Beat, weekly: heads of departments below target in the last two weeks of the month (nudges.py)."""
+    from . import nudges
+
+    return nudges.send_head_digests()
