@@ -100,14 +100,6 @@ def inventory_get_for_user(*, user, pk, write=False):
         raise Http404(_("Không tìm thấy.")) from exc
 
 
-def can_review(user) -> bool:
-    """Return and accept inventories, open and close campaigns, send reminders: the Office (and
-    the administrator standing in for it)."""
-    from recordsportal.roles import Role
-
-    return user.has_role(Role.OFFICE, Role.ADMIN)
-
-
 # --- status at a glance --------------------------------------------------------------------------
 
 

@@ -6,7 +6,9 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from .models import MAX_BOXES, MAX_DOSSIERS, MAX_SHELF_METRES, MIN_YEAR, InventoryLine
+from recordsportal.roles import Role
+
+from .models import MAX_BOXES, MAX_DOSSIERS, MAX_SHELF_METRES, MIN_YEAR, Inventory, InventoryLine
 
 LINE_FIELDS = [
     "description",
@@ -79,3 +81,39 @@ def deadline_problem(deadline, *, today=None, current=None) -> str | None:
         return None
     return _("Hạn nộp %(date)s đã qua; chọn một ngày từ hôm nay (%(today)s) trở đi.") % {
         "date": deadline.strftime("%d/%m/%Y"), "today": today.strftime("%d/%m/%Y")}
+
+
+# --- who may do what with an inventory: each list of messages is what the page shows, and the
+# service refuses with the same words (backlog/services.py) --------------------------------------
+
+
+def can_review(user) -> bool:
+    """Return and accept inventories, open and close campaigns, send reminders: the Office (and
+    the administrator standing in for it)."""
+    return user.has_role(Role.OFFICE, Role.ADMIN)
+
+
+def inventory_edit_problems(inventory: Inventory) -> list[str]:
+    problems = []
+    if not inventory.campaign.is_open:
+        problems.append(_("Đợt kiểm kê đã đóng."))
+    if inventory.status == Inventory.Status.SUBMITTED:
+        problems.append(_("Bản kiểm kê đã nộp, đang chờ Văn phòng xem xét; không sửa được."))
+    elif inventory.status == Inventory.Status.ACCEPTED:
+        problems.append(_("Bản kiểm kê đã được chấp nhận; không sửa được."))
+    return problems
+
+
+def inventory_submit_problems(inventory: Inventory) -> list[str]:
+    problems = inventory_edit_problems(inventory)
+    if not problems and not inventory.declared_none and not inventory.lines.exists():
+        problems.append(
+            _("Bản kiểm kê chưa có dòng nào. Nhập số liệu, hoặc xác nhận phòng, đơn vị không có tài liệu tồn đọng.")
+        )
+    return problems
+
+
+def inventory_review_problems(inventory: Inventory) -> list[str]:
+    if inventory.status != Inventory.Status.SUBMITTED:
+        return [_("Chỉ xem xét được bản kiểm kê đã nộp (hiện: %(status)s).") % {"status": inventory.get_status_display()}]
+    return []

@@ -25,8 +25,14 @@ from recordsportal.text import normalize_text
 
 from . import notices
 from .models import Campaign, DeadlineMiss, Inventory, InventoryLine
-from .querysets import can_review
-from .rules import LINE_FIELDS, line_problems
+from .rules import (  # noqa: F401  (the *_problems are part of the services' interface too)
+    LINE_FIELDS,
+    can_review,
+    inventory_edit_problems,
+    inventory_review_problems,
+    inventory_submit_problems,
+    line_problems,
+)
 
 
 class LinesRejected(DomainError):
@@ -175,17 +181,6 @@ def _record_miss(inventory: Inventory, kind: str) -> None:
 # --- filling an inventory --------------------------------------------------------------------------
 
 
-def inventory_edit_problems(inventory: Inventory) -> list[str]:
-    problems = []
-    if not inventory.campaign.is_open:
-        problems.append(_("Đợt kiểm kê đã đóng."))
-    if inventory.status == Inventory.Status.SUBMITTED:
-        problems.append(_("Bản kiểm kê đã nộp, đang chờ Văn phòng xem xét; không sửa được."))
-    elif inventory.status == Inventory.Status.ACCEPTED:
-        problems.append(_("Bản kiểm kê đã được chấp nhận; không sửa được."))
-    return problems
-
-
 def _check_lines(inventory: Inventory, lines: Sequence[dict]) -> list[InventoryLine]:
     objects, errors = [], []
     for number, values in enumerate(lines, start=1):
@@ -274,15 +269,6 @@ def inventory_import_xlsx(*, acting_user: User, inventory: Inventory, upload) ->
 # --- submitting and reviewing ------------------------------------------------------------------------
 
 
-def inventory_submit_problems(inventory: Inventory) -> list[str]:
-    problems = inventory_edit_problems(inventory)
-    if not problems and not inventory.declared_none and not inventory.lines.exists():
-        problems.append(
-            _("Bản kiểm kê chưa có dòng nào. Nhập số liệu, hoặc xác nhận phòng, đơn vị không có tài liệu tồn đọng.")
-        )
-    return problems
-
-
 @transaction.atomic
 def inventory_submit(
     *, acting_user: User, inventory: Inventory, declare_none: bool = False, now: datetime.datetime | None = None
@@ -324,12 +310,6 @@ def inventory_save_and_submit(
         declared_none=declare_none if not lines else None,
     )
     return inventory_submit(acting_user=acting_user, inventory=inventory, declare_none=declare_none, now=now)
-
-
-def inventory_review_problems(inventory: Inventory) -> list[str]:
-    if inventory.status != Inventory.Status.SUBMITTED:
-        return [_("Chỉ xem xét được bản kiểm kê đã nộp (hiện: %(status)s).") % {"status": inventory.get_status_display()}]
-    return []
 
 
 def _review(inventory, acting_user, status, **fields):

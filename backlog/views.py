@@ -27,12 +27,12 @@ from .models import Campaign, Inventory
 from .querysets import (
     campaign_get_for_user,
     campaign_status_counts,
-    can_review,
     consolidate,
     inventories_late_or_missing,
     inventory_get_for_user,
 )
-from .rules import LINE_FIELDS
+from . import rules
+from .rules import LINE_FIELDS, can_review
 
 SECTION_ROLES = (Role.DEPARTMENT_HEAD, Role.OFFICE, Role.LEADERSHIP, Role.ADMIN)
 PLAN_ROLES = (Role.OFFICE, Role.LEADERSHIP, Role.ADMIN)
@@ -185,7 +185,7 @@ def _line_initial(inventory):
 
 def _inventory_page(request, inventory, *, formset=None, upload_form=None, upload_errors=None, return_form=None, status=200):
     can_edit = Inventory.objects.editable_by(request.user).filter(pk=inventory.pk).exists()
-    editable = can_edit and not services.inventory_edit_problems(inventory)
+    editable = can_edit and not rules.inventory_edit_problems(inventory)
     if editable and formset is None:
         formset = LineFormSet(initial=_line_initial(inventory), prefix="lines", form_kwargs={"campaign": inventory.campaign})
     lines = list(inventory.lines.all())
@@ -204,9 +204,9 @@ def _inventory_page(request, inventory, *, formset=None, upload_form=None, uploa
             "upload_errors": upload_errors or [],
             # While the lines table is editable, "no line yet" is not announced: the lines on the
             # screen are saved with the submit itself.
-            "submit_problems": services.inventory_submit_problems(inventory) if can_edit and not editable else [],
+            "submit_problems": rules.inventory_submit_problems(inventory) if can_edit and not editable else [],
             "submit_form": SubmitForm(),
-            "can_review": can_review(request.user) and not services.inventory_review_problems(inventory),
+            "can_review": can_review(request.user) and not rules.inventory_review_problems(inventory),
             "return_form": return_form or ReturnForm(),
         },
         status=status,
