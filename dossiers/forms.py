@@ -158,6 +158,18 @@ class EntryForm(BootstrapFormMixin, Scoped, forms.Form):
             is_active=True, department__path__startswith=plan.department.path)
 
 
+class EntryEditForm(EntryForm):
+    """Correcting an entry: everything but its place (heading, number and symbol stay)."""
+
+    def scope(self, plan):
+        super().scope(plan)
+        del self.fields["heading"]
+
+
+class HeadingEditForm(BootstrapFormMixin, forms.Form):
+    title = forms.CharField(label=_("Tên đề mục"), max_length=255)
+
+
 class ImportForm(BootstrapFormMixin, forms.Form):
     file = forms.FileField(label=_("Tệp Excel (.xlsx)"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
 

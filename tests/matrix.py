@@ -278,6 +278,12 @@ TABLE: dict[str, Expect] = {
     "dossiers:plan_detail": page(PLAN, own=ALL, other=SCOPED),
     "dossiers:heading_add": post(PLAN, own=ACTION_OWN, other=ACTION_OTHER),
     "dossiers:entry_add": post(PLAN, own=ACTION_OWN, other=ACTION_OTHER),
+    # Correcting and deleting a plan's entries and headings (issue 17): the page is seen by whoever
+    # sees the plan (the form only by its editors); the actions come back with a message.
+    "dossiers:entry_edit": page({"pk": "plan", "entry_pk": "plan_entry"}, own=ALL, other=SCOPED),
+    "dossiers:entry_delete": post({"pk": "plan", "entry_pk": "plan_entry"}, own=ACTION_OWN, other=ACTION_OTHER),
+    "dossiers:heading_edit": page({"pk": "plan", "heading_pk": "plan_heading"}, own=ALL, other=SCOPED),
+    "dossiers:heading_delete": post({"pk": "plan", "heading_pk": "plan_heading"}, own=ACTION_OWN, other=ACTION_OTHER),
     "dossiers:plan_export": page(PLAN, own=ALL, other=SCOPED),
     "dossiers:plan_import": post(PLAN, own=ACTION_OWN, other=ACTION_OTHER),
     # An import's progress page is read like its plan; running it again is the plan editors' (a

@@ -17,9 +17,9 @@ from recordsportal.text import normalize_text
 
 from .. import rules
 from ..models import (
-    FilePlan, FilePlanEntry, FilePlanHeading, PlanImport,
+    Dossier, FilePlan, FilePlanEntry, FilePlanHeading, PlanImport,
 )
-from ._common import _save
+from ._common import _refuse, _save
 
 logger = logging.getLogger(__name__)
 
@@ -95,6 +95,63 @@ def file_plan_entry_add(*, acting_user: User, plan: FilePlan, heading: FilePlanH
                           title=normalize_text(title), retention_years=retention_years, responsible=responsible,
                           notes=normalize_text(notes))
     return _save(entry, acting_user)
+
+
+@transaction.atomic
+def file_plan_entry_update(*, acting_user: User, entry: FilePlanEntry, title: str, retention_years: int | None,
+                           responsible: User | None = None, notes: str = "") -> FilePlanEntry:
+    """Correct an entry (a title copied from last year's plan, a retention period, the person
+    responsible); its number and symbol stay, so codes already given keep meaning. The history
+    keeps what it said before."""
+    _require_plan_editor(acting_user, entry.plan)
+    if responsible is not None and responsible.department_id and not responsible.department.path.startswith(
+            entry.plan.department.path):
+        raise DomainError(_("Người lập hồ sơ phải thuộc đơn vị của danh mục."), field="responsible")
+    entry.title, entry.retention_years = normalize_text(title), retention_years
+    entry.responsible, entry.notes = responsible, normalize_text(notes)
+    return _save(entry, acting_user)
+
+
+def file_plan_entry_delete_problems(entry: FilePlanEntry) -> list[str]:
+    used = Dossier.all_objects.filter(plan_entry=entry).count()
+    if used:
+        return [_("Đã có %(n)s hồ sơ mở theo mục %(symbol)s; không xóa được (sửa tiêu đề nếu cần).")
+                % {"n": used, "symbol": entry.number_symbol}]
+    return []
+
+
+@transaction.atomic
+def file_plan_entry_delete(*, acting_user: User, entry: FilePlanEntry) -> None:
+    """Remove an entry nothing uses yet (no dossier opened from it, even one in the trash)."""
+    _require_plan_editor(acting_user, entry.plan)
+    _refuse(file_plan_entry_delete_problems(entry))
+    audit.delete(entry, acting_user=acting_user)
+
+
+@transaction.atomic
+def file_plan_heading_update(*, acting_user: User, heading: FilePlanHeading, title: str) -> FilePlanHeading:
+    """Correct a heading's title (its abbreviation is part of the entries' symbols and stays)."""
+    _require_plan_editor(acting_user, heading.plan)
+    heading.title = normalize_text(title)
+    heading.full_clean()
+    return audit.save(heading, acting_user=acting_user)
+
+
+def file_plan_heading_delete_problems(heading: FilePlanHeading) -> list[str]:
+    problems = []
+    if heading.entries.exists() or FilePlanEntry.objects.filter(heading__parent=heading).exists():
+        problems.append(_("Đề mục “%(title)s” còn hồ sơ trong danh mục; xóa hoặc chuyển các hồ sơ trước.")
+                        % {"title": heading.title})
+    elif heading.children.exists():
+        problems.append(_("Đề mục “%(title)s” còn đề mục nhỏ; xóa các đề mục nhỏ trước.") % {"title": heading.title})
+    return problems
+
+
+@transaction.atomic
+def file_plan_heading_delete(*, acting_user: User, heading: FilePlanHeading) -> None:
+    _require_plan_editor(acting_user, heading.plan)
+    _refuse(file_plan_heading_delete_problems(heading))
+    audit.delete(heading, acting_user=acting_user)
 
 
 @transaction.atomic

@@ -5,7 +5,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,8 +20,8 @@ from recordsportal.services import DomainError
 from .. import rules, services
 from ..choices import PERMANENT
 from ..excel import FilePlanImportError, file_plan_xlsx
-from ..forms import CopyPlanForm, EntryForm, FilePlanForm, HeadingForm, ImportForm
-from ..models import FilePlan
+from ..forms import CopyPlanForm, EntryEditForm, EntryForm, FilePlanForm, HeadingEditForm, HeadingForm, ImportForm
+from ..models import FilePlan, FilePlanEntry, FilePlanHeading
 from ..querysets import file_plan_get_for_user
 from ..tasks import import_file_plan_task
 from .common import form_errors, run
@@ -99,6 +100,71 @@ def entry_add(request, pk):
         run(request, lambda: services.file_plan_entry_add(acting_user=request.user, plan=plan, **form.cleaned_data),
             _("Đã thêm hồ sơ vào danh mục."), form=form)
     return redirect("dossiers:plan_detail", pk=pk)
+
+
+def _plan_part(request, pk, model, part_pk):
+    plan = file_plan_get_for_user(user=request.user, pk=pk)
+    return plan, get_object_or_404(model.objects.select_related("plan"), pk=part_pk, plan=plan)
+
+
+@login_required
+def entry_edit(request, pk, entry_pk):
+    """Correct an entry of the plan (title, retention, person responsible, notes), with history;
+    delete it while no dossier has been opened from it."""
+    plan, entry = _plan_part(request, pk, FilePlanEntry, entry_pk)
+    initial = {"title": entry.title, "retention_years": entry.retention_years, "responsible": entry.responsible,
+               "notes": entry.notes}
+    form = EntryEditForm(request.POST or None, plan=plan, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if run(request, lambda: services.file_plan_entry_update(acting_user=request.user, entry=entry,
+                                                                **form.cleaned_data),
+               _("Đã sửa mục %(symbol)s.") % {"symbol": entry.number_symbol}, form=form):
+            return redirect("dossiers:plan_detail", pk=pk)
+    return render(request, "dossiers/plan_part_form.html", {
+        "plan": plan, "form": form, "part": entry, "title": _("Sửa mục %(symbol)s") % {"symbol": entry.number_symbol},
+        "can_edit": rules.can_edit_plan(request.user, plan),
+        "delete_url": reverse("dossiers:entry_delete", args=[pk, entry.pk]),
+        "delete_problems": services.file_plan_entry_delete_problems(entry),
+        "history": entry.history.select_related("history_user")[:10],
+    })
+
+
+@require_POST
+@login_required
+def entry_delete(request, pk, entry_pk):
+    plan, entry = _plan_part(request, pk, FilePlanEntry, entry_pk)
+    if run(request, lambda: services.file_plan_entry_delete(acting_user=request.user, entry=entry),
+           _("Đã xóa mục %(symbol)s khỏi danh mục.") % {"symbol": entry.number_symbol}):
+        return redirect("dossiers:plan_detail", pk=pk)
+    return redirect("dossiers:entry_edit", pk=pk, entry_pk=entry_pk)
+
+
+@login_required
+def heading_edit(request, pk, heading_pk):
+    plan, heading = _plan_part(request, pk, FilePlanHeading, heading_pk)
+    form = HeadingEditForm(request.POST or None, initial={"title": heading.title})
+    if request.method == "POST" and form.is_valid():
+        if run(request, lambda: services.file_plan_heading_update(acting_user=request.user, heading=heading,
+                                                                  **form.cleaned_data),
+               _("Đã sửa đề mục."), form=form):
+            return redirect("dossiers:plan_detail", pk=pk)
+    return render(request, "dossiers/plan_part_form.html", {
+        "plan": plan, "form": form, "part": heading, "title": _("Sửa đề mục %(label)s") % {"label": heading.label},
+        "can_edit": rules.can_edit_plan(request.user, plan),
+        "delete_url": reverse("dossiers:heading_delete", args=[pk, heading.pk]),
+        "delete_problems": services.file_plan_heading_delete_problems(heading),
+        "history": heading.history.select_related("history_user")[:10],
+    })
+
+
+@require_POST
+@login_required
+def heading_delete(request, pk, heading_pk):
+    plan, heading = _plan_part(request, pk, FilePlanHeading, heading_pk)
+    if run(request, lambda: services.file_plan_heading_delete(acting_user=request.user, heading=heading),
+           _("Đã xóa đề mục.")):
+        return redirect("dossiers:plan_detail", pk=pk)
+    return redirect("dossiers:heading_edit", pk=pk, heading_pk=heading_pk)
 
 
 @login_required

@@ -129,13 +129,17 @@ def _department_objects(a, department, officer, head, campaign, number):
     notification = Notification.objects.create(recipient=officer, kind="assigned", key=f"matrix-{number}",
                                                title="Văn bản được giao", url=f"/documents/{document.pk}/")
     plan = dossier_services.file_plan_create(acting_user=head, department=department, year=DAY.year)
+    plan_heading = dossier_services.file_plan_heading_add(acting_user=head, plan=plan, title="Tổng hợp",
+                                                          abbreviation=f"TH{number}")
+    plan_entry = dossier_services.file_plan_entry_add(acting_user=head, plan=plan, heading=plan_heading,
+                                                      title="Hồ sơ kế hoạch công tác năm", retention_years=10)
     plan_import = PlanImport.objects.create(plan=plan, original_name="danh-muc.xlsx", state=PlanImport.State.REFUSED,
                                             errors=["Dòng 4, cột C: thời hạn bảo quản “x” không hợp lệ"],
                                             error_count=1, created_by=head)
     return {
         "department": department, "officer_user": officer, "document": document,
         "attachment": _attachment(document, a.clerk), "dossier": dossier, "item": item,
-        "plan": plan, "plan_import": plan_import,
+        "plan": plan, "plan_import": plan_import, "plan_heading": plan_heading, "plan_entry": plan_entry,
         "batch": batch, "retention": retention, "retention_line": retention_line, "campaign": campaign,
         "inventory": inventory, "inventory_line": line, "violation": violation, "notification": notification,
     }
