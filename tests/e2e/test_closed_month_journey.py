@@ -14,6 +14,7 @@ from reports import months
 from reports.compliance import compute_month
 
 from ..factories import PASSWORD
+from .a11y import axe_violations
 from .conftest import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -70,6 +71,7 @@ def test_the_office_closes_october_and_accepts_a_back_dated_letter(agency, make_
     assert "77/STC-NS" in records and agency.clerk.full_name in records
     assert months.state_of(OCTOBER).computed_at == closed_as_of
     screenshot(office, "months-october-diff")
+    assert axe_violations(office) == []
     office.get_by_test_id("accept-candidate").click()
     assert "Đã chấp nhận số liệu tính lại" in office.locator(".alert-success").inner_text()
     assert office.get_by_test_id("month-status").inner_text() == "Đã chốt"
@@ -82,8 +84,12 @@ def test_the_office_closes_october_and_accepts_a_back_dated_letter(agency, make_
     leader.goto(f"{live_server.url}/reports/?month=2026-10")
     assert f"tính đến {accepted_as_of:%H:%M %d/%m/%Y}" in leader.get_by_test_id("as-of").inner_text()
     screenshot(leader, "months-october-dashboard")
+    assert axe_violations(leader) == []
     with leader.expect_download() as download_info:
         leader.get_by_test_id("monthly-pdf").click()
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(open(download_info.value.path(), "rb").read())).pages)
     text = " ".join(text.split())
     assert f"Số liệu tính đến {accepted_as_of:%H:%M} ngày {accepted_as_of:%d/%m/%Y} (tháng đã chốt)" in text
+    leader.goto(f"{live_server.url}/reports/months/?year=2026")
+    assert "Đã chốt" in leader.get_by_test_id("months").inner_text()
+    assert axe_violations(leader) == []
