@@ -155,13 +155,19 @@ def edit_problems(user, dossier) -> list[str]:
     return problems
 
 
-def standing_close_problems(user, dossier, item_count: int) -> list[str]:
-    """What prevents closing whatever the end date typed: shown above the close form."""
+def close_access_problems(user, dossier) -> list[str]:
+    """Whether the close form is offered at all: an open dossier, to its keeper or head."""
     problems = []
     if dossier.status != Status.OPEN:
         problems.append(_("Chỉ kết thúc được hồ sơ đang lập."))
     if not is_keeper_or_head(user, dossier):
         problems.append(_("Chỉ người lập hồ sơ hoặc trưởng đơn vị được kết thúc hồ sơ."))
+    return problems
+
+
+def standing_close_problems(user, dossier, item_count: int) -> list[str]:
+    """What prevents closing whatever the end date typed: shown above the close form."""
+    problems = close_access_problems(user, dossier)
     if item_count == 0:
         problems.append(_("Hồ sơ chưa có văn bản, tài liệu nào: không thể kết thúc hồ sơ rỗng."))
     if dossier.retention_years is None:
@@ -236,6 +242,16 @@ def ad_hoc_symbol_problems(*, department, year: int, number_symbol: str) -> list
                   "thay vì mở hồ sơ phát sinh.") % {"symbol": number_symbol, "year": year}]
     if code_holder:
         return [_("Mã hồ sơ %(code)s đã được dùng.") % {"code": code_holder.code}]
+    return []
+
+
+def delete_problems(user, dossier) -> list[str]:
+    """Into the trash: the Office any dossier not sent to the archive, the keeper or head an open
+    one."""
+    if dossier.status in (Status.ARCHIVED, Status.SUBMITTED):
+        return [_("Hồ sơ đã nộp lưu không thể xóa.")]
+    if not (user.has_role(Role.OFFICE) or (dossier.status == Status.OPEN and is_keeper_or_head(user, dossier))):
+        return [_("Bạn không được xóa hồ sơ này.")]
     return []
 
 

@@ -306,11 +306,7 @@ def dossier_delete(*, acting_user: User, dossier: Dossier) -> None:
     """Into the trash. The Office may trash any dossier not archived; the keeper or head only an
     open one. The code stays taken, and the Office can restore it."""
     dossier = _locked(dossier)
-    if dossier.status in (Status.ARCHIVED, Status.SUBMITTED):
-        raise DomainError(_("Hồ sơ đã nộp lưu không thể xóa."))
-    if not (acting_user.has_role("office") or (dossier.status == Status.OPEN
-                                               and rules.is_keeper_or_head(acting_user, dossier))):
-        raise DomainError(_("Bạn không được xóa hồ sơ này."))
+    _refuse(rules.delete_problems(acting_user, dossier))
     if not audit.claim(dossier, expected={"is_deleted": False}, queryset=Dossier.all_objects.all(),
                        changes={"is_deleted": True, "deleted_at": timezone.now(), "deleted_by": acting_user},
                        acting_user=acting_user):

@@ -133,19 +133,16 @@ def _detail_context(request, dossier, **overrides) -> dict:
     items = dossier_items_for(user, dossier)
     edit_problems = rules.edit_problems(user, dossier)
     close_blockers = rules.standing_close_problems(user, dossier, len(items)) if dossier.status == Status.OPEN else []
-    may_close = dossier.status == Status.OPEN and rules.is_keeper_or_head(user, dossier)
-    may_delete = dossier.status not in (Status.SUBMITTED, Status.ARCHIVED) and (
-        user.has_role(Role.OFFICE) or (dossier.status == Status.OPEN and rules.is_keeper_or_head(user, dossier)))
     return {
         "dossier": dossier,
         "items": items,
         "paper_reasons": rules.paper_reasons(dossier, items),
         "can_edit": not edit_problems,
         "edit_problems": edit_problems,
-        "may_close": may_close,
+        "may_close": not rules.close_access_problems(user, dossier),
         "close_blockers": close_blockers,
         "may_reopen": not rules.reopen_problems(user, dossier),
-        "may_delete": may_delete,
+        "may_delete": not rules.delete_problems(user, dossier),
         "close_form": CloseForm(initial={"version": dossier.version}),
         "edit_form": DossierEditForm.for_dossier(dossier),
         "file_form": FileItemForm(),
