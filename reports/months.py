@@ -197,7 +197,7 @@ def month_diff(month: datetime.date) -> MonthDiff:
     return diff
 
 
-def _decide(month, acting_user, *, reason) -> ReportMonth:
+def _decide(month, acting_user) -> ReportMonth:
     _require_office(acting_user)
     state = ReportMonth.objects.select_for_update().filter(month=month_start(month)).first()
     if state is None or state.candidate_at is None:
@@ -211,7 +211,7 @@ def candidate_accept(month: datetime.date, *, acting_user: User) -> ReportMonth:
     closed, "as of" the recomputation) and the month's violations are detected again on them."""
     from .violations import detect_month
 
-    state = _decide(month, acting_user, reason="")
+    state = _decide(month, acting_user)
     table, candidates = Snapshot._meta.db_table, CandidateSnapshot._meta.db_table
     Snapshot.objects.filter(month=state.month).delete()
     with connection.cursor() as cursor:
@@ -229,7 +229,7 @@ def candidate_accept(month: datetime.date, *, acting_user: User) -> ReportMonth:
 @transaction.atomic
 def candidate_discard(month: datetime.date, *, acting_user: User) -> ReportMonth:
     """The Office discards the recomputed figures: the frozen ones stay."""
-    state = _decide(month, acting_user, reason="")
+    state = _decide(month, acting_user)
     CandidateSnapshot.objects.filter(month=state.month).delete()
     if not audit.claim(state, expected={"candidate_at": state.candidate_at}, acting_user=acting_user,
                        changes={"candidate_at": None}, reason=_("Bỏ số liệu tính lại")):
