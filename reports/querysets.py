@@ -229,6 +229,15 @@ def violation_records(user, violation) -> list[ViolationRecord]:
                                              reverse("dossiers:detail", args=[dossier.pk])))
             else:
                 shown.append(ViolationRecord("dossier", dossier.pk, _("Hồ sơ không thuộc phạm vi được xem")))
+    ratio_metric = {"e_below_target": "E", "h_below_target": "H"}.get(violation.kind)
+    if ratio_metric:
+        # A ratio's records are the period's records of the department: the paper ones that
+        # pulled it under the target, and all of them (today's records: a back-dated one shows
+        # here before the month's recomputation is accepted).
+        _numerator, denominator = Links(ratio_metric, violation.period)(department=violation.department_id)
+        noun = _("văn bản") if ratio_metric == "E" else _("hồ sơ")
+        shown.append(ViolationRecord("list", 0, _("Các %(noun)s giấy được tính") % {"noun": noun}, f"{denominator}&form=paper"))
+        shown.append(ViolationRecord("list", 0, _("Tất cả %(noun)s được tính") % {"noun": noun}, denominator))
     if records.get("campaign"):
         for inventory in Inventory.objects.visible_to(user).filter(campaign_id=records["campaign"],
                                                                    department_id=violation.department_id):

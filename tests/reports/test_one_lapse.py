@@ -107,3 +107,14 @@ def test_the_list_counts_per_kind_and_status_and_the_pdf_opens_with_a_summary(ag
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages).split())
     assert text.index("Tổng hợp theo phòng, đơn vị và loại vi phạm (1 vi phạm") < text.index("Danh sách vi phạm")
     assert agency.dept_a.name in text
+
+
+def test_a_ratio_violation_links_to_the_paper_records_of_its_department_and_month(agency, make_document, login):
+    make_document(agency.dept_a, agency.officer_a, form=Form.PAPER)
+    compute_month(datetime.date(2026, 3, 1))
+    detect_month(datetime.date(2026, 3, 1))
+    violation = Violation.objects.get(kind=ViolationKind.E_BELOW_TARGET)
+    records = login(agency.head_a).get(f"/api/v1/violations/{violation.pk}/records/").json()
+    paper = next(r for r in records if r["label"] == "Các văn bản giấy được tính")
+    assert f"department={agency.dept_a.pk}" in paper["url"] and "form=paper" in paper["url"]
+    assert "1 văn bản phù hợp" in login(agency.head_a).get(paper["url"]).content.decode()
