@@ -11,7 +11,6 @@ status sent back to a sender, and every document package sent out, is written af
 from __future__ import annotations
 
 import datetime
-import hashlib
 import logging
 import os
 import shutil
@@ -26,6 +25,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import update_change_reason
 
 from documents import services as document_services
+from documents.attachments import sha256_of
 from documents.choices import Confidentiality, Direction, Form, Kind, Status, kind_from_label
 from documents.models import Document
 from recordsportal import audit
@@ -49,15 +49,6 @@ def _require_office(user: User | None) -> None:
 
 def _party(agency: Agency) -> edxml.Party:
     return edxml.Party(code=agency.identifier_code, name=agency.name, in_charge=agency.parent_name or agency.name)
-
-
-def _sha256(stream) -> str:
-    digest = hashlib.sha256()
-    stream.seek(0)
-    for chunk in iter(lambda: stream.read(1024 * 1024), b""):
-        digest.update(chunk)
-    stream.seek(0)
-    return digest.hexdigest()
 
 
 # --- receiving ---------------------------------------------------------------------------------------------
@@ -106,7 +97,7 @@ def package_receive(*, acting_user: User | None, stream, name: str, source: str,
     duplicate, and cannot be registered. `stored_name`: the package is already in storage there
     (a batch item), so it is not copied."""
     _require_office(acting_user)
-    sha256 = _sha256(stream)
+    sha256 = sha256_of(stream)
     existing = InboundPackage.objects.filter(sha256=sha256).first()
     if existing is not None:
         return Received("already", existing, _("Gói này đã được nhận lúc %(when)s (%(symbol)s).") % {
@@ -363,7 +354,7 @@ def status_write(*, inbound_id: int, code: str, acting_user_id: int | None = Non
                               to_name=inbound.sender_name, organisation_id=inbound.organisation_id,
                               document=inbound.document, inbound=inbound, status_code=code,
                               description=f"{label}: {text}"[:255] if description else label,
-                              edxml_id=inbound.edxml_id, size=_size(out), sha256=_sha256(out), created_by=user)
+                              edxml_id=inbound.edxml_id, size=_size(out), sha256=sha256_of(out), created_by=user)
         try:
             with transaction.atomic():
                 row.file.save("status.edxml", File(out), save=False)
@@ -535,7 +526,7 @@ def outgoing_send(*, acting_user: User, document: Document) -> SendResult:
             out.seek(0)
             row = OutboundPackage(kind=OutboundPackage.Kind.DOCUMENT, to_code=organisation.code,
                                   to_name=organisation.name, organisation=organisation, document=document,
-                                  edxml_id=edxml_id, size=_size(out), sha256=_sha256(out), created_by=acting_user)
+                                  edxml_id=edxml_id, size=_size(out), sha256=sha256_of(out), created_by=acting_user)
             row.file.save("document.edxml", File(out), save=False)
             try:
                 row.save()

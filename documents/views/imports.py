@@ -2,7 +2,6 @@
 confirm. The upload is kept as a `RegisterImport` (file under a generated name, SHA-256,
 mapping) between the steps; every step re-reads it, so nothing depends on the session."""
 
-import hashlib
 
 from django.contrib import messages
 from django.db import transaction
@@ -19,6 +18,7 @@ from recordsportal.text import normalize_text
 from recordsportal.xlsx import XlsxError, xlsx_response
 
 from .. import import_template, importer, services
+from ..attachments import sha256_of
 from ..forms_io import ImportMappingForm, ImportUploadForm
 from ..models import RegisterImport
 
@@ -28,15 +28,6 @@ RECENT_IMPORTS = 10
 def _imports_for(user):
     # Imports are the Office's (agency-wide) work; role_required keeps everyone else out.
     return RegisterImport.objects.select_related("created_by")
-
-
-def _sha256(upload) -> str:
-    digest = hashlib.sha256()
-    upload.seek(0)
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()
 
 
 @role_required(Role.OFFICE)
@@ -54,7 +45,7 @@ def import_upload(request):
                 direction=direction,
                 original_name=normalize_text(upload.name)[:255],
                 size=upload.size,
-                sha256=_sha256(upload),
+                sha256=sha256_of(upload),
                 headers=headers,
                 mapping=importer.auto_mapping(headers, direction),
                 created_by=request.user,
