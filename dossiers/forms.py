@@ -8,6 +8,7 @@ from recordsportal.access import managed_department_paths
 from recordsportal.forms import BootstrapFormMixin
 from recordsportal.models import Department, User
 from recordsportal.params import YearField
+from recordsportal.roles import Role
 
 from .models import FilePlanEntry, FilePlanHeading
 
@@ -125,7 +126,7 @@ class FilePlanForm(BootstrapFormMixin, Scoped, forms.Form):
 
     def scope(self, user):
         departments = Department.objects.active()
-        if not user.has_role("office", "admin"):
+        if not user.has_role(Role.OFFICE, Role.ADMIN):
             departments = departments.led_by(user)
         self.fields["department"].queryset = departments
 

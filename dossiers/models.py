@@ -290,6 +290,11 @@ class Dossier(models.Model):
     def is_read_only(self) -> bool:
         return self.status in (Status.SUBMITTED, Status.ARCHIVED) or self.is_deleted
 
+    @property
+    def is_archived(self) -> bool:
+        """For templates, which cannot name Status.ARCHIVED."""
+        return self.status == Status.ARCHIVED
+
     def due_state(self, today=None) -> str:
         """'' / 'soon' / 'overdue' / 'retained' for a closed dossier."""
         from .rules import due_state

@@ -53,7 +53,7 @@ def h_grouped_rows(start, end):
     from dossiers.models import Dossier
 
     return Dossier.objects.filter(opened_on__gte=start, opened_on__lt=end).values("department_id", "officer_id").annotate(
-        numerator=Count("id", filter=Q(form="electronic")),
+        numerator=Count("id", filter=Q(form=Form.ELECTRONIC)),
         denominator=Count("id"),
         excluded=Value(0),
     ).order_by()

@@ -13,6 +13,7 @@ from documents.models import Document
 from recordsportal import audit
 from recordsportal.dates import date_problem, sentence
 from recordsportal.models import Agency, Department, User
+from recordsportal.roles import Role
 from recordsportal.services import DomainError, EditConflict, edit_conflict_message
 from recordsportal.text import normalize_text, search_key
 
@@ -289,7 +290,7 @@ def dossiers_hand_over(*, acting_user: User, from_officer: User, to_officer: Use
     """An officer who leaves or moves hands over all their dossiers not yet archived; the
     dossiers stay in the department that formed them."""
     department = from_officer.department
-    if not (department and rules.heads_department(acting_user, department)) and not acting_user.has_role("office"):
+    if not (department and rules.heads_department(acting_user, department)) and not acting_user.has_role(Role.OFFICE):
         raise DomainError(_("Chỉ trưởng đơn vị hoặc Văn phòng được bàn giao hồ sơ."))
     if from_officer == to_officer:
         raise DomainError(_("Chọn người nhận bàn giao khác người bàn giao."), field="to_officer")
@@ -318,7 +319,7 @@ def dossier_delete(*, acting_user: User, dossier: Dossier) -> None:
 
 @transaction.atomic
 def dossier_restore(*, acting_user: User, dossier: Dossier) -> None:
-    if not acting_user.has_role("office"):
+    if not acting_user.has_role(Role.OFFICE):
         raise DomainError(_("Chỉ Văn phòng được khôi phục hồ sơ."))
     if not audit.claim(dossier, expected={"is_deleted": True}, queryset=Dossier.all_objects.all(),
                        changes={"is_deleted": False, "deleted_at": None, "deleted_by": None}, acting_user=acting_user):
