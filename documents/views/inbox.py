@@ -16,6 +16,7 @@ from recordsportal.actions import report_form_errors, run_action
 from recordsportal.guards import get_visible_or_404, role_required
 from recordsportal.models import Department
 from recordsportal.pagination import quick_page
+from recordsportal.params import posted_ids
 from recordsportal import placeholders
 from recordsportal.roles import Role
 
@@ -73,7 +74,9 @@ def officer_options(request):
     """htmx: the <option>s of the officer select for the department chosen in an assignment form
     (the parameter is the department select's own, `department` or `<prefix>-department`)."""
     value = next((v for k, v in request.GET.items() if k.endswith("department")), "")
-    department = Department.objects.active().filter(pk=value).first() if value.isdigit() else None
+    # posted_ids, not isdigit(): "²" is a digit to isdigit() and no number to the database.
+    ids = posted_ids([value])
+    department = Department.objects.active().filter(pk=ids[0]).first() if ids else None
     people = inbox.department_officers(department) if department else []
     options = [format_html('<option value="">{}</option>', placeholders.NONE)]  # the officer is optional
     options += [format_html('<option value="{}">{}</option>', u.pk, officer_label(u)) for u in people]

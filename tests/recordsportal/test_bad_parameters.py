@@ -250,3 +250,10 @@ def test_an_upload_that_only_starts_like_a_zip_is_refused_with_a_message(agency,
     response = client.post(reverse("exchange:inbox"), {"files": [SimpleUploadedFile("goi.zip", b"PK\x03\x04junk")]})
     assert response.status_code == 200
     assert "không phải tệp .zip hợp lệ" in " ".join(response.context["form"].errors["files"])
+
+
+@pytest.mark.parametrize("value", ["²", "99999999999999999999", "abc", ""])
+def test_the_officer_options_of_an_assignment_form_ignore_a_department_that_names_no_row(agency, client, value):
+    client.force_login(agency.leader)
+    response = client.get(reverse("documents:officer_options"), {"department": value})
+    assert response.status_code == 200 and agency.officer_a.full_name not in response.content.decode()
