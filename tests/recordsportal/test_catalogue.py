@@ -1,17 +1,26 @@
 """The English catalogue: every Vietnamese text has a translation, none is a fuzzy guess, and the
-compiled catalogue the app loads is the one built from it."""
+compiled catalogue the app loads is the one built from it; and no text of the code (Python, templates)
+is missing from it, i.e. `make messages` would find nothing new to translate."""
 
+import re
+import shutil
 import subprocess
 from pathlib import Path
 
-from ..conftest import require_tool
+from django.core.management import call_command
+
+from ..conftest import ROOT, require_tool
 
 CATALOGUE = Path(__file__).resolve().parents[2] / "locale" / "en" / "LC_MESSAGES"
 
+# The extensions makemessages reads for the "django" domain (no JavaScript catalogue: static/js has
+# no gettext calls).
+SOURCE_SUFFIXES = {".py", ".html", ".txt"}
 
-def entries(*flags: str) -> list[str]:
+
+def entries(*flags: str, po: Path = CATALOGUE / "django.po") -> list[str]:
     msgattrib = require_tool("msgattrib")
-    out = subprocess.run([msgattrib, *flags, "--no-wrap", str(CATALOGUE / "django.po")],
+    out = subprocess.run([msgattrib, *flags, "--no-wrap", str(po)],
                          capture_output=True, text=True, check=True).stdout
     return [line for line in out.splitlines() if line.startswith("msgid ") and line != 'msgid ""']
 
@@ -27,3 +36,45 @@ def test_the_compiled_catalogue_matches_its_source(tmp_path):
                    check=True)
     assert (tmp_path / "django.mo").read_bytes() == (CATALOGUE / "django.mo").read_bytes(), \
         "locale/en/LC_MESSAGES/django.mo is stale: run `make messages`"
+
+
+def make_messages_ignores() -> list[str]:
+    """The --ignore patterns of the Makefile's `messages` target, so the test extracts what it extracts."""
+    recipe = (ROOT / "Makefile").read_text(encoding="utf-8").split("\nmessages:", 1)[1].split("\n\n", 1)[0]
+    command = next(line for line in recipe.splitlines() if "makemessages" in line)
+    return re.findall(r"--ignore[= ](\S+)", command)
+
+
+def test_every_translatable_text_of_the_code_is_in_the_catalogue(tmp_path, settings, monkeypatch):
+    # makemessages writes its .po under LOCALE_PATHS and a temporary .py beside each template it reads,
+    # so it runs on a copy of the sources (and of the catalogue), never on the working tree.
+    ignores = make_messages_ignores()
+    assert ".venv" in ignores
+
+    def skipped(folder, names):
+        top = Path(folder) == ROOT
+        return [name for name in names
+                if name.startswith(".") or name == "__pycache__" or (top and name in {*ignores, "locale"})
+                or ((Path(folder) / name).is_file() and Path(name).suffix not in SOURCE_SUFFIXES)]
+
+    copy = tmp_path / "src"
+    shutil.copytree(ROOT, copy, ignore=skipped)
+    (copy / "locale" / "en" / "LC_MESSAGES").mkdir(parents=True)
+    merged = copy / "locale" / "en" / "LC_MESSAGES" / "django.po"
+    shutil.copyfile(CATALOGUE / "django.po", merged)
+    require_tool("xgettext")
+    require_tool("msgmerge")
+    # A text only the copy has: it must come out untranslated, which proves the extraction ran on the copy.
+    canary = "Văn bản mẫu của phép thử danh mục"
+    (copy / "catalogue_canary.py").write_text(
+        f"from django.utils.translation import gettext as _\n\n_({canary!r})\n", encoding="utf-8")
+    settings.LOCALE_PATHS = [copy / "locale"]
+    monkeypatch.chdir(copy)
+
+    call_command("makemessages", locale=["en"], ignore_patterns=ignores, verbosity=0)
+
+    untranslated = entries("--untranslated", po=merged)
+    assert f'msgid "{canary}"' in untranslated
+    missing = [line for line in untranslated if canary not in line] + entries("--only-fuzzy", po=merged)
+    assert missing == [], "texts of the code not (or only fuzzily) in locale/en: run `make messages` " \
+                          "and translate them"
