@@ -122,7 +122,10 @@ class OutgoingCreateSerializer(serializers.Serializer):
     recipients = serializers.CharField(required=False, allow_blank=True, default="")
     recipient_departments = serializers.PrimaryKeyRelatedField(queryset=Department.objects.active(), many=True,
                                                                required=False, default=list)
-    form = serializers.ChoiceField(choices=Form.choices, default=Form.ELECTRONIC)
+    form = serializers.ChoiceField(
+        choices=Form.choices, required=False, allow_null=True, default=None,
+        help_text="Để trống: điện tử chỉ khi có tệp PDF đã ký số (documents/rules.py). Văn bản phát hành qua API chưa có "
+                  "tệp nên là văn bản giấy; “electronic” bị từ chối.")
     paper_reason = serializers.ChoiceField(choices=PaperReason.choices, required=False, allow_null=True, default=None)
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
     confidentiality = serializers.ChoiceField(choices=Confidentiality.choices, default=Confidentiality.NORMAL)
@@ -138,6 +141,7 @@ class InternalCreateSerializer(serializers.Serializer):
     summary = serializers.CharField()
     recipient_departments = serializers.PrimaryKeyRelatedField(queryset=Department.objects.active(), many=True)
     notes = serializers.CharField(required=False, allow_blank=True, default="")
+    paper_reason = serializers.ChoiceField(choices=PaperReason.choices, required=False, allow_null=True, default=None)
 
 
 class NewestFirst(CursorPagination):

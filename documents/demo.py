@@ -133,7 +133,9 @@ def seed(command, acting_user):
                 acting_user=clerk, kind=rng.choice([Kind.OFFICIAL_LETTER] * 5 + [Kind.DECISION, Kind.PLAN, Kind.REPORT]),
                 summary=f"V/v {rng.choice(SUBJECTS)}", department=department,
                 drafter=rng.choice(officers[department.pk] or [department.head]), signer="Trần Đình Hải",
-                recipients=recipients, form=Form.PAPER if rng.random() < 0.06 else Form.ELECTRONIC,
+                # Electronic because the issued file is a digitally signed PDF (issue 14; the demo's own CA).
+                recipients=recipients, attachments=[] if rng.random() < 0.06 else [demo_signed(doc_symbol_hint(index))],
+                paper_reason=PaperReason.WET_SIGNATURE,
                 file_copy_keeper=OUTGOING_KEEPER.format(abbreviation=department.abbreviation),
                 copies=outgoing_copies(recipients), issue_date=day,
             )
@@ -171,7 +173,8 @@ def _waiting_work(rng, clerk, leader, today):
     drafter = User.objects.filter(department__abbreviation="QLĐT", groups__name=Role.OFFICER).order_by("pk").first()
     if drafter:
         doc = services.internal_send(acting_user=drafter, kind=Kind.OFFICIAL_LETTER, recipient_departments=[planning],
-                                     summary="V/v phối hợp thẩm định hồ sơ cấp phép xây dựng nhà xưởng")
+                                     summary="V/v phối hợp thẩm định hồ sơ cấp phép xây dựng nhà xưởng",
+                                     attachments=[demo_signed("noi-bo-phoi-hop")])
         Document.objects.filter(pk=doc.pk).update(import_key="demo-internal-0")
 
 
@@ -214,7 +217,9 @@ def _bulk_history(rng, clerk, departments, officers, start, end):
             search_text=search_key(f"{symbol} {summary} {issuer}"), import_key=f"demo-bulk-{index}", **outgoing,
         ))
     Document.objects.bulk_create(rows, batch_size=500)
-    _bulk_scans(clerk, [row for row in rows if row.form == Form.ELECTRONIC])
+    _bulk_scans(clerk, [row for row in rows if row.form == Form.ELECTRONIC and row.direction == Direction.INCOMING])
+    _bulk_scans(clerk, [row for row in rows if row.form == Form.ELECTRONIC and row.direction != Direction.INCOMING],
+                signed=True)
     for (series, year), number in counters.items():
         services.raise_counter_to(series, year, number)
 
@@ -251,23 +256,64 @@ def demo_scan(symbol: str):
     return SimpleUploadedFile(name, demo_pdf(symbol), content_type="application/pdf")
 
 
-def _bulk_scans(clerk, documents):
+_AUTHORITY = {}
+
+
+def demo_authority():
+    """The demo's own certificate authority, registered as a trust root, so the demo's issued
+    PDFs read as signed and verified (documents/test_ca.py; never a real key)."""
+    import hashlib
+
+    from .models import TrustRoot
+    from .test_ca import make_authority
+
+    if "ca" not in _AUTHORITY:
+        _AUTHORITY["ca"] = make_authority("CA thử nghiệm (dữ liệu mẫu)")
+    authority = _AUTHORITY["ca"]
+    TrustRoot.objects.get_or_create(
+        fingerprint=hashlib.sha256(authority.root_der).hexdigest(),
+        defaults={"name": "CA thử nghiệm (dữ liệu mẫu)", "der": authority.root_der,
+                  "subject": "Common Name: CA thử nghiệm (dữ liệu mẫu)"})
+    return authority
+
+
+def doc_symbol_hint(index: int) -> str:
+    return f"van-ban-di-{index}"
+
+
+def demo_signed(name: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    content = demo_authority().sign(demo_pdf(name), "Trần Đình Hải")
+    return SimpleUploadedFile(f"{name}.pdf", content, content_type="application/pdf")
+
+
+def _bulk_scans(clerk, documents, signed=False):
     """One attachment per electronic document of the earlier months, all pointing at one stored
-    demo scan (a file each would make seeding slow): the evidence behind "electronic"."""
+    demo file (a file each would make seeding slow): the evidence behind "electronic" — a scan
+    for incoming documents, a digitally signed PDF for issued ones."""
     import hashlib
 
     from django.core.files.base import ContentFile
 
     from .models import Attachment
+    from .signatures import check_pdf
 
     content = demo_pdf("Ban so hoa (demo)")
-    stored = Attachment._meta.get_field("file").storage.save("attachments/demo/ban-so-hoa-demo.pdf",
-                                                            ContentFile(content))
+    check = None
+    if signed:
+        content = demo_authority().sign(demo_pdf("Van ban phat hanh (demo)"), "Trần Đình Hải")
+        check = check_pdf(content)
+    stored = Attachment._meta.get_field("file").storage.save(
+        "attachments/demo/van-ban-ky-so-demo.pdf" if signed else "attachments/demo/ban-so-hoa-demo.pdf",
+        ContentFile(content))
     digest = hashlib.sha256(content).hexdigest()
     Attachment.objects.bulk_create([
         Attachment(document=document, file=stored, original_name=f"{document.number_symbol.replace('/', '-')}.pdf",
                    extension="pdf", content_type="application/pdf", size=len(content), sha256=digest,
-                   uploaded_by=clerk, uploaded_at=timezone.now())
+                   uploaded_by=clerk, uploaded_at=timezone.now(),
+                   signature_status=check.status if check else "", signer_name=check.signer_name if check else "",
+                   signed_at=check.signed_at if check else None, signature_note=check.note if check else "")
         for document in documents
     ], batch_size=500)
 

@@ -43,6 +43,39 @@ def attachments_field(required=False):
     )
 
 
+def issued_paper_reason_field():
+    return forms.ChoiceField(
+        label=_("Lý do bản giấy"), required=False,
+        choices=[("", _("— Có tệp PDF đã ký số: văn bản điện tử —")), *PaperReason.choices],
+        help_text=_("Văn bản điện tử khi tệp đính kèm là PDF đã ký số, nguyên vẹn. Không có thì văn bản là văn bản "
+                    "giấy: chọn lý do."))
+
+
+def ask_issued_paper_reason(form, cleaned) -> None:
+    """An outgoing or internal document without a signed PDF is paper: its reason is asked."""
+    from .signatures import check_upload
+
+    if cleaned.get("confidentiality", Confidentiality.NORMAL) != Confidentiality.NORMAL or cleaned.get("paper_reason"):
+        return
+    if "attachments" in form.errors:
+        return
+    from recordsportal.services import DomainError
+
+    from .attachments import PDF, detect_type
+
+    pdfs = []
+    for upload in cleaned.get("attachments") or ():
+        try:  # a refused file is named first (the service refuses it the same way)
+            if detect_type(upload) == PDF:
+                pdfs.append(upload)
+        except DomainError as error:
+            form.add_error("attachments", str(error))
+            return
+    if not any(check_upload(upload).is_signed for upload in pdfs):
+        form.add_error("paper_reason", _("Không có tệp PDF đã ký số nên văn bản được ghi là văn bản giấy: chọn lý do "
+                                         "bản giấy, hoặc đính kèm tệp PDF đã ký số."))
+
+
 class IncomingForm(BootstrapFormMixin, forms.Form):
     arrival_date = forms.DateField(label=_("Ngày đến"), widget=DATE_WIDGET, initial=timezone.localdate)
     number_symbol = forms.CharField(label=_("Số, ký hiệu"), max_length=100, help_text=_("Ví dụ 125/UBND-KT"))
@@ -121,13 +154,8 @@ class OutgoingForm(BootstrapFormMixin, forms.Form):
         label=_("Nơi nhận nội bộ"), queryset=Department.objects.active(), required=False,
         widget=forms.SelectMultiple(attrs={"size": 5}),
     )
-    form = forms.ChoiceField(
-        label=_("Hình thức"), choices=Form.choices, initial=Form.ELECTRONIC,
-        help_text=_("Điện tử: văn bản ký số, gửi qua hệ thống."),
-    )
-    paper_reason = forms.ChoiceField(label=_("Lý do bản giấy"), required=False,
-                                     choices=[("", "—"), *PaperReason.choices],
-                                     help_text=_("Chỉ với văn bản giấy; văn bản mật tự ghi lý do “văn bản mật”."))
+    # No "form" to choose: electronic exactly with a digitally signed PDF (documents/rules.py `issued_form`).
+    paper_reason = issued_paper_reason_field()
     urgency = forms.ChoiceField(label=_("Độ khẩn"), choices=Urgency.choices)
     confidentiality = forms.ChoiceField(label=_("Độ mật"), choices=Confidentiality.choices)
     copies = forms.IntegerField(label=_("Số lượng bản"), min_value=1, required=False)
@@ -137,9 +165,7 @@ class OutgoingForm(BootstrapFormMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        secret = cleaned.get("confidentiality", Confidentiality.NORMAL) != Confidentiality.NORMAL
-        if cleaned.get("form") == Form.PAPER and not secret and not cleaned.get("paper_reason"):
-            self.add_error("paper_reason", _("Văn bản giấy: chọn lý do bản giấy."))
+        ask_issued_paper_reason(self, cleaned)
         return cleaned
 
     def clean_issue_date(self):
@@ -159,3 +185,9 @@ class InternalForm(BootstrapFormMixin, forms.Form):
     )
     notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     attachments = attachments_field()
+    paper_reason = issued_paper_reason_field()
+
+    def clean(self):
+        cleaned = super().clean()
+        ask_issued_paper_reason(self, cleaned)
+        return cleaned

@@ -12,6 +12,7 @@ from recordsportal.models import Department
 
 from .choices import Confidentiality, Direction, Form, Kind, PaperReason, Status, Urgency
 from .querysets import DocumentManager, DocumentQuerySet
+from .signatures import SIGNED, SignatureStatus
 
 
 class NumberCounter(models.Model):
@@ -297,11 +298,44 @@ class Attachment(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
 
+    # A PDF's digital signature, checked on upload (documents/signatures.py): what makes an
+    # issued document electronic. Blank for other files.
+    signature_status = models.CharField(_("chữ ký số"), max_length=10, choices=SignatureStatus.choices, blank=True)
+    signer_name = models.CharField(_("người ký số"), max_length=255, blank=True)
+    signed_at = models.DateTimeField(_("thời điểm ký"), null=True, blank=True)
+    signature_note = models.TextField(_("ghi chú chữ ký số"), blank=True)
+
     class Meta:
         ordering = ["uploaded_at", "id"]
 
     def __str__(self):
         return self.original_name
+
+    @property
+    def is_signed(self) -> bool:
+        return self.signature_status in SIGNED
+
+
+class TrustRoot(models.Model):
+    """A certificate the agency trusts as the root of signers' certificates (the government CA's
+    root and intermediate certificates), uploaded by the administrator. Signed PDFs whose
+    signer's certificate leads to one are "verified"; others are "signed, signer not verified"."""
+
+    name = models.CharField(_("tên"), max_length=200)
+    der = models.BinaryField(editable=False)
+    subject = models.CharField(_("chủ thể"), max_length=500, editable=False)
+    fingerprint = models.CharField(_("SHA-256"), max_length=64, unique=True, editable=False)
+    not_after = models.DateTimeField(_("hiệu lực đến"), null=True, editable=False)
+    is_active = models.BooleanField(_("đang dùng"), default=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("chứng thư gốc tin cậy")
+        verbose_name_plural = _("chứng thư gốc tin cậy")
+
+    def __str__(self):
+        return self.name
 
 
 def register_import_path(instance, filename):

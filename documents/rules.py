@@ -235,11 +235,33 @@ def paper_reason_for(*, form: str, confidentiality: str, reason: str | None) -> 
     return reason or PaperReason.UNJUSTIFIED
 
 
+def issued_form_problem(*, form: str | None, confidentiality: str, signed: bool) -> str | None:
+    """Why an outgoing or internal document cannot be issued with the `form` asked for: an
+    electronic document the agency issues carries a digital signature (Decree 30/2020)."""
+    if form != Form.ELECTRONIC:
+        return None
+    if confidentiality != Confidentiality.NORMAL:
+        return _("Văn bản mật không được gửi dưới dạng điện tử.")
+    if not signed:
+        return _("Văn bản phát hành điện tử phải có tệp PDF đã ký số, nguyên vẹn; không có thì văn bản là văn bản giấy.")
+    return None
+
+
+def issued_form(*, form: str | None, confidentiality: str, signed: bool) -> str:
+    """The form of an outgoing or internal document: electronic exactly when its issued file is
+    a digitally signed PDF (and it is not confidential)."""
+    if form:
+        return form
+    return Form.ELECTRONIC if signed and confidentiality == Confidentiality.NORMAL else Form.PAPER
+
+
 def is_evidenced(document, attachments=None) -> bool:
     """Whether what the portal holds supports the document's electronic form (a file of its
-    content for an incoming document, a file of the issued document for outgoing and internal)."""
+    content for an incoming document, a digitally signed PDF for outgoing and internal)."""
     attachments = list(document.attachments.all()) if attachments is None else list(attachments)
-    return bool(attachments)
+    if document.direction == Direction.INCOMING:
+        return bool(attachments)
+    return any(a.is_signed for a in attachments)
 
 
 def form_explanation(document, attachments=None) -> tuple[str, str]:
@@ -251,8 +273,9 @@ def form_explanation(document, attachments=None) -> tuple[str, str]:
         if document.direction == Direction.INCOMING:
             return Form.ELECTRONIC, _("nội dung có trên hệ thống (%(name)s) và được xử lý trên hệ thống.") % {
                 "name": attachments[0].original_name}
-        return Form.ELECTRONIC, _("tệp văn bản phát hành có trên hệ thống (%(name)s).") % {
-            "name": attachments[0].original_name}
+        signed = next(a for a in attachments if a.is_signed)
+        return Form.ELECTRONIC, _("tệp %(name)s có chữ ký số của %(signer)s.") % {
+            "name": signed.original_name, "signer": signed.signer_name or "—"}
     reason = document.get_paper_reason_display() if document.paper_reason else str(PaperReason.UNJUSTIFIED.label)
     if document.direction == Direction.INCOMING and not attachments:
         return Form.PAPER, _("%(reason)s; hệ thống không có tệp nội dung của văn bản.") % {"reason": reason}

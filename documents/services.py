@@ -20,7 +20,8 @@ from recordsportal.text import normalize_text, search_key
 
 from .choices import Confidentiality, Direction, Form, Kind, Status
 from . import events, rules
-from .attachments import check_size, detect_type, sha256_of
+from . import signatures
+from .attachments import PDF, check_size, detect_type, sha256_of
 from . import notices
 from .models import Attachment, Document, HandlingNote, NumberCounter, RegisterImport
 
@@ -330,7 +331,7 @@ def outgoing_issue(
     signer: str = "",
     recipients: str = "",
     recipient_departments: list[Department] | None = None,
-    form: str = Form.ELECTRONIC,
+    form: str | None = None,
     paper_reason: str | None = None,
     urgency: str = "normal",
     confidentiality: str = Confidentiality.NORMAL,
@@ -347,8 +348,14 @@ def outgoing_issue(
         _require_role(acting_user, Role.OFFICE, message=_("Chỉ văn thư được cấp số văn bản đi."))
     if direction == Direction.INTERNAL and not recipient_departments:
         raise DomainError(_("Văn bản nội bộ phải gửi tới ít nhất một phòng, đơn vị."), field="recipient_departments")
-    if form == Form.ELECTRONIC and confidentiality != Confidentiality.NORMAL:
-        raise DomainError(_("Văn bản mật không được gửi dưới dạng điện tử."), field="form")
+    # Electronic only with a digitally signed PDF (documents/rules.py `issued_form`), checked
+    # before anything is numbered.
+    attachments = list(attachments)
+    signed = any(check.is_signed for check in _signatures(attachments))
+    problem = rules.issued_form_problem(form=form, confidentiality=confidentiality, signed=signed)
+    if problem:
+        raise DomainError(problem, field="form")
+    form = rules.issued_form(form=form, confidentiality=confidentiality, signed=signed)
     issue_date = issue_date or timezone.localdate()
     problem = rules.issue_date_problem(issue_date)
     if problem:
@@ -431,12 +438,28 @@ def document_restore(*, acting_user: User, document: Document) -> None:
 # --- attachments -------------------------------------------------------------------------------
 
 
+def _signatures(uploads) -> list:
+    """The signature check of each PDF among `uploads` (documents/signatures.py)."""
+    checks = []
+    for upload in uploads:
+        check_size(upload)
+        if detect_type(upload) == PDF:
+            checks.append(signatures.check_upload(upload))
+    return checks
+
+
 @transaction.atomic
 def attachment_add(*, acting_user: User, document: Document, upload) -> Attachment:
-    """Check the size and the type by content, store under a generated name, record SHA-256."""
+    """Check the size and the type by content, store under a generated name, record SHA-256
+    and, for a PDF, its digital signature (signer, signing time, status)."""
     check_size(upload)
     file_type = detect_type(upload)
+    signature = signatures.check_upload(upload) if file_type == PDF else None
     attachment = Attachment(
+        signature_status=signature.status if signature else "",
+        signer_name=(signature.signer_name if signature else "")[:255],
+        signed_at=signature.signed_at if signature else None,
+        signature_note=signature.note if signature else "",
         document=document,
         original_name=normalize_text(upload.name)[:255],
         extension=file_type.extension,
@@ -466,11 +489,19 @@ def attachments_add(*, acting_user: User, document: Document, uploads) -> list[A
     if not rules.can_attach(acting_user, document):
         raise DomainError(_("Bạn không được đính kèm tệp vào văn bản này."))
     attached = _attach_all(acting_user, document, uploads)
-    if attached and document.direction == Direction.INCOMING and document.form == Form.PAPER and rules.incoming_form(
-            form=None, confidentiality=document.confidentiality, has_content=True) == Form.ELECTRONIC:
+    if not attached or document.form != Form.PAPER:
+        return attached
+    if document.direction == Direction.INCOMING:
+        becomes = rules.incoming_form(form=None, confidentiality=document.confidentiality, has_content=True)
+        evidence = attached[0]
+        reason = _("Đính kèm bản số hóa “%(name)s”: văn bản chuyển sang xử lý điện tử.")
+    else:
+        evidence = next((a for a in attached if a.is_signed), None)
+        becomes = rules.issued_form(form=None, confidentiality=document.confidentiality, signed=evidence is not None)
+        reason = _("Đính kèm tệp PDF đã ký số “%(name)s”: văn bản chuyển sang điện tử.")
+    if becomes == Form.ELECTRONIC:
         document.form, document.paper_reason = Form.ELECTRONIC, ""
-        document._change_reason = _("Đính kèm bản số hóa “%(name)s”: văn bản chuyển sang xử lý điện tử.") % {
-            "name": attached[0].original_name}
+        document._change_reason = reason % {"name": evidence.original_name}
         _save(document, acting_user)
     return attached
 

@@ -190,6 +190,35 @@ _numbers = itertools.count(1)
 SCAN_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
+_AUTHORITY = {}
+
+
+def test_authority():
+    """A certificate authority of the tests' own (documents/test_ca.py), made once per run."""
+    from documents.test_ca import make_authority
+
+    if "ca" not in _AUTHORITY:
+        _AUTHORITY["ca"] = make_authority("CA thử nghiệm của bộ kiểm thử")
+    return _AUTHORITY["ca"]
+
+
+def signed_pdf(title: str = "Cong van 15", signer: str = "Trần Đình Hải", **validity) -> bytes:
+    """A one-page PDF digitally signed by `signer` with a certificate of the tests' CA."""
+    from documents.demo import demo_pdf
+
+    return test_authority().sign(demo_pdf(title), signer, **validity)
+
+
+def signed_upload(name: str = "cv-15-ky-so.pdf", **kwargs):
+    """The issued file of an electronic outgoing or internal document: a digitally signed PDF."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, signed_pdf(**kwargs), content_type="application/pdf")
+
+
+test_authority.__test__ = False  # a helper, not a test
+
+
 def scan_upload(name: str = "ban-so-hoa.pdf"):
     """The scan of a document made on arrival: what makes an incoming document electronic."""
     from django.core.files.uploadedfile import SimpleUploadedFile

@@ -75,7 +75,6 @@ def outgoing_create(request):
                 signer=data["signer"],
                 recipients=data["recipients"],
                 recipient_departments=list(data["recipient_departments"]),
-                form=data["form"],
                 paper_reason=data["paper_reason"] or None,
                 urgency=data["urgency"],
                 confidentiality=data["confidentiality"],
@@ -105,6 +104,7 @@ def internal_create(request):
                 recipient_departments=list(data["recipient_departments"]),
                 notes=data["notes"],
                 attachments=data["attachments"],
+                paper_reason=data["paper_reason"] or None,
             )
         except (DomainError, ValidationError) as error:
             add_error_to_form(form, error)

@@ -1,6 +1,7 @@
 """Sending an outgoing document as packages, and the round trip to a second instance."""
 
 import datetime
+import functools
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,18 +14,31 @@ from exchange.models import InboundPackage, Organisation, OutboundPackage
 from recordsportal.models import Agency
 from recordsportal.services import DomainError
 
-from .conftest import AGENCY_CODE, PDF, SENDER_CODE, outbox_files
+from .conftest import AGENCY_CODE, SENDER_CODE, outbox_files
+from tests.conftest import signed_pdf
 
 OTHER_CODE = "000.00.00.G22"
 
 
+@functools.cache
+def signed_file() -> bytes:
+    """The issued file: a digitally signed PDF, the same bytes for every document of the module."""
+    return signed_pdf()
+
+
 def issue(exchange, *, recipients="- UBND tỉnh Hà Tĩnh;\n- Sở Nội vụ tỉnh Hà Tĩnh;\n- Công ty Cổ phần ABC;\n- Lưu: VT, QLĐT.",
           form=Form.ELECTRONIC, files=True):
-    return document_services.outgoing_issue(
+    # An electronic outgoing document's file is a digitally signed PDF (issue 14).
+    document = document_services.outgoing_issue(
         acting_user=exchange.clerk, kind="CV", summary="V/v báo cáo tình hình thu hút đầu tư quý I",
-        department=exchange.dept_a, signer="Lê Văn Ký", recipients=recipients, form=form,
-        issue_date=datetime.date(2026, 3, 10),
-        attachments=[SimpleUploadedFile("cv-15.pdf", PDF)] if files else [])
+        department=exchange.dept_a, signer="Lê Văn Ký", recipients=recipients,
+        form=form if files else Form.PAPER, issue_date=datetime.date(2026, 3, 10),
+        attachments=[SimpleUploadedFile("cv-15.pdf", signed_file())] if files else [])
+    if form == Form.ELECTRONIC and not files:
+        # A record declared electronic without its file (before issue 14): sending names the missing PDF.
+        Document.objects.filter(pk=document.pk).update(form=Form.ELECTRONIC)
+        document.refresh_from_db()
+    return document
 
 
 @pytest.fixture
@@ -48,7 +62,7 @@ def test_sending_makes_one_package_per_recipient_with_a_code(directory, media):
             assert (package.number_symbol, package.promulgation_date) == (document.number_symbol, document.document_date)
             assert package.document_id == f"{AGENCY_CODE},2026/03/10,{document.number_symbol}"
             [pdf] = package.attachments
-            assert (pdf.name, pdf.file.read()) == ("cv-15.pdf", PDF)
+            assert (pdf.name, pdf.file.read()) == ("cv-15.pdf", signed_file())
     assert sorted(outbox_files(media)) == sorted(row.file_name for row in result.created)
     # Sending again creates nothing new.
     again = services.outgoing_send(acting_user=directory.clerk, document=document)

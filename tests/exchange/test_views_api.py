@@ -190,12 +190,12 @@ def test_the_send_page_lists_paper_recipients_and_sends(exchange, login):
 
     from documents import services as document_services
 
-    from .conftest import PDF
+    from tests.conftest import signed_pdf
 
     Organisation.objects.create(code="000.00.00.G22", name="Sở Nội vụ")
-    document = document_services.outgoing_issue(
+    document = document_services.outgoing_issue(  # electronic: its PDF is digitally signed (issue 14)
         acting_user=exchange.clerk, kind="CV", summary="V/v thử", department=exchange.dept_a, signer="Lê Văn Ký",
-        recipients="- Sở Nội vụ;\n- Công ty ABC;", attachments=[SimpleUploadedFile("a.pdf", PDF)])
+        recipients="- Sở Nội vụ;\n- Công ty ABC;", attachments=[SimpleUploadedFile("a.pdf", signed_pdf())])
     client = login(exchange.clerk)
     page = client.get(reverse("exchange:send", args=[document.pk])).content.decode()
     assert "Công ty ABC" in page and 'data-testid="send-button"' in page

@@ -1,0 +1,130 @@
+"""The digital signature of an issued PDF (issue 14, 1c): an outgoing or internal document is
+electronic only when its issued file is a digitally signed PDF (Decree 30/2020, Appendix I).
+
+Read with pyHanko and validated against the trust roots the administrator uploads (the
+government CA's certificates, `TrustRoot`), offline: the intranet has no internet, so OCSP and
+CRL are never fetched and revocation is "unknown" unless the file itself says otherwise. The
+result says separately whether the signature is intact and covers the file, whether the signer's
+certificate leads to a trust root, and whether it had expired or was revoked; a damaged or
+unsigned file is reported as such, never raised.
+"""
+
+import datetime
+import io
+import logging
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+logger = logging.getLogger(__name__)
+
+
+class SignatureStatus(models.TextChoices):
+    VERIFIED = "verified", gettext_lazy("Đã ký số, xác thực được người ký")
+    SIGNED_UNVERIFIED = "signed", gettext_lazy("Đã ký số, chưa xác thực được người ký")
+    UNSIGNED = "unsigned", gettext_lazy("Không có chữ ký số")
+    INVALID = "invalid", gettext_lazy("Chữ ký số không hợp lệ")
+
+
+# The statuses that evidence an electronic issued document: a signature that is intact and
+# covers the whole file. Whether the signer is verified is shown beside it, distinctly.
+SIGNED = (SignatureStatus.VERIFIED, SignatureStatus.SIGNED_UNVERIFIED)
+
+
+@dataclass(frozen=True)
+class SignatureCheck:
+    status: str
+    signer_name: str = ""
+    signed_at: datetime.datetime | None = None
+    note: str = ""
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status in SIGNED
+
+
+def trust_roots() -> list:
+    """The administrator's active trust roots, as asn1crypto certificates."""
+    from asn1crypto import x509
+
+    from .models import TrustRoot
+
+    return [x509.Certificate.load(bytes(der)) for der in TrustRoot.objects.filter(is_active=True)
+            .values_list("der", flat=True)]
+
+
+def _signer_name(cert) -> str:
+    subject = cert.subject.native
+    return subject.get("common_name") or cert.subject.human_friendly
+
+
+def check_pdf(data: bytes, roots=None) -> SignatureCheck:
+    """The signature status of a PDF's bytes. Never raises for a bad file."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    roots = trust_roots() if roots is None else roots
+    try:
+        signatures = PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures
+    except Exception:  # noqa: BLE001 — a damaged file is a status, not an error
+        logger.info("PDF unreadable for signature check", exc_info=True)
+        return SignatureCheck(SignatureStatus.INVALID, note=_("Tệp PDF bị hỏng, không đọc được chữ ký."))
+    if not signatures:
+        return SignatureCheck(SignatureStatus.UNSIGNED, note=_("Tệp PDF không có chữ ký số."))
+    context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
+    signature = signatures[0]  # the competent signer's; the agency's follows it
+    try:
+        status = validate_pdf_signature(signature, context)
+    except Exception:  # noqa: BLE001 — a corrupted signature is a status
+        logger.info("PDF signature could not be validated", exc_info=True)
+        return SignatureCheck(SignatureStatus.INVALID, note=_("Chữ ký số bị hỏng, không kiểm tra được."))
+    cert = status.signing_cert
+    name = _signer_name(cert) if cert is not None else ""
+    signed_at = status.signer_reported_dt
+    if not (status.intact and status.valid):
+        return SignatureCheck(SignatureStatus.INVALID, name, signed_at,
+                              _("Chữ ký số không khớp nội dung: tệp đã bị sửa sau khi ký hoặc chữ ký bị hỏng."))
+    if not status.docmdp_ok or _modified_after_signing(status):
+        return SignatureCheck(SignatureStatus.INVALID, name, signed_at, _("Nội dung tệp đã bị sửa sau khi ký."))
+    notes = []
+    not_after = cert["tbs_certificate"]["validity"]["not_after"].native if cert is not None else None
+    if not_after and not_after < (signed_at or timezone.now()):
+        notes.append(_("Chứng thư số của người ký đã hết hạn ngày %(date)s.") % {"date": not_after.strftime("%d/%m/%Y")})
+    elif not_after and not_after < timezone.now():
+        notes.append(_("Chứng thư số của người ký hết hạn ngày %(date)s (sau khi ký).") % {
+            "date": not_after.strftime("%d/%m/%Y")})
+    if status.revoked:
+        notes.append(_("Chứng thư số của người ký đã bị thu hồi."))
+    else:
+        notes.append(_("Tình trạng thu hồi: không rõ (mạng nội bộ không tra cứu OCSP/CRL)."))
+    if status.trusted and not status.revoked:
+        return SignatureCheck(SignatureStatus.VERIFIED, name, signed_at, " ".join(notes))
+    if not roots:
+        notes.insert(0, _("Chưa có chứng thư gốc tin cậy nào do quản trị viên tải lên."))
+    elif not status.revoked:
+        notes.insert(0, _("Chứng thư số của người ký không dẫn tới chứng thư gốc tin cậy hoặc không còn hiệu lực."))
+    return SignatureCheck(SignatureStatus.SIGNED_UNVERIFIED, name, signed_at, " ".join(notes))
+
+
+def _modified_after_signing(status) -> bool:
+    """Whether something other than further signatures was added after signing (pyHanko's
+    difference analysis): a signature that does not cover the whole file is acceptable only
+    when what follows is signature-related."""
+    from pyhanko.sign.diff_analysis import ModificationLevel
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+
+    if status.coverage == SignatureCoverageLevel.ENTIRE_FILE:
+        return False
+    return status.modification_level not in (ModificationLevel.NONE, ModificationLevel.LTA_UPDATES,
+                                             ModificationLevel.FORM_FILLING)
+
+
+def check_upload(upload) -> SignatureCheck:
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    return check_pdf(data)
