@@ -68,9 +68,4 @@ class DossierFilter(django_filters.FilterSet):
 
 def department_choices_for(user):
     """Only the departments a head leads in their filter (the Office sees all)."""
-    from recordsportal.access import Scope, scope_of
-
-    departments = Department.objects.active()
-    if scope_of(user) is Scope.AGENCY:
-        return departments
-    return departments.led_by(user)
+    return Department.objects.visible_to(user)

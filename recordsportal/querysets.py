@@ -26,6 +26,15 @@ class DepartmentQuerySet(models.QuerySet):
         """The departments `user` leads and every unit under them (none for a non-head)."""
         return self.under_paths(managed_department_paths(user))
 
+    def visible_to(self, user):
+        """The active departments whose work `user` may see: every one for the agency-wide
+        roles, those a head leads (with their units), none for anyone else. The dashboard, its
+        drill-down and the dossier filters all ask this."""
+        from .access import Scope, scope_of
+
+        departments = self.active()
+        return departments if scope_of(user) is Scope.AGENCY else departments.led_by(user)
+
 
 class UserQuerySet(models.QuerySet):
     def visible_to(self, user):

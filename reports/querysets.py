@@ -78,13 +78,7 @@ def trend(metric, scope_key, last_month, months=12) -> list[dict]:
 
 def departments_in_view(user):
     """The departments whose rows the dashboard table shows to `user`."""
-    scope = scope_of(user)
-    departments = Department.objects.filter(is_active=True).select_related("head").order_by("path")
-    if scope is Scope.AGENCY:
-        return departments
-    if scope is Scope.DEPARTMENT:
-        return departments.led_by(user)
-    return []
+    return Department.objects.visible_to(user).select_related("head").order_by("path")
 
 
 def officers_in(department):

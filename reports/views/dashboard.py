@@ -3,7 +3,6 @@ import json
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from recordsportal.access import Scope, scope_of
 from recordsportal.guards import get_visible_or_404
 from recordsportal.models import Department
 from recordsportal.params import parse_month
@@ -26,20 +25,9 @@ def dashboard_view(request):
     return render(request, "reports/dashboard.html", {"d": data, "trend_json": _trend_json(data), "month": month})
 
 
-def departments_visible_to(user):
-    """Departments whose officers' figures `user` may see."""
-    scope = scope_of(user)
-    departments = Department.objects.filter(is_active=True)
-    if scope is Scope.AGENCY:
-        return departments
-    if scope is Scope.DEPARTMENT:
-        return departments.led_by(user)
-    return departments.none()
-
-
 @login_required
 def department_view(request, pk):
-    department = get_visible_or_404(departments_visible_to(request.user), pk=pk)
+    department = get_visible_or_404(Department.objects.visible_to(request.user), pk=pk)
     month = parse_month(request.GET.get("month"))
     data = board.build(request.user, month, department=department)
     return render(request, "reports/department.html",
