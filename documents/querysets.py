@@ -112,6 +112,21 @@ def paper_counts(*, start: datetime.date, end: datetime.date, department=None, o
                           unjustified=models.Count("id", filter=~justified))
 
 
+def unevidenced_electronic():
+    """Documents declared electronic without the evidence the portal now asks for (issue 14,
+    1d): an incoming one without a file of its content, an outgoing or internal one without a
+    digitally signed PDF. Listed once for the Office to fix or to count as paper."""
+    from .models import Attachment, Document
+    from .signatures import SIGNED
+
+    any_file = Attachment.objects.filter(document=models.OuterRef("pk"))
+    signed = any_file.filter(signature_status__in=SIGNED)
+    return (Document.objects.filter(form=Form.ELECTRONIC)
+            .alias(has_file=models.Exists(any_file), has_signed=models.Exists(signed))
+            .filter(Q(direction=Direction.INCOMING, has_file=False)
+                    | (~Q(direction=Direction.INCOMING) & Q(has_signed=False))))
+
+
 # --- a document inside another record ------------------------------------------------------------
 
 

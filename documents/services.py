@@ -18,7 +18,7 @@ from recordsportal.roles import Role
 from recordsportal.services import DomainError
 from recordsportal.text import normalize_text, search_key
 
-from .choices import Confidentiality, Direction, Form, Kind, Status
+from .choices import Confidentiality, Direction, Form, Kind, PaperReason, Status
 from . import events, rules
 from . import signatures
 from .attachments import PDF, check_size, detect_type, sha256_of
@@ -504,6 +504,29 @@ def attachments_add(*, acting_user: User, document: Document, uploads) -> list[A
         document._change_reason = reason % {"name": evidence.original_name}
         _save(document, acting_user)
     return attached
+
+
+# --- documents declared electronic without evidence (issue 14, 1d) ------------------------------
+
+
+@transaction.atomic
+def unevidenced_count_as_paper(*, acting_user: User, since: datetime.date) -> int:
+    """The Office lets the documents declared electronic without evidence, registered or issued
+    on or after `since`, count as paper ("unjustified"): one history row each, naming the Office
+    and the date chosen. Earlier ones stay as declared, listed until fixed. Returns how many."""
+    from .querysets import unevidenced_electronic
+
+    _require_role(acting_user, Role.OFFICE, message=_("Chỉ văn phòng được ghi văn bản là văn bản giấy."))
+    if since is None:
+        raise DomainError(_("Chọn ngày bắt đầu tính là văn bản giấy."), field="since")
+    ids = list(unevidenced_electronic().filter(register_date__gte=since).values_list("pk", flat=True))
+    if not ids:
+        return 0
+    Document.objects.filter(pk__in=ids).update(form=Form.PAPER, paper_reason=PaperReason.UNJUSTIFIED)
+    audit.record_ids(Document, ids, acting_user=acting_user, reason=_(
+        "Văn phòng ghi là văn bản giấy từ ngày %(date)s: được khai là điện tử nhưng hệ thống không có tệp "
+        "(bản số hóa, hoặc PDF đã ký số).") % {"date": since.strftime("%d/%m/%Y")})
+    return len(ids)
 
 
 # --- register imports --------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import detail, entry, inbox, registers
+from .views import detail, entry, evidence, inbox, registers
 
 app_name = "documents"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("deadlines/", inbox.deadlines, name="deadlines"),
     path("officer-options/", inbox.officer_options, name="officer_options"),
     path("trash/", registers.trash, name="trash"),
+    path("unevidenced/", evidence.unevidenced, name="unevidenced"),
     path("incoming/new/", entry.incoming_create, name="incoming_create"),
     path("outgoing/new/", entry.outgoing_create, name="outgoing_create"),
     path("internal/new/", entry.internal_create, name="internal_create"),

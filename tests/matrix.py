@@ -202,6 +202,8 @@ TABLE: dict[str, Expect] = {
     "documents:list": page(none=ALL),
     "documents:to_handle": page(none=ALL),
     "documents:trash": page(none=OFFICE_ONLY),
+    "documents:unevidenced": page(none=OFFICE_ONLY),
+    "documents:unevidenced POST": post(none=OFFICE_ONLY, data={"since": ""}),  # no date: the form again
     "documents:incoming_create": page(none=OFFICE_ONLY),
     "documents:outgoing_create": page(none=OFFICE_ONLY),
     "documents:internal_create": page(none=ALL),
@@ -513,6 +515,7 @@ ADMIN_MODELS = {
     "backlog_campaign": ("campaign", True),
     "backlog_inventory": ("inventory", True),
     "backlog_deadlinemiss": ("deadline_miss", False),
+    "documents_trustroot": ("trust_root", False),  # the administrator's trust roots for signed PDFs (issue 14)
 }
 # Non-administrators (signed in or not) are sent to the admin's login page.
 ADMIN_DENIED = "302L 302L 302L 302L"
