@@ -413,6 +413,10 @@ def _parse_row(number: int, cells: tuple, mapping: dict[str, int], headers: list
     values["form"] = values.get("form") or Form.ELECTRONIC
     values["urgency"] = values.get("urgency") or Urgency.NORMAL
     values["confidentiality"] = values.get("confidentiality") or Confidentiality.NORMAL
+    # A paper row keeps its reason as the registration does (documents/rules.py): "confidential"
+    # for a confidential one, else "unjustified" (a register has no reason column).
+    values["paper_reason"] = rules.paper_reason_for(form=values["form"], confidentiality=values["confidentiality"],
+                                                    reason=None)
     values["kind"] = (
         values.get("kind")
         or kind_from_summary(values["summary"])

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from documents import services
 from documents.choices import Confidentiality, Form, PaperReason
+from documents.models import Document
 from documents.querysets import paper_counts
 from recordsportal.services import DomainError
 from tests.conftest import scan_upload
@@ -130,3 +131,17 @@ def test_the_dashboard_shows_justified_and_unjustified_paper_beside_e(agency, lo
     assert "Văn bản giấy tháng 03/2026: 1 có lý do chính đáng, 2 không có lý do chính đáng." in page
     page = login(agency.officer_b).get(reverse("reports:dashboard"), {"month": "2026-03"}).content.decode()
     assert "Văn bản giấy tháng 03/2026: 0 có lý do chính đáng, 1 không có lý do chính đáng." in page
+
+
+def test_an_imported_paper_row_keeps_a_paper_reason_by_the_same_rule(agency, settings, tmp_path):
+    from tests.documents.test_import import HEADERS, do_import, good_rows, xlsx_bytes
+
+    settings.MEDIA_ROOT = tmp_path
+    rows = good_rows()
+    secret = list(rows[1])
+    secret[0], secret[3], secret[-1] = 4, "16/QĐ-STC", "Thường"
+    headers = [*HEADERS, "Độ mật"]
+    do_import(agency, xlsx_bytes(headers, [[*row, "Thường"] for row in rows] + [[*secret, "Mật"]]))
+    reasons = {d.number: (d.form, d.paper_reason) for d in Document.objects.all()}
+    assert reasons[1] == (Form.ELECTRONIC, "") and reasons[2] == (Form.PAPER, PaperReason.UNJUSTIFIED)
+    assert reasons[4] == (Form.PAPER, PaperReason.CONFIDENTIAL)
