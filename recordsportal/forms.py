@@ -1,4 +1,5 @@
 import copy
+import re
 import time
 from functools import partial
 from urllib.parse import urlsplit
@@ -203,7 +204,11 @@ def name_field_in_errors(field, name: str) -> None:
             field.error_messages[code] = _message(code, template, label)
     if "invalid" in field.error_messages and field.error_messages["invalid"] is defaults.get("invalid"):
         template = next(t for kind, t in INVALID_MESSAGES if isinstance(field, kind))
-        field.error_messages["invalid"] = format_lazy(template, label=label)
+        # "invalid" is raised both with parameters (a DecimalField's NaN or Infinity: "%"
+        # formatting) and without (text that is no number): no "%" may stay in it, escaped or not.
+        # "Chỉ tiêu văn bản điện tử (%)" reads "Chỉ tiêu văn bản điện tử" there.
+        plain = re.sub(r"\s*\(%\)", "", label).replace("%", " phần trăm")
+        field.error_messages["invalid"] = format_lazy(template, label=plain)
     # Validators are shared objects (a model field's, a form field's): a copy carries the message.
     validators = []
     for validator in field.validators:

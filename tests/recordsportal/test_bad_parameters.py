@@ -257,3 +257,19 @@ def test_the_officer_options_of_an_assignment_form_ignore_a_department_that_name
     client.force_login(agency.leader)
     response = client.get(reverse("documents:officer_options"), {"department": value})
     assert response.status_code == 200 and agency.officer_a.full_name not in response.content.decode()
+
+
+@pytest.mark.parametrize("value, message", [("NaN", "Chỉ tiêu văn bản điện tử: phải là một số"),
+                                            ("abc", "Chỉ tiêu văn bản điện tử: phải là một số"),
+                                            ("1e10", "tối đa 5 chữ số")])
+def test_a_percentage_setting_refuses_nan_with_its_label_and_no_stray_percent_sign(agency, client, value, message):
+    # The label "Chỉ tiêu văn bản điện tử (%)" in the named "invalid" message broke the "%"
+    # formatting Django applies to NaN's message (ValueError, a 500 on the agency settings).
+    client.force_login(agency.admin)
+    response = client.post(reverse("staff:agency"), {
+        "name": "Ban Quản lý", "abbreviation": "BQL", "identifier_code": "000.00.31.H09",
+        "target_electronic_exchange": value, "target_electronic_dossiers": "40", "archive_due_rule": "2024",
+        "file_plan_numbering": "continuous"})
+    assert response.status_code == 200
+    errors = response.context["form"].errors["target_electronic_exchange"]
+    assert message in errors[0] and "%%" not in errors[0]
