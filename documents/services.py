@@ -403,7 +403,7 @@ def outgoing_issue(
 
 def internal_send(*, acting_user: User, **fields) -> Document:
     """An officer drafts and sends an internal document to other departments of the agency.
-    Kept in the portal, it is exchanged electronically by construction."""
+    Electronic when its file is a digitally signed PDF, like an outgoing one (documents/rules.py `issued_form`)."""
     if not acting_user.department_id:
         raise DomainError(_("Bạn chưa thuộc phòng, đơn vị nào."))
     fields.setdefault("department", acting_user.department)
