@@ -134,6 +134,25 @@ def check_upload(upload, *, max_bytes=DEFAULT_MAX_BYTES, max_uncompressed=DEFAUL
     if total > max_uncompressed or total / packed > max_ratio:
         raise XlsxError(_("Tệp Excel có dung lượng giải nén bất thường; hệ thống từ chối để bảo vệ máy chủ."))
     upload.seek(0)
+    _refuse_dtds(upload, [info for info in infos if info.filename.endswith((".xml", ".rels"))])
+    upload.seek(0)
+
+
+def _refuse_dtds(upload, parts) -> None:
+    """No part of a workbook may declare a DTD (entity expansion, external entities). openpyxl
+    refuses them through defusedxml only when lxml is absent; with lxml (which pyHanko brings) it
+    parses with entities left unexpanded and goes on. A DTD comes before the root element, so each
+    part is read only up to its first start tag."""
+    from defusedxml import DefusedXmlException
+
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            for info in parts:
+                with archive.open(info) as part:
+                    for _event in ElementTree.iterparse(part, events=("start",), forbid_dtd=True):
+                        break
+    except (DefusedXmlException, ElementTree.ParseError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise _damaged() from exc
 
 
 # What openpyxl and the XML/zip layers raise for a damaged workbook once it is parsed: the zip
