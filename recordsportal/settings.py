@@ -417,5 +417,9 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # pyHanko logs a WARNING with a traceback for every signature it cannot verify; the
+        # portal records that outcome on the attachment (documents/signatures.py) instead.
+        "pyhanko": {"level": "ERROR"},
+        "pyhanko_certvalidator": {"level": "ERROR"},
     },
 }
