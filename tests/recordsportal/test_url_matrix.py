@@ -173,10 +173,14 @@ def _out_of_scope_markers(a, secret, campaign_all):
     from reports.models import Metric, ScopeKind, Snapshot, Violation, ViolationKind
 
     month = timezone.localdate().replace(day=1)
+    # An officer's snapshot records the department their records were counted for (as
+    # reports/compliance.SCOPED writes it): the Office's drill-down of department B lists
+    # officer B's row by it (reports/querysets.drill_down).
     for key, department, officer, numerator, denominator in [
             (f"department:{a.dept_a.pk}", a.dept_a, None, 101, 202), (f"department:{a.dept_b.pk}", a.dept_b, None, 617, 953),
-            (f"officer:{a.officer_b.pk}", None, a.officer_b, 607, 613), ("agency", None, None, 718, 1155)]:
-        scope = ScopeKind.AGENCY if key == "agency" else ScopeKind.DEPARTMENT if department else ScopeKind.OFFICER
+            (f"officer:{a.officer_b.pk}", a.dept_b, a.officer_b, 607, 613), ("agency", None, None, 718, 1155)]:
+        scope = (ScopeKind.AGENCY if key == "agency" else ScopeKind.OFFICER if officer
+                 else ScopeKind.DEPARTMENT)
         Snapshot.objects.create(month=month, metric=Metric.ELECTRONIC_EXCHANGE, scope=scope, scope_key=key,
                                 department=department, officer=officer, numerator=numerator, denominator=denominator)
     for department, points in [(a.dept_a, "2.25"), (a.dept_b, "13.57")]:
