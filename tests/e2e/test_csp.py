@@ -14,6 +14,7 @@ from documents.choices import Form
 from dossiers import services as dossier_services
 from reports.compliance import compute_month
 
+from ..conftest import scan_upload
 from ..factories import PASSWORD
 from .conftest import log_in
 
@@ -62,7 +63,8 @@ def data(agency):
     document = document_services.incoming_register(
         acting_user=agency.clerk, number_symbol="7/UBND-KT", issuer="Ủy ban nhân dân tỉnh",
         summary="Về việc kiểm tra chính sách bảo mật nội dung", document_date=today, arrival_date=today,
-        form=Form.ELECTRONIC)
+        # An electronic document has its content in the portal (issue 14): its scan.
+        form=Form.ELECTRONIC, attachments=[scan_upload()])
     document_services.incoming_assign(acting_user=agency.leader, document=document, department=agency.dept_a,
                                       officer=agency.officer_a)
     dossier_services.dossier_open(acting_user=agency.officer_a, title="Hồ sơ thử chính sách bảo mật",
