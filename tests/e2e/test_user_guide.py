@@ -21,7 +21,7 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader
 
-from ..conftest import ROOT, require_tool, screenshot_dir
+from ..conftest import ROOT, require_tool, scan_upload, screenshot_dir
 from . import a11y
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -68,12 +68,14 @@ def add_registers(portal):
 
 
 def assigned_incoming(portal, officer, *, summary, number_symbol="215/SKHĐT-ĐKKD", days_left=7):
-    """An incoming document registered (electronic) by the clerk and assigned by leadership."""
+    """An incoming document registered (electronic: with its scan) by the clerk and assigned by leadership."""
     from documents import services
 
     document = services.incoming_register(
         acting_user=portal.user["vanthu"], number_symbol=number_symbol, issuer="Sở Kế hoạch và Đầu tư",
         summary=summary, document_date=portal.today - datetime.timedelta(days=1), arrival_date=portal.today,
+        # An electronic document has its content in the portal (issue 14): its scan.
+        attachments=[scan_upload()],
     )
     services.incoming_submit(acting_user=portal.user["vanthu"], document=document)
     return services.incoming_assign(
@@ -630,7 +632,8 @@ def test_leadership_assigns_decides_approves_and_downloads_reports(portal, live_
     document = documents.incoming_register(
         acting_user=portal.user["vanthu"], number_symbol="1520/UBND-KT", issuer="Ủy ban nhân dân tỉnh",
         summary="V/v báo cáo tình hình thu hút đầu tư vào Khu kinh tế Vũng Áng 6 tháng cuối năm",
-        document_date=portal.today, arrival_date=portal.today, urgency="urgent")
+        document_date=portal.today, arrival_date=portal.today, urgency="urgent",
+        attachments=[scan_upload()])  # electronic (issue 14): its scan
     documents.incoming_submit(acting_user=portal.user["vanthu"], document=document)
 
     sign_in(page, live_server, "truongban")
