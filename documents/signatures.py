@@ -52,8 +52,33 @@ def trust_roots() -> list:
 
     from .models import TrustRoot
 
-    return [x509.Certificate.load(bytes(der)) for der in TrustRoot.objects.filter(is_active=True)
-            .values_list("der", flat=True)]
+    roots = []
+    for pk, der in TrustRoot.objects.filter(is_active=True).values_list("pk", "der"):
+        try:
+            certificate = x509.Certificate.load(bytes(der))
+            certificate.native  # asn1crypto parses lazily: a damaged root fails here, not mid-check
+        except ValueError:
+            # The admin upload refuses non-certificates; a row damaged later must not stop every
+            # PDF from being registered: it is skipped and named in the log.
+            logger.warning("trust root %s is not a readable certificate; skipped", pk)
+            continue
+        roots.append(certificate)
+    return roots
+
+
+def run_outside_event_loop(function, *args, **kwargs):
+    """pyHanko's synchronous API runs its own asyncio loop, which fails in a thread where a loop
+    is already running (an async server, or a test driving a browser through Playwright's sync
+    API). There it runs in a short-lived thread of its own."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
 
 
 def _signer_name(cert) -> str:
@@ -75,10 +100,15 @@ def check_pdf(data: bytes, roots=None) -> SignatureCheck:
         return SignatureCheck(SignatureStatus.INVALID, note=_("Tệp PDF bị hỏng, không đọc được chữ ký."))
     if not signatures:
         return SignatureCheck(SignatureStatus.UNSIGNED, note=_("Tệp PDF không có chữ ký số."))
-    context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
     signature = signatures[0]  # the competent signer's; the agency's follows it
+
+    def validate():
+        # The context is made where it is used: it holds asyncio state tied to its thread's loop.
+        context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
+        return validate_pdf_signature(signature, context)
+
     try:
-        status = validate_pdf_signature(signature, context)
+        status = run_outside_event_loop(validate)
     except Exception:  # noqa: BLE001 — a corrupted signature is a status
         logger.info("PDF signature could not be validated", exc_info=True)
         return SignatureCheck(SignatureStatus.INVALID, note=_("Chữ ký số bị hỏng, không kiểm tra được."))

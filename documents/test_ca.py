@@ -10,6 +10,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
+from .signatures import run_outside_event_loop
+
 
 @dataclass
 class TestAuthority:
@@ -43,8 +45,9 @@ class TestAuthority:
 
         cached = self.__dict__.setdefault("_signers", {}).get(name) if not validity else None
         if cached is not None:
-            return signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False),
-                                    signers.PdfSignatureMetadata(field_name="ChuKySo"), signer=cached).getvalue()
+            return run_outside_event_loop(
+                signers.sign_pdf, IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False),
+                signers.PdfSignatureMetadata(field_name="ChuKySo"), signer=cached).getvalue()
         cert, key = self.issue(name, **validity)
         signer = signers.SimpleSigner(
             signing_cert=asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
@@ -53,8 +56,8 @@ class TestAuthority:
             cert_registry=SimpleCertificateStore.from_certs([asn1_x509.Certificate.load(self.root_der)]))
         if not validity:
             self._signers[name] = signer
-        out = signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False),
-                               signers.PdfSignatureMetadata(field_name="ChuKySo"), signer=signer)
+        out = run_outside_event_loop(signers.sign_pdf, IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False),
+                                     signers.PdfSignatureMetadata(field_name="ChuKySo"), signer=signer)
         return out.getvalue()
 
 

@@ -150,3 +150,26 @@ def test_the_administrator_uploads_a_trust_root_and_a_bad_file_is_refused(agency
     root = TrustRoot.objects.get()
     assert root.fingerprint == hashlib.sha256(test_authority().root_der).hexdigest() and root.not_after
     assert check_pdf(signed_pdf()).status == SignatureStatus.VERIFIED
+
+
+def test_a_damaged_trust_root_is_skipped_and_a_signed_pdf_is_still_verified(trusted):
+    # A root row that no longer parses (the matrix world once stored b"0") made every PDF check,
+    # and so registering a document with a PDF, a 500.
+    TrustRoot.objects.create(name="Hỏng", der=b"0", fingerprint="0" * 64, subject="Hỏng")
+    assert check_pdf(signed_pdf()).status == SignatureStatus.VERIFIED
+
+
+def test_signing_and_checking_work_where_an_event_loop_is_running(trusted):
+    # pyHanko's synchronous API starts its own asyncio loop; in a thread with a running loop
+    # (Playwright's sync API in the browser tests, an async server) it ran into
+    # "asyncio.run() cannot be called from a running event loop".
+    import asyncio
+
+    from documents.signatures import trust_roots
+
+    roots = trust_roots()  # read here: inside the loop Django would use another connection
+
+    async def inside_a_loop():
+        return check_pdf(signed_pdf(title="Cong van 16"), roots=roots)
+
+    assert asyncio.run(inside_a_loop()).status == SignatureStatus.VERIFIED
