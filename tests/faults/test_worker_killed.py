@@ -5,7 +5,9 @@ Deterministic "middle": the test holds a row lock (SELECT ... FOR UPDATE, from i
 connection) on the month's stale H snapshot of the agency. `reports.compute_month` writes E's
 snapshots, then blocks on that row while upserting H's, inside its one transaction. The test sees
 it waiting in pg_stat_activity and SIGKILLs the pool child alone: the worker's main process requeues
-the task at once (task_reject_on_worker_lost) and runs it again, blocking again. Then it SIGKILLs
+the task at once (task_reject_on_worker_lost) and runs it again, blocking again: now on its first
+statement, the upsert of the month's ReportMonth row, which the orphaned backend of the killed run
+still holds (so two runs of one month never interleave their snapshot writes). Then it SIGKILLs
 the worker's whole process group, releases the lock, and starts a second worker. With `acks_late` the message was never acknowledged; the Redis transport gives
 it back once it has been unacknowledged for the visibility timeout (CELERY_VISIBILITY_TIMEOUT:
 2 h in production, 5 s for the second worker here).
@@ -25,7 +27,7 @@ from django.db import connection
 from documents.choices import Confidentiality, Form
 from dossiers.models import Dossier
 from reports import compliance
-from reports.models import Snapshot
+from reports.models import ReportMonth, Snapshot
 
 from ..conftest import require
 from .conftest import (
@@ -76,8 +78,13 @@ def expected_snapshots(agency) -> dict[tuple[str, str], tuple[int, int, int]]:
 
     parents = {agency.unit_a1.pk: agency.dept_a.pk}
     figures = defaultdict(lambda: [0, 0, 0])
+    pairs = defaultdict(lambda: [0, 0, 0])  # (metric, department, officer): the 'dept_officer' scope
 
     def count(metric, department_id, officer_id, numerator, denominator, excluded):
+        pair = pairs[(metric, department_id, officer_id)]
+        pair[0] += numerator
+        pair[1] += denominator
+        pair[2] += excluded
         scopes = ["agency", f"department:{department_id}"]
         if department_id in parents:
             scopes.append(f"department:{parents[department_id]}")
@@ -97,6 +104,12 @@ def expected_snapshots(agency) -> dict[tuple[str, str], tuple[int, int, int]]:
     for department_id, officer_id, form in Dossier.objects.filter(opened_on__month=3).values_list(
             "department_id", "officer_id", "form"):
         count("H", department_id, officer_id, int(form == "electronic"), 1, 0)
+    # A department's records with no officer, and an officer counted for several departments in
+    # the month, get a row per department (the drill-down's 'dept_officer' scope).
+    for (metric, department_id, officer_id), value in pairs.items():
+        departments = {d for (m, d, o) in pairs if m == metric and o == officer_id}
+        if officer_id is None or len(departments) > 1:
+            figures[(metric, f"dept_officer:{department_id}:{officer_id or '-'}")] = value
     return {key: tuple(value) for key, value in figures.items()}
 
 
@@ -114,12 +127,16 @@ def waiting_on(observer, pid_of_lock: int):
     return rows[0] if rows else None
 
 
-def other_waiting_writers(observer, known: set[int]) -> list[int]:
-    """Backends, other than `known`, waiting on a lock while writing snapshots."""
+def other_waiting_writers(observer, known: set[int], behind: int) -> list[int]:
+    """Backends, other than `known`, waiting on a lock held by `behind` while writing the month:
+    its ReportMonth row (compute_month's first statement, INSERT ... ON CONFLICT ... RETURNING) or
+    its snapshots."""
     with observer.cursor() as cursor:
         cursor.execute("SELECT pid, query FROM pg_stat_activity WHERE datname = current_database()"
-                       " AND wait_event_type = 'Lock' AND NOT pid = ANY(%s)", [list(known)])
-        return [pid for pid, query in cursor.fetchall() if Snapshot._meta.db_table in query]
+                       " AND wait_event_type = 'Lock' AND NOT pid = ANY(%s) AND %s = ANY(pg_blocking_pids(pid))",
+                       [list(known), behind])
+        tables = (ReportMonth._meta.db_table, Snapshot._meta.db_table)
+        return [pid for pid, query in cursor.fetchall() if any(table in query for table in tables)]
 
 
 def backend_alive(observer, pid: int) -> bool:
@@ -133,7 +150,9 @@ def test_a_worker_killed_mid_computation_is_replaced_and_the_month_ends_complete
     require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
     seed_march(agency, make_document)
     expected = expected_snapshots(agency)
-    assert len(expected) == 2 * 8  # E and H: the agency, 3 departments (A, its unit, B), 4 officers
+    # E and H: the agency, 3 departments (A, its unit, B), 4 officers; and E's row for B's document
+    # with no officer.
+    assert len(expected) == 2 * 8 + 1
     # A stale H row of the agency, as a nightly run before March's last dossiers would leave it.
     stale = Snapshot.objects.create(month=MARCH, metric="H", scope="agency", scope_key="agency", numerator=0, denominator=99)
     database_url = database_url_for_subprocess()
@@ -167,11 +186,14 @@ def test_a_worker_killed_mid_computation_is_replaced_and_the_month_ends_complete
 
             # 1. Only the pool child dies (what the OOM killer picks). The main process sees the
             # worker lost and, with task_reject_on_worker_lost, requeues the message at once; it
-            # runs again in a new child and blocks on the same row, behind the orphaned backend.
+            # runs again in a new child and blocks again, behind the orphaned backend.
             (child,) = children_of(workers[0].pid)
             child_killed_at = time.monotonic()
             os.kill(child, signal.SIGKILL)
-            (second_backend,) = wait_until(lambda: other_waiting_writers(observer, {first_backend}), timeout=120,
+            # The re-run waits behind the orphaned backend of the killed run, which still holds the
+            # month's row (and the E snapshots it wrote): on its first statement, the month's upsert.
+            (second_backend,) = wait_until(lambda: other_waiting_writers(observer, {first_backend}, first_backend),
+                                           timeout=120,
                                            interval=0.5, what=lambda: f"the re-run to block\n{tail(first_log)}")
             print(f"\npool child SIGKILLed: the same worker was running the task again {time.monotonic() - child_killed_at:.1f} s later")
             wait_until(lambda: first_log.read_text().count(f"{result.id}] received") == 2, timeout=30,
@@ -188,6 +210,7 @@ def test_a_worker_killed_mid_computation_is_replaced_and_the_month_ends_complete
                 wait_until(lambda: not backend_alive(observer, backend), timeout=60, what="the killed runs' backends to end")
             # Nothing of the interrupted run was committed: no E row, H still the stale row.
             assert stored_snapshots() == {("H", "agency"): (0, 99, 0)}
+            assert not ReportMonth.objects.filter(month=MARCH, computed_at__isnull=False).exists()  # no "as of"
             assert not result.ready()
 
             # Worker 2 restores the unacknowledged message after the visibility timeout and runs it.
@@ -207,6 +230,8 @@ def test_a_worker_killed_mid_computation_is_replaced_and_the_month_ends_complete
 
         # Complete: every expected scope and metric, with the figures counted independently.
         assert stored_snapshots() == expected
+        month = ReportMonth.objects.get(month=MARCH)  # one row for the month, computed, still open
+        assert month.computed_at is not None and month.closed_at is None
         # Unduplicated: one row per (month, metric, scope), enforced by the unique constraint too.
         rows = Snapshot.objects.filter(month=MARCH)
         assert rows.count() == len(expected) == len(set(rows.values_list("metric", "scope_key")))
