@@ -28,8 +28,27 @@ def _within(value, low, high) -> bool:
     return (low is None or value >= low) and (high is None or value <= high)
 
 
+def _not_an_integer(field, value) -> bool:
+    """A posted text that no integer column can hold ('' or 'abc' among ticked ids)."""
+    target = getattr(field, "target_field", field)
+    if not isinstance(target, IntegerField) or not isinstance(value, str):
+        return False
+    try:
+        int(value.strip())
+    except ValueError:
+        return True
+    return False
+
+
 class _DropOutOfRange:
-    """`in`: a value outside the column's range cannot match a row; leave it out of the list."""
+    """`in`: a value outside the column's range, or a text that is no integer at all (the admin's
+    bulk action posted with `_selected_action=''` was a ValueError, a 500), cannot match a row;
+    leave it out of the list."""
+
+    def get_prep_lookup(self):
+        if self.rhs_is_direct_value() and isinstance(self.rhs, (list, tuple)):
+            self.rhs = [v for v in self.rhs if not _not_an_integer(self.lhs.output_field, v)]
+        return super().get_prep_lookup()
 
     def process_rhs(self, compiler, connection):
         if self.rhs_is_direct_value():

@@ -186,6 +186,18 @@ def test_an_id_list_or_a_foreign_key_beyond_the_database_range_matches_nothing(a
     assert User.objects.exclude(department=huge).count() == User.objects.count()
 
 
+@pytest.mark.parametrize("ticked", [[""], ["abc"], ["", "1"]])
+def test_an_admin_bulk_action_with_junk_ticked_ids_is_not_a_server_error(agency, client, ticked):
+    """Found by the sweep on SQLite: `_selected_action=''` reached `pk__in=['']`, a ValueError."""
+    from django.contrib.auth.models import Group
+
+    client.force_login(agency.admin)
+    response = client.post(reverse("admin:auth_group_changelist"),
+                           {"action": "delete_selected", "_selected_action": ticked})
+    assert response.status_code < 500
+    assert list(Group.objects.filter(pk__in=["", "abc"])) == []
+
+
 def test_a_form_offering_departments_refuses_one_beyond_the_range_with_its_message(agency, client):
     client.force_login(agency.officer_a)
     response = client.post(reverse("documents:internal_create"), {
