@@ -89,6 +89,10 @@ def test_the_chain_walked_by_the_clerk_the_leader_the_head_and_the_officer(peopl
     row = page.get_by_test_id("inbox-row").filter(has_text=document.number_symbol)
     row.get_by_test_id("open-assign").click()
     form = page.get_by_test_id("assign-form")
+    form.wait_for()
+    # htmx binds the department select's change handler when it settles the form it swapped in;
+    # a change fired before that sends no request (a person never chooses within those ms).
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')")
     department = form.locator("select[name$='-department']")
     department.select_option(str(departments["QHXD"].pk))
     officer = form.locator("select[name$='-officer']")
