@@ -146,7 +146,7 @@ DOC_COLUMNS = [
     "document_date", "register_date", "issuer", "recipients", "signer", "file_copy_keeper", "copies", "notes",
     "form", "received_medium", "urgency", "confidentiality", "status", "direction_note", "deadline",
     "assigned_at", "completed_at", "search_text", "created_at", "updated_at", "is_deleted",
-    "assigned_by_id", "created_by_id", "department_id", "officer_id",
+    "assigned_by_id", "created_by_id", "department_id", "officer_id", "return_reason", "paper_reason",
 ]
 DOC_TABLES = [
     "documents_document_co_handlers", "documents_document_recipient_departments", "documents_attachment",
@@ -397,11 +397,15 @@ def _rows(args, rng, text, today, tz, by_dept, clerks, leaders, all_officers, de
                 created_by = officer if direction == "internal" else clerks[int(random_() * len(clerks))]
                 recipients = "Như trên; Lưu: VT." if direction == "outgoing" else ""
             search_text = f"{text.key(number_symbol)} {key} {text.key(issuer)}"
+            # documents.rules.paper_reason_for; a paper letter received only on paper is justified.
+            paper_reason = ("" if form == "electronic" else "confidential" if confidentiality != "normal"
+                            else "sender_paper" if direction == "incoming" and received_medium == "paper"
+                            else "unjustified")
             yield (
                 doc_id, direction, series, year, number, number_symbol, kind, summary, document_date, day,
                 issuer, recipients, signer, "", copies, "", form, received_medium, urgency, confidentiality,
                 status, direction_note, deadline, assigned_at, completed_at, search_text, created,
-                completed_at or created, False, assigned_by, created_by, dept, officer,
+                completed_at or created, False, assigned_by, created_by, dept, officer, "", paper_reason,
             ), (direction, status, officer, dept)
     _rows.counters = counters
 
