@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from django.contrib import messages
 
-from recordsportal.actions import run_action
+from recordsportal.actions import query_without, run_action
 from recordsportal.forms import add_error_to_form
 from recordsportal.guards import get_visible_or_404, role_required
 from recordsportal.pagination import quick_page
@@ -37,6 +37,8 @@ def violation_list(request):
     return render(request, "reports/violations.html", {
         "page": quick_page(violations.order_by("-period", "department__path", "kind"), request.GET.get("page")),
         "year": year, "status": status or "", "kind": kind or "",
+        # The pages keep the year and the filters (a QuickPage: next/previous, no COUNT per page).
+        "query_string": query_without(request.GET, "page"),
         "statuses": Violation.Status.choices, "kinds": ViolationKind.choices,
         "can_review": request.user.has_role(Role.OFFICE), "can_decide": request.user.has_role(Role.LEADERSHIP),
         "summary": emulation_summary(request.user, year),
