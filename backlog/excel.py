@@ -245,9 +245,29 @@ def _check_headers(headers: list[str]) -> list[CellError]:
     return errors
 
 
-def parse_inventory_upload(upload, inventory) -> tuple[list[dict], list[str]]:
+def check_inventory_upload(upload, inventory) -> tuple[int, list[str]]:
+    """Refuse a file as a whole before it is stored or queued (not a workbook, too big, not this
+    inventory's template, headers changed, damaged, more than MAX_LINES rows): (its number of
+    non-blank data rows, []) or (0, the problems). Reading stops at the cap, so this is quick."""
+    try:
+        errors = _check_marker(upload, inventory)
+        if errors:
+            return 0, [str(e) for e in errors]
+        sheet = open_sheet(upload, sheet_name=DATA_SHEET, header_row=HEADER_ROW, max_rows=MAX_LINES, max_bytes=MAX_UPLOAD_BYTES)
+        errors = _check_headers(sheet.headers)
+        if errors:
+            return 0, [str(e) for e in errors]
+        return sum(1 for _row in sheet.rows), []
+    except XlsxError as error:
+        return 0, [str(error)]
+    except Exception:  # noqa: BLE001 - a damaged or hostile sheet part fails while rows are read
+        return 0, [_("Tệp Excel bị hỏng, không đọc được.")]
+
+
+def parse_inventory_upload(upload, inventory, progress=None) -> tuple[list[dict], list[str]]:
     """Read the whole file; return (lines, []) when every row is right, or ([], errors) with a
-    Vietnamese message per problem, naming the row and column. Nothing is written here."""
+    Vietnamese message per problem, naming the row and column. Nothing is written here.
+    `progress(rows_read, errors_so_far)` is called after each row (see recordsportal.progress)."""
     try:
         errors = _check_marker(upload, inventory)
         if errors:
@@ -258,7 +278,11 @@ def parse_inventory_upload(upload, inventory) -> tuple[list[dict], list[str]]:
             return [], [str(e) for e in errors]
         column_of = {field: index for index, (field, *_rest) in enumerate(COLUMNS, start=1)}
         lines = []
+        read = 0
         for row_number, values in sheet.rows:
+            read += 1
+            if progress is not None:
+                progress(read, len(errors))
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in values[1:]):
                 continue  # only the STT column filled in: a numbered but empty row
             line, row_errors = {}, []
@@ -280,6 +304,8 @@ def parse_inventory_upload(upload, inventory) -> tuple[list[dict], list[str]]:
                 errors.extend(row_errors)
             else:
                 lines.append(line)
+        if progress is not None:
+            progress(read, len(errors))
     except XlsxError as error:
         return [], [str(error)]
     except Exception:  # noqa: BLE001 - a damaged or hostile sheet part fails while rows are read

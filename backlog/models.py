@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from recordsportal.models import Department
+from recordsportal.progress import ProgressRow
 from recordsportal.text import normalize_text
 
 from .querysets import CampaignQuerySet, DeadlineMissQuerySet, InventoryLineQuerySet, InventoryQuerySet
@@ -230,3 +231,33 @@ class DeadlineMiss(models.Model):
 
     def __str__(self):
         return f"{self.department} · {self.get_kind_display()}"
+
+
+def inventory_import_path(instance, filename):
+    # A generated name: the uploaded name is kept in `original_name`, never used on disk.
+    import uuid
+
+    from django.utils import timezone
+
+    return f"inventory-imports/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}.xlsx"
+
+
+class InventoryImport(ProgressRow):
+    """One upload of the filled template into a draft inventory, run by a Celery task: its
+    progress (rows read, errors so far), then the draft's lines replaced at once, or the errors by
+    row and column (nothing saved). A refused file is removed; its errors stay on the row."""
+
+    inventory = models.ForeignKey(Inventory, on_delete=models.CASCADE, related_name="imports")
+    file = models.FileField(upload_to=inventory_import_path, max_length=255, blank=True)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("lần nhập bản kiểm kê")
+        verbose_name_plural = _("các lần nhập bản kiểm kê")
+        indexes = [models.Index(fields=["inventory", "state"], name="inventory_import_state")]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.get_state_display()})"

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,12 +19,13 @@ from django.utils.translation import gettext as _
 from recordsportal import audit
 from recordsportal.links import absolute_url
 from recordsportal.models import Department, User
+from recordsportal.progress import MAX_ERRORS_KEPT
 from recordsportal.roles import Role
 from recordsportal.services import DomainError
 from recordsportal.text import normalize_text
 
 from . import notices
-from .models import Campaign, DeadlineMiss, Inventory, InventoryLine
+from .models import Campaign, DeadlineMiss, Inventory, InventoryImport, InventoryLine
 from .rules import (  # noqa: F401  (the *_problems are part of the services' interface too)
     LINE_FIELDS,
     can_review,
@@ -264,6 +265,112 @@ def inventory_import_xlsx(*, acting_user: User, inventory: Inventory, upload) ->
     if errors:
         raise LinesRejected(_("Tệp có %(count)s lỗi; chưa lưu gì. Sửa tệp rồi tải lên lại.") % {"count": len(errors)}, errors)
     return inventory_save_lines(acting_user=acting_user, inventory=inventory, lines=lines)
+
+
+# --- importing the template as a Celery task -----------------------------------------------------------
+# As the file plan import (dossiers.services.plans): the upload is checked as a file and stored in
+# the request (`inventory_import_start`); the task (backlog.tasks.import_inventory) reads and checks
+# every row, writing its progress to the InventoryImport row, then replaces the draft's lines in one
+# transaction that also marks the import done (`inventory_import_run`). A worker killed at any point
+# leaves the old lines or the new ones, never half; the redelivered task runs it again. The embedded
+# default runs the task at once, in the request.
+
+
+@transaction.atomic
+def inventory_import_start(*, acting_user: User, inventory: Inventory, upload) -> InventoryImport:
+    """Accept an upload for the task: refused here (LinesRejected), before anything is stored,
+    when the inventory is not editable, another import of it is running, or the file as a whole
+    is wrong (not a workbook, too large, not this inventory's template, more than MAX_LINES rows)."""
+    from documents.attachments import sha256_of
+
+    from .excel import check_inventory_upload
+
+    problems = inventory_edit_problems(inventory)
+    if problems:
+        raise DomainError(" ".join(problems))
+    Inventory.objects.select_for_update().filter(pk=inventory.pk).first()  # two uploads at once: one goes on
+    for running in inventory.imports.exclude(state__in=InventoryImport.FINISHED):
+        if not running.stale:
+            raise DomainError(_("Tệp “%(name)s” đang được nhập vào bản kiểm kê này; chờ lần nhập đó xong.")
+                              % {"name": running.original_name})
+        running.write(state=InventoryImport.State.FAILED, finished_at=timezone.now(),
+                      message=_("Bị gián đoạn, đã thay bằng một lần nhập tệp khác."))
+    rows_total, errors = check_inventory_upload(upload, inventory)
+    if errors:
+        raise LinesRejected(_("Tệp có %(count)s lỗi; chưa lưu gì. Sửa tệp rồi tải lên lại.") % {"count": len(errors)},
+                            errors)
+    record = InventoryImport(inventory=inventory, original_name=normalize_text(upload.name)[:255], size=upload.size,
+                             sha256=sha256_of(upload), rows_total=rows_total, created_by=acting_user)
+    upload.seek(0)
+    record.file.save("upload.xlsx", upload, save=False)
+    record.save()
+    return record
+
+
+def inventory_import_run(*, inventory_import_id: int) -> InventoryImport | None:
+    """The task's work, idempotent and resumable: a finished import is left as it is; an
+    unfinished one (queued, or cut off by a killed worker) is read again from the start. The
+    progress is written as the rows are read (outside any transaction, so the page sees it); the
+    lines are saved in one transaction that also marks the import done, so a worker killed at any
+    point leaves either nothing or everything, and a second run finds it done."""
+    import logging
+
+    from .excel import parse_inventory_upload
+
+    record = (InventoryImport.objects.select_related("inventory__campaign", "inventory__department", "created_by")
+              .filter(pk=inventory_import_id).first())
+    if record is None or record.finished:
+        return record
+    State = InventoryImport.State
+    record.write(state=State.READING, started_at=timezone.now(), attempts=record.attempts + 1, rows_read=0,
+                 error_count=0, errors=[], message="")
+    report = record.reporter()
+    try:
+        with record.file.open("rb") as handle:
+            lines, errors = parse_inventory_upload(handle, record.inventory, progress=report)
+        report.flush()
+        if errors:
+            _inventory_import_refused(record, errors)
+            return record
+        record.write(state=State.SAVING)
+        with transaction.atomic():
+            # The row lock orders two runs of the same import (a message delivered twice).
+            state = InventoryImport.objects.select_for_update().values_list("state", flat=True).get(pk=record.pk)
+            if state in InventoryImport.FINISHED:
+                return InventoryImport.objects.get(pk=record.pk)
+            inventory = Inventory.objects.get(pk=record.inventory_id)  # as it is now, not when queued
+            inventory_save_lines(acting_user=record.created_by, inventory=inventory, lines=lines)
+            record.write(state=State.DONE, result_count=len(lines), finished_at=timezone.now())
+    except LinesRejected as error:
+        _inventory_import_refused(record, error.errors)
+    except DomainError as error:  # e.g. submitted meanwhile: no longer editable
+        _inventory_import_refused(record, [error.message])
+    except DatabaseError:
+        raise  # the database is away: the task retries; the row stays unfinished (then stale)
+    except Exception:  # a fault of ours: logged, shown as such, never a page stuck at "reading"
+        logging.getLogger(__name__).exception("Inventory import %s failed", record.pk)
+        record.write(state=State.FAILED, finished_at=timezone.now(), message=_(
+            "Lỗi hệ thống khi nhập tệp (đã ghi nhật ký cho quản trị viên). Bấm “Chạy lại” để thử lại."))
+    return record
+
+
+def _inventory_import_refused(record: InventoryImport, errors: Sequence[str]) -> None:
+    """Errors by row and column stay on the row for the page; the refused file is not kept."""
+    if record.file:
+        record.file.delete(save=False)
+    record.write(state=InventoryImport.State.REFUSED, errors=[str(e) for e in list(errors)[:MAX_ERRORS_KEPT]],
+                 error_count=max(len(errors), record.error_count), finished_at=timezone.now(), file="")
+
+
+def inventory_import_requeue(*, acting_user: User, record: InventoryImport) -> InventoryImport:
+    """Run an import again whose worker died or whose message was lost (the page offers it once
+    the row has not moved for a while), or that failed on a fault of ours."""
+    if record.state in (InventoryImport.State.DONE, InventoryImport.State.REFUSED):
+        raise DomainError(_("Lần nhập này đã kết thúc; không chạy lại được."))
+    if record.state != InventoryImport.State.FAILED and not record.stale:
+        raise DomainError(_("Lần nhập đang chạy; hãy chờ thêm."))
+    record.write(state=InventoryImport.State.QUEUED, finished_at=None, message="")
+    return record
 
 
 # --- submitting and reviewing ------------------------------------------------------------------------

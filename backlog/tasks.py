@@ -1,6 +1,7 @@
 """Celery tasks: thin, idempotent wrappers over the services (they take ids, not objects)."""
 
 from celery import shared_task
+from django.db import DatabaseError
 
 from recordsportal.models import User
 
@@ -23,3 +24,13 @@ def send_reminders(campaign_id: int, acting_user_id: int | None = None) -> int:
 def daily() -> dict:
     """Record late and missing inventories once deadlines pass; remind before deadlines."""
     return services.campaigns_daily()
+
+
+@shared_task(name="backlog.import_inventory", acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=10,
+             max_retries=5)
+def import_inventory(inventory_import_id: int) -> str:
+    """Read, check and save an uploaded inventory template, writing its progress row as it goes.
+    Runs twice without harm (a finished import is left alone; the lines are saved in one
+    transaction with the import's final state); retried while the database is away."""
+    record = services.inventory_import_run(inventory_import_id=inventory_import_id)
+    return record.state if record is not None else "missing"

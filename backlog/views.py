@@ -13,9 +13,9 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from recordsportal.guards import role_required
+from recordsportal.guards import get_visible_or_404, role_required
 from recordsportal.pdf import pdf_response
-from recordsportal.queueing import enqueue_for_user
+from recordsportal.queueing import enqueue, enqueue_for_user
 from recordsportal.roles import Role
 from recordsportal.services import DomainError
 from recordsportal.xlsx import XLSX_CONTENT_TYPE
@@ -23,7 +23,7 @@ from recordsportal.xlsx import XLSX_CONTENT_TYPE
 from . import exports, services, tasks
 from .excel import build_template, template_name
 from .forms import CampaignEditForm, CampaignForm, LineFormSet, ReturnForm, SaveLinesForm, SubmitForm, UploadForm
-from .models import Campaign, Inventory
+from .models import Campaign, Inventory, InventoryImport
 from .querysets import (
     campaign_get_for_user,
     campaign_status_counts,
@@ -202,6 +202,8 @@ def _inventory_page(request, inventory, *, formset=None, upload_form=None, uploa
             "formset": formset if editable else None,
             "upload_form": upload_form or UploadForm(),
             "upload_errors": upload_errors or [],
+            # An upload still being read by the task: the page links to its progress.
+            "running_import": inventory.imports.exclude(state__in=InventoryImport.FINISHED).first() if can_edit else None,
             # While the lines table is editable, "no line yet" is not announced: the lines on the
             # screen are saved with the submit itself.
             "submit_problems": rules.inventory_submit_problems(inventory) if can_edit and not editable else [],
@@ -260,21 +262,71 @@ def inventory_template(request, pk):
 @require_POST
 @role_required(*SECTION_ROLES)
 def inventory_upload(request, pk):
+    """Check the upload as a file and store it, then hand its rows to the Celery task and show
+    its progress page. In the embedded default the task has already run here: the answer is
+    then the one the import always gave (the draft with its new lines, or the errors, 400)."""
     inventory = inventory_get_for_user(user=request.user, pk=pk, write=True)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _inventory_page(request, inventory, upload_form=form, status=400)
     try:
-        services.inventory_import_xlsx(acting_user=request.user, inventory=inventory, upload=form.cleaned_data["file"])
+        record = services.inventory_import_start(acting_user=request.user, inventory=inventory,
+                                                 upload=form.cleaned_data["file"])
     except services.LinesRejected as error:
         return _inventory_page(request, inventory, upload_form=form, upload_errors=[error.message, *error.errors], status=400)
     except DomainError as error:
         return _inventory_page(request, inventory, upload_form=form, upload_errors=[error.message], status=400)
-    inventory.refresh_from_db()
-    messages.success(
-        request, _("Đã nhập %(n)s dòng từ tệp Excel vào bản nháp. Kiểm tra lại rồi nộp.") % {"n": inventory.lines.count()}
-    )
-    return redirect("backlog:inventory", pk=inventory.pk)
+    _queue_import(request, record)  # not queued: the message says so; the page offers "Chạy lại"
+    record.refresh_from_db()
+    if record.state == InventoryImport.State.DONE:
+        inventory.refresh_from_db()
+        messages.success(request, _done_message(record))
+        return redirect("backlog:inventory", pk=inventory.pk)
+    if record.state == InventoryImport.State.REFUSED:
+        inventory.refresh_from_db()
+        return _inventory_page(request, inventory, upload_form=form, status=400, upload_errors=[
+            _("Tệp có %(count)s lỗi; chưa lưu gì. Sửa tệp rồi tải lên lại.") % {"count": record.error_count},
+            *record.errors])
+    return redirect("backlog:inventory_import", pk=inventory.pk, import_pk=record.pk)
+
+
+def _done_message(record) -> str:
+    return _("Đã nhập %(n)s dòng từ tệp Excel vào bản nháp. Kiểm tra lại rồi nộp.") % {"n": record.result_count}
+
+
+def _queue_import(request, record) -> bool:
+    if enqueue(tasks.import_inventory, record.pk):
+        return True
+    messages.error(request, _("Hàng đợi xử lý nền đang không hoạt động: %(consequence)s") % {"consequence": _(
+        "tệp đã được lưu nhưng chưa nhập. Bấm “Chạy lại” sau ít phút.")})
+    return False
+
+
+@role_required(*SECTION_ROLES)
+def inventory_import_status(request, pk, import_pk):
+    """An import's progress: the whole page, or (htmx, polled every second until the import
+    ends) the progress card alone."""
+    inventory = inventory_get_for_user(user=request.user, pk=pk)
+    record = get_visible_or_404(inventory.imports.select_related("created_by"), pk=import_pk)
+    can_edit = Inventory.objects.editable_by(request.user).filter(pk=inventory.pk).exists()
+    context = {"inventory": inventory, "campaign": inventory.campaign, "record": record, "can_edit": can_edit}
+    if request.headers.get("HX-Request"):
+        return render(request, "backlog/_inventory_import_progress.html", context)
+    return render(request, "backlog/inventory_import.html", context)
+
+
+@require_POST
+@role_required(*SECTION_ROLES)
+def inventory_import_retry(request, pk, import_pk):
+    inventory = inventory_get_for_user(user=request.user, pk=pk, write=True)
+    record = get_visible_or_404(inventory.imports.all(), pk=import_pk)
+    try:
+        services.inventory_import_requeue(acting_user=request.user, record=record)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        _queue_import(request, record)
+    return redirect("backlog:inventory_import", pk=inventory.pk, import_pk=record.pk)
 
 
 @require_POST

@@ -332,6 +332,12 @@ TABLE: dict[str, Expect] = {
     "backlog:inventory_template": page(INVENTORY, own=HEADS_UP, other="403 404 200 200 200"),
     # Filling an inventory is its department head's alone; the Office reviews but does not fill.
     "backlog:inventory_upload": post(INVENTORY, own="403 400 404 404 404", other="403 404 404 404 404"),
+    # The inventory import's progress page (the world's import was refused: "Chạy lại" is refused
+    # with a message); running it again needs the head's write scope, as the upload does.
+    "backlog:inventory_import": page({"pk": "inventory", "import_pk": "inventory_import"}, own=HEADS_UP,
+                                     other="403 404 200 200 200"),
+    "backlog:inventory_import_retry": post({"pk": "inventory", "import_pk": "inventory_import"},
+                                           own="403 302 404 404 404", other="403 404 404 404 404"),
     "backlog:inventory_submit": post(INVENTORY, own="403 302 404 404 404", other="403 404 404 404 404"),
     "backlog:inventory_return": post(INVENTORY, own="403 403 400 403 400", other="403 403 400 403 400"),
     "backlog:inventory_accept": post(INVENTORY, own="403 403 302 403 302", other="403 403 302 403 302"),

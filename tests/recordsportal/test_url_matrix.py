@@ -101,7 +101,7 @@ def _attachment(document, user):
 
 def _department_objects(a, department, officer, head, campaign, number):
     """One of each object a department's work produces, kept by `officer`."""
-    from backlog.models import Inventory, InventoryLine
+    from backlog.models import Inventory, InventoryImport, InventoryLine
     from dossiers import services as dossier_services
     from dossiers.choices import ItemKind
     from dossiers.models import ArchiveBatchLine, DossierItem, PlanImport, RetentionLine
@@ -136,7 +136,11 @@ def _department_objects(a, department, officer, head, campaign, number):
     plan_import = PlanImport.objects.create(plan=plan, original_name="danh-muc.xlsx", state=PlanImport.State.REFUSED,
                                             errors=["Dòng 4, cột C: thời hạn bảo quản “x” không hợp lệ"],
                                             error_count=1, created_by=head)
+    inventory_import = InventoryImport.objects.create(
+        inventory=inventory, original_name="kiem-ke.xlsx", state=InventoryImport.State.REFUSED,
+        errors=["Dòng 5, cột E (Mét giá): phải là số không âm"], error_count=1, created_by=head)
     return {
+        "inventory_import": inventory_import,
         "department": department, "officer_user": officer, "document": document,
         "attachment": _attachment(document, a.clerk), "dossier": dossier, "item": item,
         "plan": plan, "plan_import": plan_import, "plan_heading": plan_heading, "plan_entry": plan_entry,
