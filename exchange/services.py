@@ -535,6 +535,10 @@ def outgoing_send(*, acting_user: User, document: Document) -> SendResult:
                     stored.file.storage.delete(stored.file.name)
                 raise
         created.append(row)
+    if created:
+        # The packages have no history of their own: the document's journal says who sent it where.
+        audit.record([document], acting_user=acting_user, reason=_("Gửi liên thông tới %(recipients)s.") % {
+            "recipients": "; ".join(f"{row.to_name} ({row.to_code})" for row in created)})
     ids = [row.pk for row in created]
     transaction.on_commit(lambda: _outbox_queue(ids))
     return SendResult(created=created, already=already, paper=plan.paper)

@@ -53,14 +53,21 @@ def archive_batch_add(*, acting_user: User, batch: ArchiveBatch, dossiers) -> li
         if ArchiveBatchLine.objects.filter(dossier=dossier, outcome=LineOutcome.PENDING).exists():
             raise DomainError(_("Hồ sơ %(code)s đã có trong một lần nộp lưu khác.") % {"code": dossier.code})
         lines.append(ArchiveBatchLine.objects.create(batch=batch, dossier=dossier, position=position + offset))
+    if lines:
+        # The lines have no history of their own: the batch's row says who added which dossiers.
+        audit.record([batch], acting_user=acting_user, reason=_("Thêm hồ sơ %(codes)s.") % {
+            "codes": ", ".join(line.dossier.code for line in lines)})
     return lines
 
 
 @transaction.atomic
 def archive_batch_remove(*, acting_user: User, batch: ArchiveBatch, dossier: Dossier) -> None:
+    batch = ArchiveBatch.objects.select_for_update().select_related("department").get(pk=batch.pk)
     if batch.status != BatchStatus.DRAFT or not rules.can_manage_batches_of(acting_user, batch.department):
         raise DomainError(_("Chỉ bớt hồ sơ khỏi lần nộp lưu đang lập."))
-    batch.lines.filter(dossier=dossier).delete()
+    removed, _rows = batch.lines.filter(dossier=dossier).delete()
+    if removed:
+        audit.record([batch], acting_user=acting_user, reason=_("Bớt hồ sơ %(code)s.") % {"code": dossier.code})
 
 
 @transaction.atomic

@@ -328,6 +328,15 @@ class TestArchiveSubmission:
         refused("đã có trong một lần nộp lưu khác", services.archive_batch_create, acting_user=agency.clerk,
                 department=agency.dept_a, dossiers=[dossier])
 
+    def test_adding_and_removing_a_dossier_is_in_the_batch_history_with_its_author(self, agency, closed_dossier):
+        # The lines have no history table: before issue 13 neither action left a trace.
+        dossier = closed_dossier()
+        batch = services.archive_batch_create(acting_user=agency.head_a, department=agency.dept_a)
+        services.archive_batch_add(acting_user=agency.clerk, batch=batch, dossiers=[dossier])
+        services.archive_batch_remove(acting_user=agency.head_a, batch=batch, dossier=dossier)
+        rows = [(r.history_user, r.history_change_reason) for r in batch.history.order_by("history_id")][1:]
+        assert rows == [(agency.clerk, f"Thêm hồ sơ {dossier.code}."), (agency.head_a, f"Bớt hồ sơ {dossier.code}.")]
+
     def test_returning_the_whole_batch(self, agency, closed_dossier):
         dossier = closed_dossier()
         batch = services.archive_batch_create(acting_user=agency.head_a, department=agency.dept_a, dossiers=[dossier])

@@ -70,6 +70,18 @@ def test_sending_makes_one_package_per_recipient_with_a_code(directory, media):
     assert OutboundPackage.objects.filter(kind="document").count() == 2
 
 
+def test_sending_is_in_the_document_history_with_the_sender_and_the_recipients(directory):
+    # The outbound packages have no history table: before issue 13 sending left no row on the document.
+    document = issue(directory)
+    services.outgoing_send(acting_user=directory.clerk, document=document)
+    services.outgoing_send(acting_user=directory.clerk, document=document)  # nothing new: no second row
+    row = document.history.order_by("-history_id").first()
+    assert row.history_user == directory.clerk
+    assert row.history_change_reason == ("Gửi liên thông tới UBND tỉnh Hà Tĩnh (000.00.00.H42); "
+                                         "Sở Nội vụ tỉnh Hà Tĩnh (000.00.00.G22).")
+    assert document.history.filter(history_change_reason__startswith="Gửi liên thông").count() == 1
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("options, message", [
     ({"form": Form.PAPER}, "bằng giấy"),

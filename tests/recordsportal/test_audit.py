@@ -4,6 +4,7 @@ row on the record it changes, naming the acting user, in the same transaction.""
 import datetime
 import importlib
 import inspect
+import io
 from decimal import Decimal
 
 import pytest
@@ -13,18 +14,21 @@ from django.test.utils import CaptureQueriesContext
 
 from backlog import services as backlog_services
 from backlog.models import Inventory
+from documents import handling
 from documents import services as document_services
 from documents.choices import Kind
-from documents.models import Document
+from documents.models import Document, Receipt
 from dossiers import services as dossier_services
-from dossiers.models import Dossier, FilePlanEntry, FilePlanHeading
-from exchange.models import Organisation
+from dossiers.models import Dossier, DossierItem, FilePlanEntry, FilePlanHeading, RetentionLine
+from exchange import services as exchange_services
+from exchange.models import InboundPackage, Organisation
 from recordsportal import audit
 from recordsportal import services as portal_services
 from recordsportal.models import Agency, RoleGrant, User
 from recordsportal.roles import Role
 from reports import services as report_services
 from reports.models import DeductionRule, Violation, ViolationKind
+from tests.conftest import scan_upload
 
 SERVICE_MODULES = ["recordsportal.services", "documents.services", "documents.handling", "dossiers.services",
                    "backlog.services", "reports.services", "exchange.services"]
@@ -110,6 +114,73 @@ class World:
         self._n += 1
         return Violation.objects.create(kind=ViolationKind.E_BELOW_TARGET, department=self.a.dept_a,
                                         period=datetime.date(2026, 3, 1), key=f"walk-{self._n}", status=status)
+
+
+    def receipt(self, dispatched=False) -> Receipt:
+        """Department B's receipt of an internal document officer A sent (handed to officer B)."""
+        self._n += 1
+        document = document_services.internal_send(
+            acting_user=self.a.officer_a, kind=Kind.OFFICIAL_LETTER, summary=f"Về việc phối hợp số {self._n}",
+            recipient_departments=[self.a.dept_b], issue_date=ARRIVAL)
+        receipt = Receipt.objects.get(document=document, department=self.a.dept_b)
+        if dispatched:
+            handling.receipt_dispatch(acting_user=self.a.head_b, receipt=receipt, officer=self.a.officer_b)
+        self._receipt = Receipt.objects.get(pk=receipt.pk)
+        return self._receipt
+
+    def internal(self, dispatched=False) -> Document:
+        """The internal document of `receipt` (the document_* entries act on its receipt)."""
+        return self.receipt(dispatched=dispatched).document
+
+    def item(self) -> DossierItem:
+        """The item of a dossier, which may be removed."""
+        item = self.dossier(paper_item=True).items.order_by("-position").first()
+        self._spare_pk = item.pk
+        return item
+
+    def batch(self):
+        if not hasattr(self, "_batch"):
+            self._batch = dossier_services.archive_batch_create(acting_user=self.a.head_a, department=self.a.dept_a)
+        return self._batch
+
+    def batch_with(self):
+        """A draft batch holding a closed dossier (returned for archive_batch_remove)."""
+        self._closed = self.dossier(closed=True)
+        dossier_services.archive_batch_add(acting_user=self.a.head_a, batch=self.batch(), dossiers=[self._closed])
+        return self.batch()
+
+    def retention_list(self, submitted=False):
+        retention_list = dossier_services.retention_list_create(acting_user=self.a.head_a, department=self.a.dept_a)
+        dossier = self.dossier(closed=True)
+        self._line = dossier_services.retention_line_add(
+            acting_user=self.a.head_a, retention_list=retention_list, dossier=dossier, reason="Còn tranh chấp",
+            keep_until=dossier.due_on + datetime.timedelta(days=30))
+        self._spare_pk = self._line.pk
+        if submitted:
+            retention_list = dossier_services.retention_list_submit(acting_user=self.a.head_a,
+                                                                    retention_list=retention_list)
+        return retention_list
+
+    def package(self) -> InboundPackage:
+        """A pending package received from the province (tests/exchange/conftest.py)."""
+        from tests.exchange.conftest import SENDER_CODE, package_bytes
+
+        self._n += 1
+        Organisation.objects.get_or_create(code=SENDER_CODE, defaults={"name": "Ủy ban nhân dân tỉnh Hà Tĩnh"})
+        content = package_bytes(number=str(100 + self._n))
+        return exchange_services.package_receive(acting_user=self.a.clerk, stream=io.BytesIO(content),
+                                                 name="goi.edxml", source="upload").package
+
+    def issued(self) -> Document:
+        """An outgoing document issued with its signed PDF, to a recipient in the directory."""
+        from tests.conftest import signed_upload
+        from tests.exchange.conftest import SENDER_CODE
+
+        Organisation.objects.get_or_create(code=SENDER_CODE, defaults={"name": "UBND tỉnh Hà Tĩnh"})
+        return document_services.outgoing_issue(
+            acting_user=self.a.clerk, kind=Kind.OFFICIAL_LETTER, summary="Về việc báo cáo quý I",
+            department=self.a.dept_a, signer="Lê Văn Ký", recipients="- UBND tỉnh Hà Tĩnh;\n- Lưu: VT.",
+            issue_date=ARRIVAL, attachments=[signed_upload()])
 
 
 LINE = {"description": "Hồ sơ dự án", "from_year": 2005, "to_year": 2012, "shelf_metres": Decimal("1.5"),
@@ -241,6 +312,74 @@ WALK = {
         "inventory"),
     "exchange.services.organisation_save": (
         lambda w: w.a.admin, lambda w: {"organisation": Organisation(code="000.00.00.g01", name="Bộ Nội vụ")}, None),
+    "documents.services.attachments_add": (
+        lambda w: w.a.clerk, lambda w: {"document": w.incoming(), "uploads": [scan_upload()]}, "document"),
+    "documents.handling.receipt_acknowledge": (
+        lambda w: w.a.head_b, lambda w: {"receipt": w.receipt()}, "receipt"),
+    "documents.handling.receipt_dispatch": (
+        lambda w: w.a.head_b, lambda w: {"receipt": w.receipt(), "officer": w.a.officer_b}, "receipt"),
+    "documents.handling.receipt_return": (
+        lambda w: w.a.head_b, lambda w: {"receipt": w.receipt(), "reason": "Không thuộc chức năng"}, "receipt"),
+    "documents.handling.receipt_record_progress": (
+        lambda w: w.a.officer_b, lambda w: {"receipt": w.receipt(dispatched=True), "text": "Đang tổng hợp"}, "receipt"),
+    "documents.handling.receipt_complete": (
+        lambda w: w.a.officer_b, lambda w: {"receipt": w.receipt(dispatched=True)}, "receipt"),
+    # The document_* entries of pages and the API, on an internal document: its receipt changes (on
+    # an incoming document they are incoming_dispatch, incoming_return… walked above).
+    "documents.handling.document_acknowledge": (
+        lambda w: w.a.head_b, lambda w: {"document": w.internal()}, lambda w, result: w._receipt),
+    "documents.handling.document_dispatch": (
+        lambda w: w.a.head_b, lambda w: {"document": w.internal(), "officer": w.a.officer_b},
+        lambda w, result: w._receipt),
+    "documents.handling.document_return": (
+        lambda w: w.a.head_b, lambda w: {"document": w.internal(), "reason": "Không thuộc chức năng"},
+        lambda w, result: w._receipt),
+    "documents.handling.document_record_progress": (
+        lambda w: w.a.officer_b, lambda w: {"document": w.internal(dispatched=True), "text": "Đang tổng hợp"},
+        lambda w, result: w._receipt),
+    "documents.handling.document_complete": (
+        lambda w: w.a.officer_b, lambda w: {"document": w.internal(dispatched=True)}, lambda w, result: w._receipt),
+    "dossiers.services.dossier_add_document": (
+        lambda w: w.a.officer_a, lambda w: {"dossier": w.dossier(), "document": w.assigned()}, None),
+    "dossiers.services.dossier_add_file": (
+        lambda w: w.a.officer_a, lambda w: {"dossier": w.dossier(), "upload": scan_upload("du-thao.pdf")}, None),
+    "dossiers.services.dossier_remove_item": (
+        lambda w: w.a.officer_a, lambda w: {"item": w.item()}, lambda w, result: DossierItem(pk=w._spare_pk)),
+    "dossiers.services.archive_batch_add": (
+        lambda w: w.a.head_a, lambda w: {"batch": w.batch(), "dossiers": [w.dossier(closed=True)]}, "batch"),
+    "dossiers.services.archive_batch_remove": (
+        lambda w: w.a.head_a, lambda w: {"batch": w.batch_with(), "dossier": w._closed}, "batch"),
+    "dossiers.services.retention_line_add": (
+        lambda w: w.a.head_a,
+        lambda w: {"retention_list": dossier_services.retention_list_create(acting_user=w.a.head_a,
+                                                                            department=w.a.dept_a),
+                   "dossier": (d := w.dossier(closed=True)), "reason": "Còn thanh tra",
+                   "keep_until": d.due_on + datetime.timedelta(days=10)}, None),
+    "dossiers.services.retention_line_remove": (
+        lambda w: w.a.head_a, lambda w: {"line": (w.retention_list(), w._line)[1]},
+        lambda w, result: RetentionLine(pk=w._spare_pk)),
+    "dossiers.services.retention_list_submit": (
+        lambda w: w.a.head_a, lambda w: {"retention_list": w.retention_list()}, "retention_list"),
+    "dossiers.services.retention_line_decide": (
+        lambda w: w.a.leader, lambda w: {"line": (w.retention_list(submitted=True), w._line)[1], "approve": False,
+                                         "note": "Đã hết thời hạn thanh tra"}, "line"),
+    "backlog.services.inventory_create": (
+        lambda w: w.a.clerk, lambda w: {"campaign": w.campaign(), "department": w.a.dept_b}, None),
+    "backlog.services.inventory_line_add": (
+        lambda w: w.a.head_a, lambda w: {"inventory": w.inventory(), **LINE}, None),
+    "backlog.services.inventory_import_xlsx": (
+        lambda w: w.a.head_a, lambda w: {"inventory": (inventory := w.inventory()), "upload": _filled(inventory)},
+        "inventory"),
+    "exchange.services.package_receive": (
+        lambda w: w.a.clerk,
+        lambda w: {"stream": io.BytesIO(_package_bytes()), "name": "cv-125.edxml", "source": "upload"},
+        lambda w, result: result.package),
+    "exchange.services.package_register": (
+        lambda w: w.a.clerk, lambda w: {"package": w.package()}, None),
+    "exchange.services.package_refuse": (
+        lambda w: w.a.clerk, lambda w: {"package": w.package(), "reason": "Gửi nhầm cơ quan"}, "package"),
+    "exchange.services.outgoing_send": (
+        lambda w: w.a.clerk, lambda w: {"document": w.issued()}, "document"),
     "backlog.services.inventory_accept": (
         lambda w: w.a.clerk, lambda w: {"inventory": w.inventory(submitted=True)}, "inventory"),
 }
@@ -275,6 +414,21 @@ def _trashed_dossier(w):
     return Dossier.all_objects.get(pk=dossier.pk)
 
 
+def _filled(inventory):
+    """The inventory's Excel template filled with one line, as a head uploads it."""
+    from tests.backlog.conftest import as_rows, fill_template, upload_file
+
+    from backlog.excel import build_template
+
+    return upload_file(fill_template(build_template(inventory), as_rows([LINE])))
+
+
+def _package_bytes():
+    from tests.exchange.conftest import package_bytes
+
+    return package_bytes()
+
+
 # Services not walked yet, each with the reason; a new service must join WALK or this list.
 NOT_WALKED = {
     # Helpers rather than actions, or actions on several records at once (their own tests in
@@ -296,43 +450,22 @@ NOT_WALKED = {
     "backlog.services.inventory_save_and_submit": "inventory_save_lines then inventory_submit: two rows",
     "documents.services.unevidenced_count_as_paper": "one row per document counted as paper "
                                                      "(tests/documents/test_unevidenced.py)",
-    # Not reached in this change (issue 13): walk them next.
-    "documents.services.attachment_add": "not walked yet",
-    "documents.services.attachments_add": "not walked yet",
-    "documents.services.register_import_discard": "not walked yet",
-    "documents.handling.receipt_acknowledge": "not walked yet",
-    "documents.handling.receipt_dispatch": "not walked yet",
-    "documents.handling.receipt_return": "not walked yet",
-    "documents.handling.receipt_record_progress": "not walked yet",
-    "documents.handling.receipt_complete": "not walked yet",
-    "documents.handling.document_acknowledge": "not walked yet",
-    "documents.handling.document_dispatch": "not walked yet",
-    "documents.handling.document_return": "not walked yet",
-    "documents.handling.document_record_progress": "not walked yet",
-    "documents.handling.document_complete": "not walked yet",
-    "dossiers.services.file_plan_import_start": "not walked yet",
-    "dossiers.services.file_plan_import_requeue": "not walked yet",
+    # Rows of models with no history table: each names its author in a column of its own.
+    "documents.services.attachment_add": "an Attachment row (never edited, so no history table; uploaded_by names "
+                                         "the user); the services that attach write the document's row "
+                                         "(attachments_add, incoming_register… walked)",
+    "documents.services.register_import_discard": "deletes a RegisterImport never confirmed (no history table: "
+                                                  "nothing reached a register); logged with the user's id",
+    "dossiers.services.file_plan_import_start": "a PlanImport progress row (no history table; created_by names the "
+                                                "head); the entries get their rows from file_plan_import_rows "
+                                                "(tests/dossiers/test_plan_import.py)",
+    "dossiers.services.file_plan_import_requeue": "re-queues a PlanImport progress row (no history table)",
     "backlog.services.inventory_import_start": "an InventoryImport progress row (no history table; created_by names "
                                                "the head); the lines get their rows from inventory_save_lines "
                                                "(tests/backlog/test_inventory_import_task.py)",
     "backlog.services.inventory_import_requeue": "re-queues an InventoryImport progress row (no history table)",
-    "dossiers.services.dossier_add_document": "not walked yet",
-    "dossiers.services.dossier_add_file": "not walked yet",
-    "dossiers.services.dossier_remove_item": "not walked yet",
-    "dossiers.services.archive_batch_add": "not walked yet",
-    "dossiers.services.archive_batch_remove": "not walked yet",
-    "dossiers.services.retention_line_add": "not walked yet",
-    "dossiers.services.retention_line_remove": "not walked yet",
-    "dossiers.services.retention_list_submit": "not walked yet",
-    "dossiers.services.retention_line_decide": "not walked yet",
-    "backlog.services.inventory_create": "not walked yet",
-    "backlog.services.inventory_line_add": "not walked yet",
-    "backlog.services.inventory_import_xlsx": "not walked yet",
-    "exchange.services.package_receive": "not walked yet (needs an edXML package)",
-    "exchange.services.package_register": "not walked yet (needs an edXML package)",
-    "exchange.services.package_refuse": "not walked yet (needs an edXML package)",
-    "exchange.services.outbound_acknowledge": "not walked yet (needs an edXML package)",
-    "exchange.services.outgoing_send": "not walked yet (needs an edXML package)",
+    "exchange.services.outbound_acknowledge": "the connector's delivery stamp on an OutboundPackage (no history "
+                                              "table; delivered_at is the record)",
     "exchange.services.status_for_document": "a status package: no audited row of its own",
 }
 
@@ -358,7 +491,8 @@ def test_every_public_service_is_walked_or_listed_with_a_reason():
 
 
 @pytest.mark.parametrize("name", sorted(WALK))
-def test_each_service_leaves_one_history_row_naming_the_acting_user(agency, name):
+def test_each_service_leaves_one_history_row_naming_the_acting_user(agency, name, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"  # uploads, packages
     world = World(agency)
     actor_of, arguments_of, row_of = WALK[name]
     module_name, _, function_name = name.rpartition(".")
