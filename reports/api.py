@@ -61,11 +61,15 @@ class ComplianceView(APIView):
 class ViolationSerializer(serializers.ModelSerializer):
     department_name = serializers.CharField(source="department.name", read_only=True)
     evidence_summary = serializers.CharField(read_only=True)
+    evidence_as_of = serializers.DateTimeField(source="evidence_computed_at", read_only=True,
+                                               help_text="When the evidence's figures were computed (a ratio: the month's "
+                                                         "figures, frozen once the month is closed; a count: its detection).")
 
     class Meta:
         model = Violation
         fields = ["id", "kind", "department", "department_name", "officer", "period", "last_period", "detected_at",
-                  "last_detected_at", "evidence", "evidence_summary", "status", "review_note", "proposed_points", "decision"]
+                  "last_detected_at", "evidence", "evidence_summary", "evidence_as_of", "status", "review_note",
+                  "proposed_points", "decision"]
         read_only_fields = fields
 
 

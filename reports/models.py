@@ -126,9 +126,12 @@ class Violation(models.Model):
     last_period = models.DateField(_("kỳ phát hiện lần cuối"), null=True, blank=True)
     # The exact records: {"documents": [ids], "dossiers": [ids], "campaign": id}.
     records = models.JSONField(default=dict, blank=True)
+    # When the figures of `evidence` were computed: for a ratio the month's "as of" time
+    # (ReportMonth.computed_at, the frozen figures of a closed month), for a count the detection.
+    evidence_as_of = models.DateTimeField(_("số liệu tính đến"), null=True, blank=True)
     # Each review (notified, confirmed, dismissed…) and decision is one history row: a later
     # review replaces reviewed_by and review_note on the row, the history keeps the earlier ones.
-    history = HistoricalRecords(excluded_fields=["evidence", "key", "records"],
+    history = HistoricalRecords(excluded_fields=["evidence", "evidence_as_of", "key", "records"],
                                 history_change_reason_field=models.TextField(null=True))
 
     class Meta:
@@ -137,6 +140,11 @@ class Violation(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} – {self.department} – {self.period:%m/%Y}"
+
+    @property
+    def evidence_computed_at(self):
+        """The "as of" time of the evidence; rows detected before it was recorded: their detection."""
+        return self.evidence_as_of or self.last_detected_at or self.detected_at
 
     @property
     def evidence_summary(self) -> str:

@@ -56,6 +56,7 @@ def close_month(month: datetime.date, *, acting_user: User | None, today: dateti
     """Close a month that has ended: compute it once more, then freeze it. `acting_user` None is
     the scheduled closing."""
     from .compliance import compute_month
+    from .violations import detect_month
 
     _require_office(acting_user)
     month = month_start(month)
@@ -66,6 +67,9 @@ def close_month(month: datetime.date, *, acting_user: User | None, today: dateti
     if state.closed_at is not None:
         raise DomainError(_("Tháng %(m)s đã được chốt.") % {"m": f"{month:%m/%Y}"})
     compute_month(month)
+    # The violations are detected on the figures being frozen, so their evidence is the closed
+    # month's figures (detection leaves a closed month alone afterwards).
+    detect_month(month)
     state = ReportMonth.objects.select_for_update().get(month=month)
     if not audit.claim(state, expected={"closed_at__isnull": True}, acting_user=acting_user,
                        changes={"closed_at": timezone.now(), "closed_by": acting_user},

@@ -306,3 +306,15 @@ def drill_down(department, month) -> dict:
         if row["md"] or row["mx"] or row["mn"]:
             per_officer[(row["metric"], False)] = (row["mn"], row["md"], row["mx"])
     return figures
+
+
+def violations_as_of(user, year: int) -> dict:
+    """The "as of" times of the violations reports of `year`, as `user` sees them (one aggregate):
+    the latest detection (the list's figures) and the latest approved deduction (the emulation
+    summary's). None: nothing detected, or nothing approved yet."""
+    from django.db.models import Max, Q
+    from django.db.models.functions import Coalesce
+
+    return violations_visible_to(user).filter(period__year=year).aggregate(
+        detected=Max(Coalesce("last_detected_at", "detected_at")),
+        decided=Max("decided_at", filter=Q(status=Violation.Status.CONFIRMED, decision=Violation.Decision.APPROVED)))

@@ -152,15 +152,19 @@ def detect_month(month: datetime.date, *, accepting: bool = False) -> dict[str, 
     found.update(_dossiers_overdue(month))
 
     now = timezone.now()
+    # A ratio's evidence is as of the month's figures; a count's, as of this detection.
+    figures_as_of = ReportMonth.objects.filter(month=month).values_list("computed_at", flat=True).first() or now
+    ratio_kinds = (ViolationKind.E_BELOW_TARGET, ViolationKind.H_BELOW_TARGET)
     existing = {v.key: v for v in Violation.objects.filter(key__in=found.keys())}
     kept = set()
     for key, (department_id, officer_id, evidence, records) in found.items():
         kind = key.split(":", 1)[0]
+        as_of = figures_as_of if kind in ratio_kinds else now
         violation = existing.get(key) or _same_lapse(kind, department_id, officer_id, records, month)
         if violation is None:
             Violation.objects.create(key=key, kind=kind, department_id=department_id, officer_id=officer_id,
-                                     period=month, evidence=evidence, records=records, last_detected_at=now,
-                                     last_period=month)
+                                     period=month, evidence=evidence, evidence_as_of=as_of, records=records,
+                                     last_detected_at=now, last_period=month)
             kept.add(key)
             continue
         kept.add(violation.key)
@@ -170,7 +174,7 @@ def detect_month(month: datetime.date, *, accepting: bool = False) -> dict[str, 
             # A reviewed violation keeps the evidence it was reviewed on; its records follow the lapse.
             fields["records"] = records
             if violation.status == Violation.Status.DETECTED:
-                fields["evidence"] = evidence
+                fields["evidence"], fields["evidence_as_of"] = evidence, as_of
         Violation.objects.filter(pk=violation.pk).update(**fields)
     # Detected in an earlier run, not found now, never reviewed: it no longer applies.
     Violation.objects.filter(period=month, status=Violation.Status.DETECTED).exclude(key__in=kept).delete()

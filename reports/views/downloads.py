@@ -16,7 +16,7 @@ from recordsportal.ratios import ratio_shown
 
 from ..charts import bar_chart
 from ..querysets import violations_visible_to
-from ..querysets import emulation_summary, violation_summary_by_department
+from ..querysets import emulation_summary, violation_summary_by_department, violations_as_of
 
 REPORT_ROLES = (Role.LEADERSHIP, Role.OFFICE, Role.ADMIN)
 
@@ -92,27 +92,66 @@ def _violation_rows(user, year):
     return violations_visible_to(user).filter(period__year=year).order_by("department__path", "period", "kind")
 
 
+def _local(moment) -> str:
+    from django.utils import timezone
+
+    return timezone.localtime(moment).strftime("%H:%M %d/%m/%Y")
+
+
+def _violations_as_of_line(as_of) -> str:
+    """The violations workbook's "as of" line (the PDF says the same in its own words)."""
+    from django.utils import timezone
+
+    printed = _local(timezone.now())
+    if as_of["detected"] is None:
+        return _("Chưa phát hiện vi phạm nào; lập lúc %(p)s.") % {"p": printed}
+    return _("Vi phạm phát hiện đến %(t)s; lập lúc %(p)s. Số liệu của mỗi vi phạm tính đến thời điểm ở cột \"Số liệu tính đến\".") % {
+        "t": _local(as_of["detected"]), "p": printed}
+
+
+def _emulation_as_of_line(as_of) -> str:
+    from django.utils import timezone
+
+    printed = _local(timezone.now())
+    if as_of["decided"] is None:
+        return _("Lãnh đạo Ban chưa đồng ý trừ điểm vi phạm nào; lập lúc %(p)s.") % {"p": printed}
+    return _("Số liệu tính đến %(t)s (quyết định trừ điểm gần nhất của Lãnh đạo Ban); lập lúc %(p)s.") % {
+        "t": _local(as_of["decided"]), "p": printed}
+
+
 @role_required(*REPORT_ROLES)
 def violations_pdf(request):
+    from django.utils import timezone
+
     year = _year(request)
     return pdf_response("reports/pdf/violations.html", {"year": year, "violations": _violation_rows(request.user, year),
-                                                        "summary": violation_summary_by_department(request.user, year)},
+                                                        "summary": violation_summary_by_department(request.user, year),
+                                                        "as_of": violations_as_of(request.user, year),
+                                                        "printed_at": timezone.now()},
                         f"bao-cao-vi-pham-{year}.pdf")
 
 
 @role_required(*REPORT_ROLES)
 def violations_xlsx(request):
     year = _year(request)
-    headers = [_("Phòng, đơn vị"), _("Kỳ"), _("Loại vi phạm"), _("Số liệu"), _("Trạng thái"), _("Điểm đề xuất trừ"), _("Quyết định")]
-    rows = ([v.department.name, v.period.strftime("%m/%Y"), v.get_kind_display(), v.evidence_summary, v.get_status_display(),
-             v.proposed_points, v.get_decision_display()] for v in _violation_rows(request.user, year))
-    return xlsx_response(f"vi-pham-{year}.xlsx", headers, rows, widths=[36, 10, 36, 40, 16, 14, 28])
+    headers = [_("Phòng, đơn vị"), _("Kỳ"), _("Loại vi phạm"), _("Số liệu"), _("Số liệu tính đến"), _("Trạng thái"),
+               _("Điểm đề xuất trừ"), _("Quyết định")]
+    rows = ([v.department.name, v.period.strftime("%m/%Y"), v.get_kind_display(), v.evidence_summary,
+             _local(v.evidence_computed_at), v.get_status_display(), v.proposed_points, v.get_decision_display()]
+            for v in _violation_rows(request.user, year))
+    return xlsx_response(f"vi-pham-{year}.xlsx", headers, rows, widths=[36, 10, 36, 40, 18, 16, 14, 28],
+                         title_rows=[_("Các trường hợp vi phạm năm %(y)s") % {"y": year},
+                                     _violations_as_of_line(violations_as_of(request.user, year))])
 
 
 @role_required(*REPORT_ROLES)
 def emulation_pdf(request):
+    from django.utils import timezone
+
     year = _year(request)
-    return pdf_response("reports/pdf/emulation.html", {"year": year, "summary": list(emulation_summary(request.user, year))},
+    return pdf_response("reports/pdf/emulation.html", {"year": year, "summary": list(emulation_summary(request.user, year)),
+                                                       "as_of": violations_as_of(request.user, year),
+                                                       "printed_at": timezone.now()},
                         f"tong-hop-thi-dua-{year}.pdf")
 
 
@@ -120,4 +159,6 @@ def emulation_pdf(request):
 def emulation_xlsx(request):
     year = _year(request)
     rows = ([row["department__name"], row["points"]] for row in emulation_summary(request.user, year))
-    return xlsx_response(f"tru-diem-thi-dua-{year}.xlsx", [_("Phòng, đơn vị"), _("Tổng điểm trừ")], rows, widths=[40, 16])
+    return xlsx_response(f"tru-diem-thi-dua-{year}.xlsx", [_("Phòng, đơn vị"), _("Tổng điểm trừ")], rows, widths=[40, 16],
+                         title_rows=[_("Tổng hợp trừ điểm thi đua năm %(y)s") % {"y": year},
+                                     _emulation_as_of_line(violations_as_of(request.user, year))])
