@@ -54,12 +54,10 @@ def incoming_dispatch(*, acting_user: User, document: Document, officer: User | 
     units, with a deadline no later than leadership's, co-handlers and a note; again later to
     another officer (a reassignment). Leadership's co-handlers from other departments stay."""
     document = services._locked(document)
-    if not rules.can_dispatch(acting_user, document):
-        raise DomainError(_("Chỉ trưởng phòng, đơn vị chủ trì giao việc văn bản đến đã được lãnh đạo giao và chưa "
-                            "hoàn thành."))
+    _refuse(rules.dispatch_problems(acting_user, document))
     co_handlers = list(co_handlers or [])
     deadline = deadline or document.leadership_deadline
-    _refuse(rules.dispatch_problems(department=document.department, officer=officer, co_handlers=co_handlers,
+    _refuse(rules.dispatch_choice_problems(department=document.department, officer=officer, co_handlers=co_handlers,
                                     deadline=deadline, latest=document.leadership_deadline,
                                     earliest=document.register_date))
     note = normalize_text(note)
@@ -93,9 +91,8 @@ def incoming_return(*, acting_user: User, document: Document, reason: str) -> Do
     the lead officer to the department's inbox; the head (not their department's) or leadership
     to the Office, which submits it again."""
     document = services._locked(document)
+    _refuse(rules.return_problems(acting_user, document))
     target = rules.return_target(acting_user, document)
-    if target is None:
-        raise DomainError(_("Bạn không trả lại được văn bản này ở bước xử lý hiện tại."))
     reason = _reason(reason)
     if target == "department":
         text = _("%(officer)s trả lại %(department)s: %(reason)s") % {
@@ -157,8 +154,7 @@ def _receipt_note(receipt: Receipt, acting_user: User, kind: str, text: str) -> 
 def receipt_acknowledge(*, acting_user: User, receipt: Receipt) -> Receipt:
     """The head of the receiving department confirms it arrived (tiếp nhận)."""
     receipt = _locked_receipt(receipt)
-    if not rules.can_acknowledge(acting_user, receipt):
-        raise DomainError(_("Chỉ trưởng phòng, đơn vị nhận tiếp nhận văn bản chưa được tiếp nhận."))
+    _refuse(rules.receipt_acknowledge_problems(acting_user, receipt))
     receipt.status = Receipt.Status.ACKNOWLEDGED
     receipt.acknowledged_by, receipt.acknowledged_at = acting_user, timezone.now()
     text = _("%(department)s tiếp nhận.") % {"department": receipt.department.name}
@@ -173,10 +169,9 @@ def receipt_dispatch(*, acting_user: User, receipt: Receipt, officer: User | Non
     """The head gives the received document to an officer of the department or its units
     (acknowledging it if not yet done), or to another one later."""
     receipt = _locked_receipt(receipt)
-    if not rules.can_dispatch_receipt(acting_user, receipt):
-        raise DomainError(_("Chỉ trưởng phòng, đơn vị nhận giao việc văn bản nội bộ chưa hoàn thành."))
+    _refuse(rules.receipt_dispatch_problems(acting_user, receipt))
     co_handlers = list(co_handlers or [])
-    _refuse(rules.dispatch_problems(department=receipt.department, officer=officer, co_handlers=co_handlers,
+    _refuse(rules.dispatch_choice_problems(department=receipt.department, officer=officer, co_handlers=co_handlers,
                                     deadline=deadline, earliest=receipt.document.register_date))
     note = normalize_text(note)
     previous = receipt.officer
@@ -209,9 +204,8 @@ def receipt_return(*, acting_user: User, receipt: Receipt, reason: str) -> Recei
     """The head sends it back to the sender as not their department's; the officer gives it
     back to their head."""
     receipt = _locked_receipt(receipt)
+    _refuse(rules.receipt_return_problems(acting_user, receipt))
     target = rules.receipt_return_target(acting_user, receipt)
-    if target is None:
-        raise DomainError(_("Bạn không trả lại được văn bản này ở bước xử lý hiện tại."))
     reason = _reason(reason)
     document = receipt.document
     if target == "department":
@@ -236,8 +230,7 @@ def receipt_return(*, acting_user: User, receipt: Receipt, reason: str) -> Recei
 @transaction.atomic
 def receipt_record_progress(*, acting_user: User, receipt: Receipt, text: str) -> HandlingNote:
     receipt = _locked_receipt(receipt)
-    if not rules.can_handle_receipt(acting_user, receipt):
-        raise DomainError(_("Bạn không phải người được giao xử lý văn bản này."))
+    _refuse(rules.receipt_progress_problems(acting_user, receipt))
     text = normalize_text(text)
     if not text:
         raise DomainError(_("Nhập nội dung tiến độ."), field="text")
@@ -250,8 +243,7 @@ def receipt_record_progress(*, acting_user: User, receipt: Receipt, text: str) -
 @transaction.atomic
 def receipt_complete(*, acting_user: User, receipt: Receipt, text: str = "") -> Receipt:
     receipt = _locked_receipt(receipt)
-    if not rules.can_handle_receipt(acting_user, receipt):
-        raise DomainError(_("Văn bản chưa được giao xử lý, đã hoàn thành, hoặc bạn không phải người xử lý."))
+    _refuse(rules.receipt_complete_problems(acting_user, receipt))
     text = normalize_text(text) or _("Đã hoàn thành xử lý.")
     receipt.status = Receipt.Status.DONE
     receipt.completed_at = timezone.now()

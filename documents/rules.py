@@ -1,5 +1,7 @@
-"""Who may do what to one document, in its current state. The services refuse with these
-rules and the detail page offers a button only when they allow it, so the two never disagree."""
+"""Who may do what to one document, in its current state: each `<action>_problems(user, document)`
+lists the reasons the action is refused (the dossiers/rules.py shape). The services refuse with
+these messages and the pages offer the actions with none (`available_actions`), so the two never
+disagree."""
 
 import datetime
 
@@ -21,29 +23,63 @@ def is_handler(user, document) -> bool:
     return document.co_handlers.filter(pk=user.pk).exists()
 
 
-def can_submit(user, document) -> bool:
-    return user.has_role(Role.OFFICE) and document.direction == Direction.INCOMING and document.status == Status.REGISTERED
+# --- who may act on one document: each `<action>_problems` lists every reason the action is
+# refused now (empty: it may happen). The services refuse with these messages and
+# `available_actions` offers exactly the actions with none, so page and service never disagree.
+
+HANDLING = (Status.ASSIGNED, Status.IN_PROGRESS)
 
 
-def can_assign(user, document) -> bool:
-    return user.has_role(Role.LEADERSHIP) and document.direction == Direction.INCOMING and document.status != Status.DONE
+def submit_problems(user, document) -> list[str]:
+    """The Office hands a registered incoming document to leadership."""
+    problems = []
+    if not user.has_role(Role.OFFICE):
+        problems.append(_("Chỉ văn thư được trình văn bản."))
+    if document.direction != Direction.INCOMING or document.status != Status.REGISTERED:
+        problems.append(_("Văn bản đã được trình hoặc đã giao xử lý."))
+    return problems
 
 
-def can_record_progress(user, document) -> bool:
-    return document.status in (Status.ASSIGNED, Status.IN_PROGRESS) and is_handler(user, document)
+def assign_problems(user, document) -> list[str]:
+    """Leadership assigns (or re-assigns) an incoming document until it is done. What is chosen
+    in the form (department, officer, deadline) is checked by `services.assignment_problems`."""
+    problems = []
+    if not user.has_role(Role.LEADERSHIP):
+        problems.append(_("Chỉ lãnh đạo Ban được giao xử lý văn bản."))
+    if document.direction != Direction.INCOMING:
+        problems.append(_("Chỉ giao xử lý văn bản đến."))
+    if document.status == Status.DONE:
+        problems.append(_("Văn bản đã hoàn thành xử lý."))
+    return problems
 
 
-can_complete = can_record_progress
+def _handler_problems(user, document) -> list[str]:
+    return [] if is_handler(user, document) else [_("Bạn không phải người được giao xử lý văn bản này.")]
 
 
-def can_attach(user, document) -> bool:
-    return user.has_role(Role.OFFICE) or document.created_by_id == user.pk or (
-        document.status in (Status.ASSIGNED, Status.IN_PROGRESS) and is_handler(user, document)
-    )
+def progress_problems(user, document) -> list[str]:
+    """A handler (`is_handler`) records progress on an assigned, unfinished document."""
+    problems = _handler_problems(user, document)
+    if document.status not in HANDLING:
+        problems.append(_("Chỉ ghi tiến độ cho văn bản đã giao và chưa hoàn thành."))
+    return problems
 
 
-def can_delete(user, document) -> bool:
-    return user.has_role(Role.OFFICE) and not document.is_deleted and not delete_problems(document)
+def complete_problems(user, document) -> list[str]:
+    """A handler closes the handling of an assigned, unfinished document."""
+    problems = _handler_problems(user, document)
+    if document.status not in HANDLING:
+        problems.append(_("Văn bản chưa được giao hoặc đã hoàn thành."))
+    return problems
+
+
+def attach_problems(user, document) -> list[str]:
+    """The Office, the person who recorded the document, or a handler while it is handled."""
+    if user.has_role(Role.OFFICE) or document.created_by_id == user.pk or (
+        document.status in HANDLING and is_handler(user, document)
+    ):
+        return []
+    return [_("Bạn không được đính kèm tệp vào văn bản này.")]
 
 
 # A dossier handed to the archive is kept whole: its documents stay readable from it. The dossier
@@ -51,9 +87,17 @@ def can_delete(user, document) -> bool:
 SEALED_DOSSIER_STATUSES = ("submitted", "archived")
 
 
-def delete_problems(document) -> list[str]:
-    """Why `document` cannot go to the trash: it belongs to a dossier submitted to or kept in the
-    archive (the archived dossier would then link to a missing document)."""
+def delete_problems(user, document) -> list[str]:
+    """Into the trash: the Office, for a document not in the trash already and not in a dossier
+    submitted to or kept in the archive (the archived dossier would then link to a missing
+    document)."""
+    problems = []
+    if not user.has_role(Role.OFFICE):
+        problems.append(_("Chỉ văn thư được xóa văn bản."))
+    if document.is_deleted:
+        problems.append(_("Văn bản đã ở trong thùng rác."))
+    if problems:  # the dossiers are not looked up for someone refused anyway (one query fewer per page)
+        return problems
     sealed = document.dossiers.filter(status__in=SEALED_DOSSIER_STATUSES, is_deleted=False).order_by("code")
     return [
         _("Văn bản thuộc hồ sơ %(code)s “%(title)s” đã nộp lưu; không chuyển vào thùng rác được.") % {
@@ -61,6 +105,15 @@ def delete_problems(document) -> list[str]:
         }
         for dossier in sealed.only("code", "title")
     ]
+
+
+def restore_problems(user, document) -> list[str]:
+    problems = []
+    if not user.has_role(Role.OFFICE):
+        problems.append(_("Chỉ văn thư được khôi phục văn bản."))
+    if not document.is_deleted:
+        problems.append(_("Văn bản không ở trong thùng rác."))
+    return problems
 
 
 # --- the handling chain: dispatch inside a department, returns, internal receipts (issue 15) ----
@@ -72,11 +125,19 @@ def manages(user, department) -> bool:
     return department is not None and any(department.path.startswith(p) for p in managed_department_paths(user))
 
 
-def can_dispatch(user, document) -> bool:
+def dispatch_problems(user, document) -> list[str]:
     """The head of the lead department gives an incoming document to one of its officers (or
-    gives it to another one: reassignment), until it is done."""
-    return (document.direction == Direction.INCOMING and document.status in (Status.ASSIGNED, Status.IN_PROGRESS)
-            and manages(user, document.department))
+    gives it to another one: reassignment), until it is done. Who and when are checked by
+    `dispatch_choice_problems`."""
+    if (document.direction == Direction.INCOMING and document.status in HANDLING
+            and manages(user, document.department)):
+        return []
+    return [_("Chỉ trưởng phòng, đơn vị chủ trì giao việc văn bản đến đã được lãnh đạo giao và chưa "
+              "hoàn thành.")]
+
+
+def _cannot_return() -> str:
+    return _("Bạn không trả lại được văn bản này ở bước xử lý hiện tại.")
 
 
 def return_target(user, document) -> str | None:
@@ -87,7 +148,7 @@ def return_target(user, document) -> str | None:
         return None
     if document.status == Status.SUBMITTED and user.has_role(Role.LEADERSHIP):
         return "office"
-    if document.status in (Status.ASSIGNED, Status.IN_PROGRESS):
+    if document.status in HANDLING:
         if manages(user, document.department):
             return "office"
         if document.officer_id == user.pk:
@@ -95,8 +156,8 @@ def return_target(user, document) -> str | None:
     return None
 
 
-def can_return(user, document) -> bool:
-    return return_target(user, document) is not None
+def return_problems(user, document) -> list[str]:
+    return [] if return_target(user, document) is not None else [_cannot_return()]
 
 
 def receipt_for(user, document, receipts=None):
@@ -118,12 +179,16 @@ def is_receipt_handler(user, receipt) -> bool:
             or receipt.co_handlers.filter(pk=user.pk).exists())
 
 
-def can_acknowledge(user, receipt) -> bool:
-    return receipt is not None and receipt.status == receipt.Status.RECEIVED and manages(user, receipt.department)
+def receipt_acknowledge_problems(user, receipt) -> list[str]:
+    if receipt.status == receipt.Status.RECEIVED and manages(user, receipt.department):
+        return []
+    return [_("Chỉ trưởng phòng, đơn vị nhận tiếp nhận văn bản chưa được tiếp nhận.")]
 
 
-def can_dispatch_receipt(user, receipt) -> bool:
-    return receipt is not None and receipt.status in receipt.OPEN and manages(user, receipt.department)
+def receipt_dispatch_problems(user, receipt) -> list[str]:
+    if receipt.status in receipt.OPEN and manages(user, receipt.department):
+        return []
+    return [_("Chỉ trưởng phòng, đơn vị nhận giao việc văn bản nội bộ chưa hoàn thành.")]
 
 
 def receipt_return_target(user, receipt) -> str | None:
@@ -138,8 +203,20 @@ def receipt_return_target(user, receipt) -> str | None:
     return None
 
 
-def can_handle_receipt(user, receipt) -> bool:
-    return receipt is not None and receipt.status in receipt.HANDLING and is_receipt_handler(user, receipt)
+def receipt_return_problems(user, receipt) -> list[str]:
+    return [] if receipt_return_target(user, receipt) is not None else [_cannot_return()]
+
+
+def receipt_progress_problems(user, receipt) -> list[str]:
+    if receipt.status in receipt.HANDLING and is_receipt_handler(user, receipt):
+        return []
+    return [_("Bạn không phải người được giao xử lý văn bản này.")]
+
+
+def receipt_complete_problems(user, receipt) -> list[str]:
+    if receipt.status in receipt.HANDLING and is_receipt_handler(user, receipt):
+        return []
+    return [_("Văn bản chưa được giao xử lý, đã hoàn thành, hoặc bạn không phải người xử lý.")]
 
 
 def in_department(user, department) -> bool:
@@ -148,7 +225,7 @@ def in_department(user, department) -> bool:
                 and user.department.path.startswith(department.path))
 
 
-def dispatch_problems(*, department, officer, co_handlers, deadline, latest=None, earliest=None) -> list[str]:
+def dispatch_choice_problems(*, department, officer, co_handlers, deadline, latest=None, earliest=None) -> list[str]:
     """Every reason a head's dispatch is refused: the officer and co-handlers must work in the
     department (or its units), and the deadline stays within leadership's (`latest`) and after
     the document's date (`earliest`)."""
@@ -173,27 +250,32 @@ def dispatch_problems(*, department, officer, co_handlers, deadline, latest=None
     return problems
 
 
+# The actions a page may offer, each with the rule that says whether it may happen now.
+DOCUMENT_ACTIONS = {
+    "submit": submit_problems,
+    "assign": assign_problems,
+    "dispatch": dispatch_problems,
+    "return": return_problems,
+    "progress": progress_problems,
+    "complete": complete_problems,
+    "attach": attach_problems,
+    "delete": delete_problems,
+}
+# For an internal document, what the user may do with the receipt they act on (`receipt_for`).
+RECEIPT_ACTIONS = {
+    "acknowledge": receipt_acknowledge_problems,
+    "dispatch": receipt_dispatch_problems,
+    "return": receipt_return_problems,
+    "progress": receipt_progress_problems,
+    "complete": receipt_complete_problems,
+}
+
+
 def available_actions(user, document, receipt=None) -> set[str]:
-    checks = {
-        "submit": can_submit,
-        "assign": can_assign,
-        "dispatch": can_dispatch,
-        "return": can_return,
-        "progress": can_record_progress,
-        "complete": can_complete,
-        "attach": can_attach,
-        "delete": can_delete,
-    }
-    actions = {name for name, check in checks.items() if check(user, document)}
+    """The actions with no problems: what the page offers."""
+    actions = {name for name, problems in DOCUMENT_ACTIONS.items() if not problems(user, document)}
     if document.direction == Direction.INTERNAL and receipt is not None:
-        receipt_checks = {
-            "acknowledge": can_acknowledge,
-            "dispatch": can_dispatch_receipt,
-            "return": lambda u, r: receipt_return_target(u, r) is not None,
-            "progress": can_handle_receipt,
-            "complete": can_handle_receipt,
-        }
-        actions |= {name for name, check in receipt_checks.items() if check(user, receipt)}
+        actions |= {name for name, problems in RECEIPT_ACTIONS.items() if not problems(user, receipt)}
     return actions
 
 

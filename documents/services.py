@@ -126,6 +126,20 @@ def _require_role(user: User, *roles: str, message: str) -> None:
         raise DomainError(message)
 
 
+def _refuse(problems: list[str], field: str | None = None) -> None:
+    """Refuse with the reasons documents/rules.py gives (the page shows the same ones)."""
+    if problems:
+        raise DomainError(" ".join(problems), field=field)
+
+
+def _claim_or_refuse(document: Document, rule, acting_user: User, **claim) -> None:
+    """`audit.claim`; when another request changed the row first, refuse with what `rule` says of
+    the row as it is now."""
+    if not audit.claim(document, acting_user=acting_user, **claim):
+        document.refresh_from_db()
+        _refuse(rule(acting_user, document) or [_("Văn bản vừa được người khác thay đổi. Hãy tải lại trang.")])
+
+
 # --- incoming ----------------------------------------------------------------------------------
 
 
@@ -197,14 +211,13 @@ def incoming_register(
 def incoming_submit(*, acting_user: User, document: Document, leader: User | None = None) -> Document:
     """The Office hands the registered document to leadership for direction: to one leader
     (their inbox) or, without `leader`, to leadership as a whole (every leader's inbox)."""
-    _require_role(acting_user, Role.OFFICE, message=_("Chỉ văn thư được trình văn bản."))
+    _refuse(rules.submit_problems(acting_user, document))
     if leader is not None and not (leader.is_active and leader.has_role(Role.LEADERSHIP)):
         raise DomainError(_("%(name)s không phải lãnh đạo Ban.") % {"name": leader.full_name}, field="leader")
-    if not audit.claim(document, expected={"status": Status.REGISTERED}, acting_user=acting_user,
-                       changes={"status": Status.SUBMITTED, "submitted_to": leader, "submitted_at": timezone.now(),
-                                "return_reason": ""},
-                       reason=_("Trình %(to)s") % {"to": leader.full_name if leader else _("lãnh đạo Ban")}):
-        raise DomainError(_("Văn bản đã được trình hoặc đã giao xử lý."))
+    _claim_or_refuse(document, rules.submit_problems, acting_user, expected={"status": Status.REGISTERED},
+                     changes={"status": Status.SUBMITTED, "submitted_to": leader, "submitted_at": timezone.now(),
+                              "return_reason": ""},
+                     reason=_("Trình %(to)s") % {"to": leader.full_name if leader else _("lãnh đạo Ban")})
     leaders = [leader] if leader else User.objects.with_role(Role.LEADERSHIP).filter(is_active=True)
     notices.submitted(document, leaders=leaders)
     return document
@@ -212,11 +225,9 @@ def incoming_submit(*, acting_user: User, document: Document, leader: User | Non
 
 def assignment_problems(*, document: Document, department: Department | None, officer: User | None,
                         deadline: datetime.date | None) -> list[str]:
+    """What leadership chose in the assignment form (whether they may assign at all:
+    documents/rules.py `assign_problems`)."""
     problems = []
-    if document.direction != Direction.INCOMING:
-        problems.append(_("Chỉ giao xử lý văn bản đến."))
-    if document.status == Status.DONE:
-        problems.append(_("Văn bản đã hoàn thành xử lý."))
     if department is None:
         problems.append(_("Chưa chọn đơn vị chủ trì."))
     if officer is not None and department is not None and officer.department_id is not None and not (
@@ -245,11 +256,9 @@ def incoming_assign(
 ) -> Document:
     """Leadership assigns a lead department (and officer), co-handlers, a note and a deadline.
     Re-assigning is allowed until the document is done."""
-    _require_role(acting_user, Role.LEADERSHIP, message=_("Chỉ lãnh đạo Ban được giao xử lý văn bản."))
     document = _locked(document)
-    problems = assignment_problems(document=document, department=department, officer=officer, deadline=deadline)
-    if problems:
-        raise DomainError(" ".join(problems))
+    _refuse(rules.assign_problems(acting_user, document)
+            + assignment_problems(document=document, department=department, officer=officer, deadline=deadline))
     document.department = department
     document.officer = officer
     document.direction_note = direction_note
@@ -279,17 +288,10 @@ def _locked(document: Document) -> Document:
     return Document.objects.select_for_update().get(pk=document.pk)
 
 
-def _require_handler(document: Document, user: User) -> None:
-    if not rules.is_handler(user, document):
-        raise DomainError(_("Bạn không phải người được giao xử lý văn bản này."))
-
-
 @transaction.atomic
 def incoming_record_progress(*, acting_user: User, document: Document, text: str) -> HandlingNote:
     document = _locked(document)
-    _require_handler(document, acting_user)
-    if document.status not in (Status.ASSIGNED, Status.IN_PROGRESS):
-        raise DomainError(_("Chỉ ghi tiến độ cho văn bản đã giao và chưa hoàn thành."))
+    _refuse(rules.progress_problems(acting_user, document))
     text = normalize_text(text)
     if not text:
         raise DomainError(_("Nhập nội dung tiến độ."), field="text")
@@ -304,11 +306,9 @@ def incoming_record_progress(*, acting_user: User, document: Document, text: str
 def incoming_complete(*, acting_user: User, document: Document, text: str = "") -> Document:
     """The lead officer (or a co-handler, or the head of the lead department) closes the handling."""
     document = _locked(document)
-    _require_handler(document, acting_user)
-    now = timezone.now()
-    if not audit.claim(document, expected={"status__in": [Status.ASSIGNED, Status.IN_PROGRESS]},
-                       changes={"status": Status.DONE, "completed_at": now}, acting_user=acting_user):
-        raise DomainError(_("Văn bản chưa được giao hoặc đã hoàn thành."))
+    _refuse(rules.complete_problems(acting_user, document))
+    _claim_or_refuse(document, rules.complete_problems, acting_user, expected={"status__in": rules.HANDLING},
+                     changes={"status": Status.DONE, "completed_at": timezone.now()})
     HandlingNote.objects.create(
         document=document, author=acting_user, kind=HandlingNote.Kind.COMPLETION,
         text=normalize_text(text) or _("Đã hoàn thành xử lý."),
@@ -417,22 +417,18 @@ def internal_send(*, acting_user: User, **fields) -> Document:
 @transaction.atomic
 def document_delete(*, acting_user: User, document: Document) -> None:
     """Into the trash: nothing is hard-deleted by users. The number stays taken."""
-    _require_role(acting_user, Role.OFFICE, message=_("Chỉ văn thư được xóa văn bản."))
-    problems = rules.delete_problems(document)
-    if problems:
-        raise DomainError(" ".join(problems))
-    if not audit.claim(document, expected={"is_deleted": False}, queryset=Document.all_objects.all(),
-                       changes={"is_deleted": True, "deleted_at": timezone.now(), "deleted_by": acting_user},
-                       acting_user=acting_user):
-        raise DomainError(_("Văn bản đã ở trong thùng rác."))
+    _refuse(rules.delete_problems(acting_user, document))
+    _claim_or_refuse(document, rules.delete_problems, acting_user, expected={"is_deleted": False},
+                     queryset=Document.all_objects.all(),
+                     changes={"is_deleted": True, "deleted_at": timezone.now(), "deleted_by": acting_user})
 
 
 @transaction.atomic
 def document_restore(*, acting_user: User, document: Document) -> None:
-    _require_role(acting_user, Role.OFFICE, message=_("Chỉ văn thư được khôi phục văn bản."))
-    if not audit.claim(document, expected={"is_deleted": True}, queryset=Document.all_objects.all(),
-                       changes={"is_deleted": False, "deleted_at": None, "deleted_by": None}, acting_user=acting_user):
-        raise DomainError(_("Văn bản không ở trong thùng rác."))
+    _refuse(rules.restore_problems(acting_user, document))
+    _claim_or_refuse(document, rules.restore_problems, acting_user, expected={"is_deleted": True},
+                     queryset=Document.all_objects.all(),
+                     changes={"is_deleted": False, "deleted_at": None, "deleted_by": None})
 
 
 # --- attachments -------------------------------------------------------------------------------
@@ -486,8 +482,7 @@ def _attach_all(acting_user: User, document: Document, uploads) -> list[Attachme
 def attachments_add(*, acting_user: User, document: Document, uploads) -> list[Attachment]:
     """Attach several files to an existing document: all of them, or none. The scan of an
     incoming paper document makes it electronic, with a history row saying why."""
-    if not rules.can_attach(acting_user, document):
-        raise DomainError(_("Bạn không được đính kèm tệp vào văn bản này."))
+    _refuse(rules.attach_problems(acting_user, document))
     attached = _attach_all(acting_user, document, uploads)
     if not attached or document.form != Form.PAPER:
         return attached

@@ -71,8 +71,9 @@ def deadlines(request):
 
 @login_required
 def officer_options(request):
-    """htmx: the <option>s of the officer select for the department chosen in an assignment form
-    (the parameter is the department select's own, `department` or `<prefix>-department`)."""
+    """htmx: the <option>s of a people select (officer, co-handlers, drafter) for the department
+    chosen in its form (the parameter is the department select's own, `department` or
+    `<prefix>-department`; documents.forms_handling.follow_department)."""
     value = next((v for k, v in request.GET.items() if k.endswith("department")), "")
     # posted_ids, not isdigit(): "²" is a digit to isdigit() and no number to the database.
     ids = posted_ids([value])
@@ -87,7 +88,7 @@ def officer_options(request):
 def assign_panel(request, pk):
     """htmx: leadership's assignment form for one document, in its inbox row."""
     document = _document_for(request.user, pk)
-    if not rules.can_assign(request.user, document):
+    if rules.assign_problems(request.user, document):
         return HttpResponse(status=403)
     return render(request, "documents/_assign_panel.html", {
         "document": document, "form": assign_form(document=document, prefix=f"d{document.pk}"),
