@@ -30,11 +30,18 @@ def _monthly_context(user, month):
     data = board.build(user, month)
     agency = Agency.load()
     top_rows = [row for row in data.rows if row.depth == 0]
-    chart = bar_chart(
-        [(row.label, _percent(row.e_month), _percent(row.h_month)) for row in top_rows],
-        target_e=float(agency.target_electronic_exchange), target_h=float(agency.target_electronic_dossiers),
-        title=_("Tỷ lệ E và H của các phòng, đơn vị, tháng %(m)s") % {"m": month.strftime("%m/%Y")},
-    )
+    if data.as_of is None:
+        # Never computed is not "no records": the chart's place says which.
+        from django.utils.html import format_html
+
+        chart = format_html('<p class="no-chart">{}</p>',
+                            _("Số liệu tháng %(m)s chưa được tính: chưa có biểu đồ.") % {"m": month.strftime("%m/%Y")})
+    else:
+        chart = bar_chart(
+            [(row.label, _percent(row.e_month), _percent(row.h_month)) for row in top_rows],
+            target_e=float(agency.target_electronic_exchange), target_h=float(agency.target_electronic_dossiers),
+            title=_("Tỷ lệ E và H của các phòng, đơn vị, tháng %(m)s") % {"m": month.strftime("%m/%Y")},
+        )
     # bar_chart escapes every label and writes only numbers otherwise: its SVG is safe markup.
     return {"d": data, "month": month, "rows": data.rows, "chart": mark_safe(chart)}  # nosec B308 B703
 

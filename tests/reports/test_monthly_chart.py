@@ -53,6 +53,26 @@ def test_the_monthly_pdf_carries_the_chart_title_and_legend(agency, login, march
 
 @pytest.mark.django_db
 def test_an_empty_month_pdf_has_no_chart(agency, login):
+    import datetime
+
+    from reports.compliance import compute_month
+
+    # Computed and empty (no records); a month never computed says so instead (below).
+    compute_month(datetime.date(2026, 5, 1))
     response = get(login(agency.leader), "reports:monthly_pdf", month="2026-05")
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages).split())
     assert "Không có số liệu trong kỳ để vẽ biểu đồ." in text and "H – tỷ lệ hồ sơ điện tử" not in text
+    # January to April were never computed: the year to date says so.
+    assert "không có văn bản trong kỳ; từ đầu năm chưa tính" in text
+
+
+@pytest.mark.django_db
+def test_a_month_never_computed_reads_not_computed_in_the_pdf_not_no_records(agency, login, march):
+    response = get(login(agency.leader), "reports:monthly_pdf", month="2026-05")
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages).split())
+    assert "Số liệu tháng 05/2026 chưa được tính." in text
+    assert "Văn bản trao đổi, xử lý dưới dạng điện tử: chưa tính; từ đầu năm" in text
+    assert "Hồ sơ công việc lập dưới dạng điện tử: chưa tính;" in text
+    assert "không có văn bản trong kỳ" not in text and "không có hồ sơ mở trong kỳ" not in text
+    assert "Số liệu tháng 05/2026 chưa được tính: chưa có biểu đồ." in text
+    assert "Không có số liệu trong kỳ để vẽ biểu đồ." not in text
