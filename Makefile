@@ -42,7 +42,7 @@ test: install-test
 screenshots: install-test
 	REFRESH_SCREENSHOTS=1 $(PY) -m pytest tests/e2e tests/dossiers/test_browser.py tests/backlog/test_browser.py $(PYTEST_ARGS)
 
-## audit: bandit over our code (fails on HIGH) and pip-audit over the lock files (AUDIT_STRICT=1: fail
+## audit: ruff (fails on any finding), bandit over our code (fails on HIGH) and pip-audit over the lock files (AUDIT_STRICT=1: fail
 ## when its advisory database is unreachable)
 audit: install-test
 	bash .ci/audit

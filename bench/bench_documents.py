@@ -134,7 +134,7 @@ def main():
             assert response.status_code == 200, (name, response.status_code)
         captured = []
 
-        def capture(execute, sql, params, many, context):
+        def capture(execute, sql, params, many, context, captured=captured):
             started = time.perf_counter()
             try:
                 return execute(sql, params, many, context)

@@ -217,14 +217,14 @@ def build_organisation(n_departments, n_officers, rng):
                   [Role.DEPARTMENT_HEAD, Role.OFFICER]) for d in departments]
         while len(plan) < n_officers:
             plan.append(("cb", departments[rng.randrange(len(departments))], "Chuyên viên", [Role.OFFICER]))
-        for i, (prefix, dept, position, roles) in enumerate(plan[:n_officers], start=1):
+        for i, (prefix, dept, position, _roles) in enumerate(plan[:n_officers], start=1):
             name = f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
             users.append(User(username=f"bench.{prefix}{i:04d}", full_name=name, department=dept,
                               position=position, email=f"bench{i}@example.invalid", password="!bench",
                               is_active=True))
         User.objects.bulk_create(users, batch_size=1000)
         users = {u.username: u for u in User.objects.filter(username__startswith="bench.")}
-        for i, (prefix, dept, position, roles) in enumerate(plan[:n_officers], start=1):
+        for i, (prefix, dept, _position, roles) in enumerate(plan[:n_officers], start=1):
             user = users[f"bench.{prefix}{i:04d}"]
             memberships += [User.groups.through(user_id=user.pk, group_id=groups[r].pk) for r in roles]
             if prefix == "tp" and dept.head_id is None:
@@ -442,7 +442,7 @@ def load(args, departments):
         for pk, dept in User.objects.filter(username__startswith="bench.", is_active=True).values_list("pk", "department_id"):
             by_dept.setdefault(dept, []).append(pk)
         with raw.copy(f"COPY documents_document ({', '.join(DOC_COLUMNS)}) FROM STDIN") as copy:
-            for row, (direction, status, officer, dept) in rows:
+            for row, (direction, _status, officer, _dept) in rows:
                 copy.write_row(row)
                 n += 1
                 if direction == "incoming" and officer and rng.random() < 0.15:
@@ -476,7 +476,7 @@ def load(args, departments):
         cursor.execute("SET LOCAL session_replication_role = origin")
         cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
         index_started = time.monotonic()
-        for name, definition in indexes:
+        for _name, definition in indexes:
             cursor.execute(definition)
         indexed = time.monotonic() - index_started
     analyse_started = time.monotonic()

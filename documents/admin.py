@@ -18,7 +18,7 @@ def load_certificate(data: bytes):
         if pem.detect(data):
             _type, _headers, data = pem.unarmor(data)
         certificate = x509.Certificate.load(data)
-        certificate.native  # parse it all now: a damaged file fails here, not later
+        certificate.native  # noqa: B018 — parse it all now: a damaged file fails here, not later
     except Exception as error:  # noqa: BLE001 — any parse failure is the same answer
         raise forms.ValidationError(_("Tệp không phải chứng thư số X.509 (PEM hoặc DER).")) from error
     return certificate

@@ -56,7 +56,7 @@ def trust_roots() -> list:
     for pk, der in TrustRoot.objects.filter(is_active=True).values_list("pk", "der"):
         try:
             certificate = x509.Certificate.load(bytes(der))
-            certificate.native  # asn1crypto parses lazily: a damaged root fails here, not mid-check
+            certificate.native  # noqa: B018 — asn1crypto parses lazily: a damaged root fails here, not mid-check
         except ValueError:
             # The admin upload refuses non-certificates; a row damaged later must not stop every
             # PDF from being registered: it is skipped and named in the log.

@@ -127,7 +127,7 @@ def seed(command, acting_user):
             responsible=officers[abbreviation][0])
         plans[abbreviation] = (department, head, previous, current)
 
-    for abbreviation, (department, head, previous, current) in plans.items():
+    for abbreviation, (_department, _head, previous, current) in plans.items():
         people = officers[abbreviation]
         # 1. Two years ago: ad hoc dossiers, closed that year (overdue for the archive now).
         for index, (title, years) in enumerate(AD_HOC_OLD):

@@ -164,7 +164,7 @@ def parse_file_plan(upload, *, plan, progress=None) -> list[ParsedRow]:
     rows: list[ParsedRow] = []
     errors: list[str] = []
     seen: set[str] = set()
-    major = minor = None
+    major = None
 
     def error(row, col, message):
         errors.append(_("Dòng %(row)s, cột %(col)s: %(message)s") % {"row": row, "col": column_letter(col),
@@ -193,14 +193,13 @@ def parse_file_plan(upload, *, plan, progress=None) -> list[ParsedRow]:
                         error(number, 6, _("ký hiệu đề mục dài quá %(n)s ký tự.") % {"n": ABBREVIATION_MAX})
                     if len(match.group(2)) > HEADING_MAX:
                         error(number, 2, _("tên đề mục dài quá %(n)s ký tự.") % {"n": HEADING_MAX})
-                    major, minor = abbreviation, None
+                    major = abbreviation
                     rows.append(ParsedRow(number, "major", match.group(2), abbreviation=abbreviation))
                 elif match := MINOR_RE.match(text):
                     if major is None:
                         error(number, 2, _("đề mục nhỏ phải nằm sau một đề mục lớn (I, II…)."))
                     if len(match.group(2)) > HEADING_MAX:
                         error(number, 2, _("tên đề mục dài quá %(n)s ký tự.") % {"n": HEADING_MAX})
-                    minor = match.group(2)
                     rows.append(ParsedRow(number, "minor", match.group(2)))
                 else:
                     error(number, 1, _("thiếu số và ký hiệu hồ sơ (hoặc cột B không phải đề mục “I.”, “1.”)."))

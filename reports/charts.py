@@ -61,7 +61,7 @@ def bar_chart(rows: list[tuple[str, float | None, float | None]], *, target_e: f
         parts.append(f'<line x1="{x(tick):.1f}" y1="{heads}" x2="{x(tick):.1f}" y2="{axis}" stroke="#ddd" stroke-width="0.5"/>')
         parts.append(f'<text x="{x(tick):.1f}" y="{axis + 12}" text-anchor="middle">{tick}%</text>')
     top = heads
-    for (label, e, h), lines, row_height in zip(rows, wrapped, row_heights):
+    for (_label, e, h), lines, row_height in zip(rows, wrapped, row_heights):
         bars = top + (row_height - (bar_height * 2 + 1)) / 2
         first = top + (row_height - len(lines) * line_height) / 2 + line_height - 2
         parts.append(f'<text x="{label_width - 6}" y="{first:.1f}" text-anchor="end">' + "".join(

@@ -72,9 +72,9 @@ def fill_template(template: bytes, rows, *, start_row=HEADER_ROW + 1, edit=None)
 def as_rows(lines):
     labels = {"good": "Tốt", "fair": "Trung bình", "damaged": "Hư hỏng (ẩm mốc, giòn, rách)"}
     return [
-        [n, l["description"], l["from_year"], l["to_year"], float(l["shelf_metres"]), l["boxes"],
-         l["estimated_dossiers"], labels[l["condition"]], l["location"], l["notes"]]
-        for n, l in enumerate(lines, start=1)
+        [n, line["description"], line["from_year"], line["to_year"], float(line["shelf_metres"]), line["boxes"],
+         line["estimated_dossiers"], labels[line["condition"]], line["location"], line["notes"]]
+        for n, line in enumerate(lines, start=1)
     ]
 
 

@@ -6,7 +6,6 @@ import pytest
 
 from backlog.models import Inventory
 
-from .conftest import DEADLINE
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +58,7 @@ def test_a_head_adds_lines_and_submits(agency, campaign, inventory_a, inventory_
     assert response.json()["status"] == "submitted" and len(response.json()["lines"]) == 1
     response = client.post(f"/api/v1/backlog/inventories/{inventory_a.pk}/submit/", {}, content_type="application/json")
     assert response.status_code == 400 and "đã nộp" in response.json()["detail"]
-    assert [l["description"] for l in results(client.get(f"/api/v1/backlog/lines/?inventory={inventory_a.pk}"))] == ["Hồ sơ dự án"]
+    assert [line["description"] for line in results(client.get(f"/api/v1/backlog/lines/?inventory={inventory_a.pk}"))] == ["Hồ sơ dự án"]
 
 
 def test_a_head_replaces_lines_all_or_nothing(agency, inventory_a, login):

@@ -11,7 +11,6 @@ from openpyxl import Workbook, load_workbook
 from backlog import services
 from backlog.excel import DATA_SHEET, META_SHEET, build_template
 from backlog.models import InventoryLine
-from backlog.services import LinesRejected
 
 from .conftest import LINES_A, as_rows, fill_template, upload_file
 
@@ -23,14 +22,14 @@ EXISTING = [{"description": "Dòng có sẵn", "from_year": 2010, "to_year": 201
 
 def figures(inventory):
     return [
-        (l.description, l.from_year, l.to_year, l.shelf_metres, l.boxes, l.estimated_dossiers, l.condition, l.location, l.notes)
-        for l in inventory.lines.order_by("order")
+        (line.description, line.from_year, line.to_year, line.shelf_metres, line.boxes, line.estimated_dossiers, line.condition, line.location, line.notes)
+        for line in inventory.lines.order_by("order")
     ]
 
 
 def expected(lines):
-    return [(l["description"], l["from_year"], l["to_year"], Decimal(l["shelf_metres"]).quantize(Decimal("0.01")), l["boxes"],
-             l["estimated_dossiers"], l["condition"], l["location"], l["notes"]) for l in lines]
+    return [(line["description"], line["from_year"], line["to_year"], Decimal(line["shelf_metres"]).quantize(Decimal("0.01")), line["boxes"],
+             line["estimated_dossiers"], line["condition"], line["location"], line["notes"]) for line in lines]
 
 
 def reject(inventory, head, content, name="kiem-ke.xlsx"):

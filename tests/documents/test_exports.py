@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from documents import services
-from documents.choices import Confidentiality, Direction, Form, Kind
+from documents.choices import Confidentiality, Form, Kind
 from documents.views import exports as export_views
 from recordsportal.models import Agency
 

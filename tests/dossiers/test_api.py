@@ -1,6 +1,5 @@
 """The JSON API: the same scope (404 out of scope), services and Vietnamese refusals as the pages."""
 
-import datetime
 
 import pytest
 

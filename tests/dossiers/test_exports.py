@@ -1,6 +1,5 @@
 """Batch forms (PDF read back, xlsx), the file plan's Excel round trip and a bad row."""
 
-import datetime
 import io
 
 import pytest

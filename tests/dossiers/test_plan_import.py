@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
-from dossiers import excel, services
+from dossiers import services
 from dossiers.excel import HEADERS
 from dossiers.models import FilePlanEntry, FilePlanHeading, PlanImport
 from recordsportal import progress

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from documents.choices import Form
 from dossiers import services
 from dossiers.choices import BatchStatus, Decision, LineOutcome, RetentionStatus, Status
-from dossiers.models import ArchiveBatchLine, Dossier, DossierItem
+from dossiers.models import ArchiveBatchLine, Dossier
 from recordsportal.models import Agency
 from recordsportal.services import DomainError
 

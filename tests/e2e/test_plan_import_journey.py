@@ -2,7 +2,6 @@
 on the import's progress page; a running import's card moves by itself (htmx polling every
 second, under the Content-Security-Policy) and stops polling once the import ends."""
 
-import io
 
 import pytest
 from django.utils import timezone

@@ -466,14 +466,14 @@ def test_department_head_lists_inventories_and_asks_to_keep_dossiers(portal, liv
         ("Hồ sơ cấp giấy chứng nhận đầu tư", "2006", "2015", "12,5", "100", "640", "good", "Kho tầng 2"),
         ("Hồ sơ thẩm định dự án đầu tư", "2001", "2010", "4,25", "34", "180", "fair", "Tủ phòng làm việc"),
     ]
-    for index, (description, start, end, metres, boxes, dossiers, condition, location) in enumerate(lines):
+    for index, (description, start, end, metres, boxes, estimated, condition, location) in enumerate(lines):
         page.click("#add-line")
         page.fill(f"#id_lines-{index}-description", description)
         page.fill(f"#id_lines-{index}-from_year", start)
         page.fill(f"#id_lines-{index}-to_year", end)
         page.fill(f"#id_lines-{index}-shelf_metres", metres)
         page.fill(f"#id_lines-{index}-boxes", boxes)
-        page.fill(f"#id_lines-{index}-estimated_dossiers", dossiers)
+        page.fill(f"#id_lines-{index}-estimated_dossiers", estimated)
         page.select_option(f"#id_lines-{index}-condition", condition)
         page.fill(f"#id_lines-{index}-location", location)
     page.get_by_test_id("save-draft").click()

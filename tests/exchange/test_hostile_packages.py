@@ -158,7 +158,7 @@ def test_a_path_in_attachment_name_keeps_only_the_file_name(exchange, media):
     (hand_package(attachments="<Attachment><ContentId>1</ContentId><ContentTransferEncoded>%%%%not base64"
                   "</ContentTransferEncoded></Attachment>"), ["base64"]),
     (hand_package(manifest="<Reference><ContentType>application/pdf</ContentType></Reference>"), ["<ContentId>"]),
-    (hand_package().replace(b"<Subject>", f'<x:script xmlns:x="http://www.w3.org/1999/xhtml"/><Subject>'.encode()),
+    (hand_package().replace(b"<Subject>", '<x:script xmlns:x="http://www.w3.org/1999/xhtml"/><Subject>'.encode()),
      ["<script>", "không thuộc không gian tên"]),
     (hand_package(header=f"<From><OrganId>{SENDER_CODE}</OrganId></From><To><OrganId>{AGENCY_CODE}</OrganId></To>"
                   "<Code><CodeNumber>1</CodeNumber></Code><PromulgationInfo><PromulgationDate>2026/03/02"

@@ -207,7 +207,7 @@ def test_a_worker_killed_mid_computation_is_replaced_and_the_month_ends_complete
             workers[0].wait(timeout=30)
             lock.rollback()  # release the row; the orphaned backends then fail and roll back
             for backend in (first_backend, second_backend):
-                wait_until(lambda: not backend_alive(observer, backend), timeout=60, what="the killed runs' backends to end")
+                wait_until(lambda backend=backend: not backend_alive(observer, backend), timeout=60, what="the killed runs' backends to end")
             # Nothing of the interrupted run was committed: no E row, H still the stale row.
             assert stored_snapshots() == {("H", "agency"): (0, 99, 0)}
             assert not ReportMonth.objects.filter(month=MARCH, computed_at__isnull=False).exists()  # no "as of"

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from documents import services as document_services
-from documents.choices import Direction, Form
+from documents.choices import Form
 from reports import services
 from reports.compliance import compute_month
 from reports.models import DeductionRule, Violation, ViolationKind

@@ -109,7 +109,7 @@ class Command(BaseCommand):
 
     def print_logins(self):
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Every demo account's password: {DEMO_PASSWORD}"))
-        for username, full_name, department, position, roles in USERS:
+        for username, full_name, _department, position, roles in USERS:
             labels = ", ".join(str(Role(role).label) for role in roles)
             self.stdout.write(f"  {username:<15} {full_name:<26} {position:<32} {labels}")
 
