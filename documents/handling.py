@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from recordsportal import audit
-from recordsportal.models import Department, User
+from recordsportal.models import User
 from recordsportal.services import DomainError
 from recordsportal.text import normalize_text
 

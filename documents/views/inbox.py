@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from recordsportal.actions import report_form_errors, run_action
-from recordsportal.guards import get_visible_or_404, role_required
+from recordsportal.guards import role_required
 from recordsportal.models import Department
 from recordsportal.pagination import quick_page
 from recordsportal.params import posted_ids

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from documents import handling, inbox, services
-from documents.choices import Confidentiality, Direction, Form, Status, Urgency
-from documents.models import Document, HandlingNote, Receipt
+from documents.choices import Confidentiality, Form, Status, Urgency
+from documents.models import HandlingNote, Receipt
 from notifications.models import Kind, Notification
 from recordsportal.models import Agency
 from recordsportal.services import DomainError
@@ -37,7 +37,7 @@ def addresses(agency):
 
     for user in User.objects.all():
         User.objects.filter(pk=user.pk).update(email=f"{user.username}@bql.example.vn")
-    for name, value in vars(agency).items():
+    for _name, value in vars(agency).items():
         if isinstance(value, User):
             value.email = f"{value.username}@bql.example.vn"
 

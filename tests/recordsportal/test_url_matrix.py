@@ -260,7 +260,7 @@ def build_world() -> World:
         trust_root=TrustRoot.objects.create(name="CA thử", der=b"0", fingerprint="0" * 64, subject="CA thử"),
         department_type=ContentType.objects.get_for_model(Department).pk,
     )
-    for name, (obj, simple_history) in matrix.ADMIN_MODELS.items():
+    for _name, (obj, simple_history) in matrix.ADMIN_MODELS.items():
         if simple_history:
             other[f"{obj}_history"] = other[obj].history.latest().history_id
     users = {"anonymous": None, "officer": a.officer_a, "officer2": a.officer_a2, "head": a.head_a,
