@@ -14,6 +14,7 @@ from recordsportal.services import DomainError
 from .. import services
 from ..choices import Form
 from ..forms import IncomingForm, InternalForm, OutgoingForm
+from ..forms_handling import follow_department
 
 
 @role_required(Role.OFFICE)
@@ -61,7 +62,8 @@ def incoming_create(request):
 
 @role_required(Role.OFFICE)
 def outgoing_create(request):
-    form = OutgoingForm(request.POST or None, request.FILES or None)
+    # The drafter list follows the drafting department.
+    form = follow_department(OutgoingForm(request.POST or None, request.FILES or None), "drafter")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

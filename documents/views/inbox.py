@@ -79,7 +79,8 @@ def officer_options(request):
     ids = posted_ids([value])
     department = Department.objects.active().filter(pk=ids[0]).first() if ids else None
     people = inbox.department_officers(department) if department else []
-    options = [format_html('<option value="">{}</option>', placeholders.NONE)]  # the officer is optional
+    # The officer is optional; a multiple list (co-handlers, `multiple=1`) has no empty choice.
+    options = [] if request.GET.get("multiple") else [format_html('<option value="">{}</option>', placeholders.NONE)]
     options += [format_html('<option value="{}">{}</option>', u.pk, officer_label(u)) for u in people]
     return HttpResponse("".join(options))
 

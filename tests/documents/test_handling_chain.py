@@ -398,6 +398,59 @@ class TestOfficerList:
         assert f'hx-get="{reverse("documents:officer_options")}"' in form
 
 
+    @staticmethod
+    def select(html, name):
+        start = html.index(f'name="{name}"')
+        return html[start:html.index("</select>", start)]
+
+    def test_the_co_handler_list_follows_the_chosen_department_too(self, agency, to_department, login):
+        document = to_department()
+        page = login(agency.leader).get(reverse("documents:detail", args=[document.pk])).content.decode()
+        form = page[page.index('data-testid="assign-form"'):]
+        co_handlers = self.select(form, "co_handlers")
+        assert agency.officer_a2.full_name in co_handlers and agency.officer_b.full_name not in co_handlers
+        # Reloaded by htmx from the department select, without an empty choice.
+        assert 'hx-trigger="change from:#id_department"' in co_handlers and "&quot;multiple&quot;" in co_handlers
+        options = login(agency.leader).get(reverse("documents:officer_options"),
+                                           {"department": agency.dept_b.pk, "multiple": "1"}).content.decode()
+        assert 'value=""' not in options and agency.officer_b.full_name in options
+        assert agency.officer_a.full_name not in options
+
+    def test_a_co_handler_already_chosen_elsewhere_stays_in_the_list(self, agency, to_department, login):
+        document = to_department()
+        document.co_handlers.add(agency.officer_b)
+        page = login(agency.leader).get(reverse("documents:detail", args=[document.pk])).content.decode()
+        co_handlers = self.select(page[page.index('data-testid="assign-form"'):], "co_handlers")
+        assert f'value="{agency.officer_b.pk}" selected' in co_handlers
+
+    def test_the_inbox_assign_panel_lists_the_departments_people_only(self, agency, to_department, login):
+        document = to_department()
+        panel = login(agency.leader).get(reverse("documents:assign_panel", args=[document.pk])).content.decode()
+        for name in (f"d{document.pk}-officer", f"d{document.pk}-co_handlers"):
+            options = self.select(panel, name)
+            assert agency.officer_a.full_name in options and agency.officer_b.full_name not in options
+            assert f'hx-trigger="change from:#id_d{document.pk}-department"' in options
+
+    def test_the_heads_dispatch_form_lists_the_departments_people_only(self, agency, to_department, login):
+        document = to_department()
+        panel = login(agency.head_a).get(reverse("documents:dispatch_panel", args=[document.pk])).content.decode()
+        for name in ("officer", "co_handlers"):
+            options = self.select(panel, name) if f'name="{name}"' in panel else self.select(panel, f"d{document.pk}-{name}")
+            assert agency.officer_a1_unit.full_name in options and agency.officer_b.full_name not in options
+
+    def test_the_outgoing_drafter_list_follows_the_drafting_department(self, agency, login):
+        client = login(agency.clerk)
+        page = client.get(reverse("documents:outgoing_create")).content.decode()
+        drafter = self.select(page, "drafter")
+        # No department chosen yet: nobody listed, reloaded when one is chosen.
+        assert agency.officer_a.full_name not in drafter and 'hx-trigger="change from:#id_department"' in drafter
+        # Re-shown after an error: the posted department's people.
+        page = client.post(reverse("documents:outgoing_create"),
+                           {"department": agency.dept_b.pk, "drafter": agency.officer_b.pk}).content.decode()
+        drafter = self.select(page, "drafter")
+        assert f'value="{agency.officer_b.pk}" selected' in drafter and agency.officer_a.full_name not in drafter
+
+
 class TestDeadlineReminders:
     def test_due_soon_and_overdue_reach_the_officer_and_the_head_once(self, agency, to_department, settings,
                                                                       django_capture_on_commit_callbacks):

@@ -69,8 +69,14 @@ def test_the_chain_walked_by_the_clerk_the_leader_the_head_and_the_officer(peopl
     document = register(users["vanthu"], "412/SXD-QLXD",
                         "V/v thẩm định quy hoạch chi tiết xây dựng khu tái định cư Kỳ Lợi")
 
-    # 1. The clerk submits it to the Head of the Board by name.
+    # 1. The clerk submits it to the Head of the Board by name. (On the way: the outgoing form's
+    # drafter list follows the drafting department too.)
     sign_in(page, live_server, "vanthu")
+    page.goto(f"{live_server.url}/documents/outgoing/new/")
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-settling')")
+    page.locator("#id_department").select_option(str(departments["QHXD"].pk))
+    page.locator("#id_drafter option", has_text="Trịnh Thị Hoa").wait_for(state="attached")
+    assert "Phan Văn Long" not in page.locator("#id_drafter").inner_text()
     page.goto(f"{live_server.url}/documents/{document.pk}/")
     form = page.get_by_test_id("submit-form")
     form.locator("#id_leader").select_option(str(users["truongban"].pk))
@@ -100,6 +106,10 @@ def test_the_chain_walked_by_the_clerk_the_leader_the_head_and_the_officer(peopl
     officer.locator("option", has_text="Trịnh Thị Hoa").wait_for(state="attached")
     options = officer.inner_text()
     assert "Lý Văn Tuấn" in options and "Phan Văn Long" not in options
+    # So does the co-handler list.
+    co_handlers = form.locator("select[name$='-co_handlers']")
+    co_handlers.locator("option", has_text="Lý Văn Tuấn").wait_for(state="attached")
+    assert "Phan Văn Long" not in co_handlers.inner_text() and "Trịnh Thị Hoa" in co_handlers.inner_text()
     deadline = today + datetime.timedelta(days=10)
     form.locator("input[name$='-deadline']").fill(deadline.strftime("%d/%m/%Y"))
     form.locator("textarea[name$='-direction_note']").fill("Giao Phòng Quy hoạch và Xây dựng chủ trì thẩm định.")
