@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from recordsportal.roles import Role
 
-from .models import MAX_BOXES, MAX_DOSSIERS, MAX_SHELF_METRES, MIN_YEAR, Inventory, InventoryLine
+from .models import MAX_BOXES, MAX_DOSSIERS, MAX_SHELF_METRES, MIN_YEAR, Campaign, Inventory, InventoryLine
 
 LINE_FIELDS = [
     "description",
@@ -83,14 +83,55 @@ def deadline_problem(deadline, *, today=None, current=None) -> str | None:
         "date": deadline.strftime("%d/%m/%Y"), "today": today.strftime("%d/%m/%Y")}
 
 
-# --- who may do what with an inventory: each list of messages is what the page shows, and the
-# service refuses with the same words (backlog/services.py) --------------------------------------
+# --- who may do what with a campaign or an inventory: each `<action>_problems` lists every reason
+# the action is refused now (empty: it may happen). The pages offer the actions with none and the
+# services (backlog/services.py) refuse with the same words. -------------------------------------
 
 
-def can_review(user) -> bool:
-    """Return and accept inventories, open and close campaigns, send reminders: the Office (and
-    the administrator standing in for it)."""
-    return user.has_role(Role.OFFICE, Role.ADMIN)
+def office_problems(user) -> list[str]:
+    """Open, correct, close campaigns, remind, return and accept inventories: the Office (and the
+    administrator standing in for it)."""
+    if user is not None and user.has_role(Role.OFFICE, Role.ADMIN):
+        return []
+    return [_("Chỉ Văn phòng (văn thư, lưu trữ) được thực hiện thao tác này.")]
+
+
+campaign_open_problems = office_problems
+
+
+def campaign_update_problems(user, campaign: Campaign) -> list[str]:
+    problems = office_problems(user)
+    if not campaign.is_open:
+        problems.append(_("Đợt kiểm kê đã đóng; không sửa được."))
+    return problems
+
+
+def campaign_close_problems(user, campaign: Campaign) -> list[str]:
+    problems = office_problems(user)
+    if not campaign.is_open:
+        problems.append(_("Đợt kiểm kê đã được đóng trước đó."))
+    return problems
+
+
+def campaign_remind_problems(user, campaign: Campaign) -> list[str]:
+    problems = office_problems(user)
+    if not campaign.is_open:
+        problems.append(_("Đợt kiểm kê đã đóng."))
+    return problems
+
+
+def inventory_create_problems(user, campaign: Campaign) -> list[str]:
+    """Start a department's inventory in a campaign (the department's own inventory is unique:
+    the service says so, with the field)."""
+    problems = office_problems(user)
+    if not campaign.is_open:
+        problems.append(_("Đợt kiểm kê đã đóng."))
+    return problems
+
+
+# Who fills and submits an inventory is its write scope, not a rule here: the head of its
+# department or of one above it (`Inventory.objects.editable_by`, `inventory_get_for_user(write=True)`:
+# anyone else gets a 404, as for a row out of scope). What the inventory's state allows is below.
 
 
 def inventory_edit_problems(inventory: Inventory) -> list[str]:
@@ -113,7 +154,10 @@ def inventory_submit_problems(inventory: Inventory) -> list[str]:
     return problems
 
 
-def inventory_review_problems(inventory: Inventory) -> list[str]:
+def inventory_review_problems(user, inventory: Inventory) -> list[str]:
+    """Return or accept: the Office, a submitted inventory."""
+    problems = office_problems(user)
     if inventory.status != Inventory.Status.SUBMITTED:
-        return [_("Chỉ xem xét được bản kiểm kê đã nộp (hiện: %(status)s).") % {"status": inventory.get_status_display()}]
-    return []
+        problems.append(_("Chỉ xem xét được bản kiểm kê đã nộp (hiện: %(status)s).") % {
+            "status": inventory.get_status_display()})
+    return problems

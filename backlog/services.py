@@ -28,7 +28,10 @@ from . import notices
 from .models import Campaign, DeadlineMiss, Inventory, InventoryImport, InventoryLine
 from .rules import (  # noqa: F401  (the *_problems are part of the services' interface too)
     LINE_FIELDS,
-    can_review,
+    campaign_close_problems,
+    campaign_open_problems,
+    campaign_update_problems,
+    inventory_create_problems,
     inventory_edit_problems,
     inventory_review_problems,
     inventory_submit_problems,
@@ -54,9 +57,10 @@ def _full_clean(instance, exclude=None):
         raise DomainError(" ".join(messages)) from error
 
 
-def _require_office(acting_user):
-    if not can_review(acting_user):
-        raise DomainError(_("Chỉ Văn phòng (văn thư, lưu trữ) được thực hiện thao tác này."))
+def _refuse(problems: list[str], field: str | None = None) -> None:
+    """Refuse with the reasons backlog/rules.py gives (the page shows the same ones)."""
+    if problems:
+        raise DomainError(" ".join(problems), field=field)
 
 
 def local_date(moment: datetime.datetime) -> datetime.date:
@@ -80,7 +84,7 @@ def campaign_open(
 ) -> Campaign:
     """Open a campaign and start an empty (draft) inventory for each department included, so the
     status table shows every department from the first day."""
-    _require_office(acting_user)
+    _refuse(campaign_open_problems(acting_user))
     departments = list(departments)
     if not departments:
         raise DomainError(_("Chọn ít nhất một phòng, đơn vị thực hiện kiểm kê."), field="departments")
@@ -103,9 +107,7 @@ def campaign_open(
 @transaction.atomic
 def inventory_create(*, acting_user: User, campaign: Campaign, department: Department) -> Inventory:
     """Start a department's inventory (also used when a department is added to a campaign)."""
-    _require_office(acting_user)
-    if not campaign.is_open:
-        raise DomainError(_("Đợt kiểm kê đã đóng."))
+    _refuse(inventory_create_problems(acting_user, campaign))
     if Inventory.objects.filter(campaign=campaign, department=department).exists():
         raise DomainError(_("Phòng, đơn vị này đã có bản kiểm kê trong đợt."), field="department")
     campaign.departments.add(department)
@@ -120,10 +122,8 @@ def campaign_update(*, acting_user: User, campaign: Campaign, title: str, deadli
                     effort_norm: Decimal) -> Campaign:
     """Correct an open campaign's title, deadline or norm, with its history row (who, before and
     after). A closed campaign stays as it was closed."""
-    _require_office(acting_user)
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    if campaign.status != Campaign.Status.OPEN:
-        raise DomainError(_("Đợt kiểm kê đã đóng; không sửa được."))
+    _refuse(campaign_update_problems(acting_user, campaign))
     campaign.title, campaign.deadline, campaign.effort_norm = normalize_text(title), deadline, effort_norm
     _full_clean(campaign)
     audit.save(campaign, acting_user=acting_user)
@@ -134,11 +134,12 @@ def campaign_update(*, acting_user: User, campaign: Campaign, title: str, deadli
 def campaign_close(*, acting_user: User, campaign: Campaign, now: datetime.datetime | None = None) -> Campaign:
     """Close the campaign: no more filling or submitting. Late and missing departments are
     recorded (if the deadline has passed) so the violations report finds them."""
-    _require_office(acting_user)
+    _refuse(campaign_close_problems(acting_user, campaign))
     now = now or timezone.now()
     if not audit.claim(campaign, expected={"status": Campaign.Status.OPEN}, acting_user=acting_user,
                        changes={"status": Campaign.Status.CLOSED, "closed_at": now}):
-        raise DomainError(_("Đợt kiểm kê đã được đóng trước đó."))
+        campaign.refresh_from_db()  # closed by another request meanwhile: say so with the rule's words
+        _refuse(campaign_close_problems(acting_user, campaign))
     campaign_record_deadline_misses(acting_user=acting_user, campaign=campaign, now=now)
     return campaign
 
@@ -420,10 +421,7 @@ def inventory_save_and_submit(
 
 
 def _review(inventory, acting_user, status, **fields):
-    _require_office(acting_user)
-    problems = inventory_review_problems(inventory)
-    if problems:
-        raise DomainError(" ".join(problems))
+    _refuse(inventory_review_problems(acting_user, inventory))
     now = timezone.now()
     if not audit.claim(inventory, expected={"status": Inventory.Status.SUBMITTED}, acting_user=acting_user,
                        reason=fields.get("return_reason"),

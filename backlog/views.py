@@ -32,7 +32,7 @@ from .querysets import (
     inventory_get_for_user,
 )
 from . import rules
-from .rules import LINE_FIELDS, can_review
+from .rules import LINE_FIELDS
 
 SECTION_ROLES = (Role.DEPARTMENT_HEAD, Role.OFFICE, Role.LEADERSHIP, Role.ADMIN)
 PLAN_ROLES = (Role.OFFICE, Role.LEADERSHIP, Role.ADMIN)
@@ -63,7 +63,7 @@ def campaign_list(request):
     return render(
         request,
         "backlog/campaign_list.html",
-        {"rows": rows, "can_review": can_review(request.user), "editable_ids": editable_ids},
+        {"rows": rows, "may_open": not rules.campaign_open_problems(request.user), "editable_ids": editable_ids},
     )
 
 
@@ -113,7 +113,9 @@ def campaign_detail(request, pk):
             "inventories": inventories,
             "counts": campaign_status_counts(campaign, inventories),
             "misses": inventories_late_or_missing(campaign).visible_to(request.user),
-            "can_review": can_review(request.user),
+            "may_update": not rules.campaign_update_problems(request.user, campaign),
+            "may_remind": not rules.campaign_remind_problems(request.user, campaign),
+            "may_close": not rules.campaign_close_problems(request.user, campaign),
             "can_plan": request.user.has_role(*PLAN_ROLES),
             "editable_ids": editable_ids,
         },
@@ -137,8 +139,9 @@ def campaign_close(request, pk):
 @role_required(*OFFICE_ROLES)
 def campaign_remind(request, pk):
     campaign = campaign_get_for_user(user=request.user, pk=pk)
-    if not campaign.is_open:
-        messages.error(request, _("Đợt kiểm kê đã đóng."))
+    problems = rules.campaign_remind_problems(request.user, campaign)
+    if problems:
+        messages.error(request, " ".join(problems))
     else:
         # Nothing is written before queueing: the task records each reminder it sends. When the
         # queue is down the clerk is told that none went out and to press again later.
@@ -208,7 +211,7 @@ def _inventory_page(request, inventory, *, formset=None, upload_form=None, uploa
             # screen are saved with the submit itself.
             "submit_problems": rules.inventory_submit_problems(inventory) if can_edit and not editable else [],
             "submit_form": SubmitForm(),
-            "can_review": can_review(request.user) and not rules.inventory_review_problems(inventory),
+            "can_review": not rules.inventory_review_problems(request.user, inventory),
             "return_form": return_form or ReturnForm(),
         },
         status=status,
