@@ -243,3 +243,43 @@ def make_document(db):
         )
 
     return _make
+
+
+# --- uploads and the media folder (one set for the import tests) ---------------------------------
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_bytes(rows, *, sheet: str | None = None) -> bytes:
+    """A real .xlsx written by openpyxl: one sheet holding `rows` in order (write-only, so a
+    20,000-row workbook takes about a second)."""
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    worksheet = workbook.create_sheet(sheet)
+    for row in rows:
+        worksheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def xlsx_upload(data: bytes, name: str = "tep.xlsx"):
+    """`data` uploaded as an Excel file named `name`."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data, content_type=XLSX_TYPE)
+
+
+def stored_files(folder: Path) -> list[Path]:
+    """Every file under `folder` (the media folder: what an upload left in storage)."""
+    return [path for path in folder.rglob("*") if path.is_file()]
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploads stored in a folder of the test's own, which the test may look at."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path

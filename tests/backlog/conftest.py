@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from backlog import services
 from backlog.excel import DATA_SHEET, HEADER_ROW, build_template
 from backlog.models import Inventory
+from tests.conftest import xlsx_upload
 
 DEADLINE = datetime.date(2021, 7, 30)
 
@@ -79,7 +80,7 @@ def as_rows(lines):
 
 
 def upload_file(content: bytes, name="kiem-ke.xlsx") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return xlsx_upload(content, name)
 
 
 @pytest.fixture

@@ -5,21 +5,18 @@ anything is saved; messages that say what is really wrong with a short file. Eve
 real .xlsx written by openpyxl in the test."""
 
 import datetime
-import io
 import time
-from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import Workbook
 
 from dossiers import services
 from dossiers.excel import HEADERS
 from dossiers.models import FilePlanEntry, FilePlanHeading, PlanImport
 from recordsportal import progress
+from tests.conftest import stored_files, xlsx_bytes, xlsx_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -45,32 +42,8 @@ def plan_rows(entries: int, per_heading: int = 100, minor_every: int = 0) -> lis
 
 
 def xlsx(rows, *, headers=True, title_rows=False) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Danh mục hồ sơ")
-    if title_rows:
-        sheet.append(["DANH MỤC HỒ SƠ NĂM 2026"])
-        sheet.append(["Phòng Quản lý Đầu tư"])
-    if headers:
-        sheet.append(HEADERS)
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def upload(data, name="danh-muc-2026.xlsx"):
-    return SimpleUploadedFile(name, data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-
-
-def stored(media: Path) -> list[Path]:
-    return [p for p in media.rglob("*") if p.is_file()]
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
+    titles = [["DANH MỤC HỒ SƠ NĂM 2026"], ["Phòng Quản lý Đầu tư"]] if title_rows else []
+    return xlsx_bytes([*titles, *([HEADERS] if headers else []), *rows], sheet="Danh mục hồ sơ")
 
 
 @pytest.fixture
@@ -84,7 +57,7 @@ def head(agency, login):
 
 
 def post_import(client, plan, data, name="danh-muc-2026.xlsx", **extra):
-    return client.post(reverse("dossiers:plan_import", args=[plan.pk]), {"file": upload(data, name)}, **extra)
+    return client.post(reverse("dossiers:plan_import", args=[plan.pk]), {"file": xlsx_upload(data, name)}, **extra)
 
 
 # --- the cap, before the upload and at it ------------------------------------------------------------
@@ -106,7 +79,7 @@ def test_a_plan_over_the_row_cap_is_refused_at_once_and_nothing_is_stored(head, 
     # Reading stops at the cap: the request does not read the 20,000 rows (100,000 held a web
     # worker for 180 s before).
     assert elapsed < 5, elapsed
-    assert not PlanImport.objects.exists() and stored(media) == []
+    assert not PlanImport.objects.exists() and stored_files(media) == []
     assert not empty_plan.entries.exists() and not empty_plan.headings.exists()
 
 
@@ -129,7 +102,7 @@ def test_the_plan_import_runs_as_a_task_with_a_progress_row(head, empty_plan, me
     assert "Đã nhập 300 hồ sơ vào danh mục (309 dòng đã đọc)." in page
     assert "hx-trigger" not in page  # finished: the page no longer polls
     # The uploaded file is kept as evidence of what was imported.
-    assert len(stored(media)) == 1 and record.sha256
+    assert len(stored_files(media)) == 1 and record.sha256
 
 
 def test_progress_is_written_as_the_rows_are_read(agency, empty_plan, media, monkeypatch):
@@ -232,7 +205,7 @@ def test_a_second_upload_while_one_runs_is_refused(head, agency, empty_plan, med
                               created_by=agency.head_a)
     page = post_import(head, empty_plan, xlsx(plan_rows(5)), follow=True).content.decode()
     assert "Tệp “dang-nhap.xlsx” đang được nhập vào danh mục này" in page
-    assert PlanImport.objects.count() == 1 and stored(media) == []
+    assert PlanImport.objects.count() == 1 and stored_files(media) == []
 
 
 def test_only_the_plans_editors_import(agency, login, empty_plan, media):
@@ -240,7 +213,7 @@ def test_only_the_plans_editors_import(agency, login, empty_plan, media):
         page = post_import(login(user), empty_plan, xlsx(plan_rows(5)), follow=True).content.decode()
         assert "Chỉ trưởng đơn vị hoặc Văn phòng được sửa danh mục hồ sơ." in page
     assert post_import(login(agency.head_b), empty_plan, xlsx(plan_rows(5))).status_code == 404
-    assert not PlanImport.objects.exists() and stored(media) == [] and not empty_plan.entries.exists()
+    assert not PlanImport.objects.exists() and stored_files(media) == [] and not empty_plan.entries.exists()
 
 
 # --- every error by row and column, before anything is saved -------------------------------------------
@@ -263,7 +236,7 @@ def test_every_error_is_listed_by_row_and_column_and_nothing_is_saved(head, empt
         assert message in page
     assert "Không nhập: tệp có 3 lỗi, không dòng nào được lưu." in page
     assert not empty_plan.entries.exists() and not empty_plan.headings.exists()
-    assert stored(media) == []  # a refused file is not kept; its errors are, on the row
+    assert stored_files(media) == []  # a refused file is not kept; its errors are, on the row
 
 
 def test_a_symbol_of_another_departments_plan_is_reported_by_row_and_column(head, agency, empty_plan, media):
