@@ -8,7 +8,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 from recordsportal.forms import BootstrapFormMixin
 from recordsportal.params import YearField
 
-from .choices import Direction
+from .choices import Direction, Form
 from .exports import BOOK_DIRECTIONS
 from . import importer
 from .importer import IMPORT_DIRECTIONS, fields_for
@@ -28,14 +28,33 @@ class ImportUploadForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = gettext(
-            "Dòng đầu là tiêu đề cột. Tối đa %(rows)s dòng dữ liệu và %(size)s MB mỗi tệp.") % {
+            "Dòng tiêu đề cột ở đầu tệp (có thể dưới vài dòng tên cơ quan, tên sổ). Tối đa %(rows)s dòng dữ liệu "
+            "và %(size)s MB mỗi tệp.") % {
             # Read when the form is built: the limits the upload is checked against, whatever they are.
             "rows": number_format(importer.MAX_IMPORT_ROWS, force_grouping=True),
             "size": importer.MAX_IMPORT_BYTES // (1024 * 1024)}
 
 
+FORM_BY_RULE = ""
+
+
 class ImportMappingForm(BootstrapFormMixin, forms.Form):
-    """For each field of the register, which column of the file feeds it."""
+    """For each field of the register, which column of the file feeds it; and, for a file with
+    no form column, the form of every row as the clerk states it (documents/rules.py: an
+    imported row brings no file, so without a statement it is a paper document)."""
+
+    form_for_all = forms.ChoiceField(
+        label=_("Hình thức của mọi dòng (khi tệp không có cột Hình thức)"), required=False,
+        choices=[
+            (FORM_BY_RULE, _("Chưa chọn: ghi là văn bản giấy, vì hệ thống không có tệp nội dung của các văn bản này")),
+            (Form.PAPER, _("Giấy: các văn bản được nhận, xử lý bằng giấy")),
+            (Form.ELECTRONIC, _("Điện tử: các văn bản đã được xử lý trên hệ thống quản lý văn bản của tỉnh "
+                                "(văn bản mật vẫn là giấy)")),
+        ],
+        widget=forms.RadioSelect,
+        help_text=_("Chỉ dùng khi không chọn cột cho “Hình thức”. Văn bản điện tử không có tệp trên hệ thống sẽ có "
+                    "trong danh sách “Khai là điện tử nhưng chưa có tệp” để Văn phòng bổ sung."),
+    )
 
     def __init__(self, *args, headers: list[str], direction: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,13 +66,14 @@ class ImportMappingForm(BootstrapFormMixin, forms.Form):
             self.fields[import_field.name] = forms.ChoiceField(
                 label=import_field.label, choices=choices, required=import_field.required,
             )
+        self.fields["form_for_all"] = self.fields.pop("form_for_all")  # after the columns
         self.style_fields()
 
     def clean(self):
         cleaned = super().clean()
         used: dict[str, str] = {}
         for name, value in list(cleaned.items()):  # add_error removes the field from cleaned
-            if value in (None, NOT_IN_FILE):
+            if name == "form_for_all" or value in (None, NOT_IN_FILE):
                 continue
             if value in used:
                 self.add_error(name, _("Cột này đã được chọn cho “%(other)s”.") % {"other": self.fields[used[value]].label})
@@ -61,7 +81,8 @@ class ImportMappingForm(BootstrapFormMixin, forms.Form):
         return cleaned
 
     def mapping(self) -> dict[str, int]:
-        return {name: int(value) for name, value in self.cleaned_data.items() if value not in (None, NOT_IN_FILE)}
+        return {name: int(value) for name, value in self.cleaned_data.items()
+                if name != "form_for_all" and value not in (None, NOT_IN_FILE)}
 
 
 def _letter(index: int) -> str:

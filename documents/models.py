@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from recordsportal.models import Department
+from recordsportal.progress import ProgressRow
 
 from .choices import Confidentiality, Direction, Form, Kind, PaperReason, Status, Urgency
 from .querysets import DocumentManager, DocumentQuerySet
@@ -344,9 +345,14 @@ def register_import_path(instance, filename):
     return f"imports/{today:%Y/%m}/{uuid.uuid4().hex}.xlsx"
 
 
-class RegisterImport(models.Model):
+class RegisterImport(ProgressRow):
     """An uploaded register file (.xlsx) kept between the steps of an import: upload, column
-    mapping, dry-run preview, confirmation. The file stays as evidence of what was imported."""
+    mapping, dry run, confirmation. The file stays as evidence of what was imported.
+
+    The dry run and the import are one Celery task with a flag (`confirming`), which writes its
+    progress to this row (recordsportal/progress.py); `preview` holds what the last dry run
+    found (counts, the first rows, changes and errors) for the page. `status` says whether the
+    file went in; `state` is the state of the last run."""
 
     class Status(models.TextChoices):
         UPLOADED = "uploaded", _("Chờ xác nhận")
@@ -359,8 +365,15 @@ class RegisterImport(models.Model):
     sha256 = models.CharField(max_length=64)
     headers = models.JSONField(default=list)
     mapping = models.JSONField(default=dict, blank=True)
+    # The form the clerk stated for every row of a file without a form column ("" : none
+    # stated, so each row's form follows documents/rules.py: no file in the portal, paper).
+    form_for_all = models.CharField(_("hình thức cho mọi dòng"), max_length=12, choices=Form.choices, blank=True)
+    skip_registered = models.BooleanField(default=False)
+    confirming = models.BooleanField(default=False)  # the last run imports (True) or only checks
+    preview = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.UPLOADED)
     created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
     skipped_count = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

@@ -547,3 +547,136 @@ def register_import_discard(*, acting_user: User, record: RegisterImport) -> boo
         transaction.on_commit(lambda: storage.delete(name))
     logging.getLogger(__name__).info("Register import %s (%s) discarded by user %s", record.pk, locked.original_name, acting_user.pk)
     return True
+
+# --- the register import as a Celery task (issues 14 and 16) -------------------------------------
+# The upload is checked as a file and stored in the request (documents/views/imports.py); the
+# dry run and the import are one task with a flag (documents.tasks.register_import_task) that
+# writes its progress to the RegisterImport row (recordsportal/progress.py) while it reads, and
+# saves every row with the import's final state in one transaction (documents/importer.py).
+
+
+def register_import_start(*, acting_user: User, record: RegisterImport, confirm: bool,
+                          skip_registered: bool | None = None) -> RegisterImport:
+    """Mark a pending import for a run (the dry run, or with `confirm` the import); the caller
+    then queues the task. Refused when the file went in or a run of it is going on."""
+    from recordsportal.progress import ProgressRow
+
+    _require_role(acting_user, Role.OFFICE, message=_("Chỉ văn thư được nhập sổ đăng ký văn bản."))
+    State = ProgressRow.State
+    with transaction.atomic():
+        locked = RegisterImport.objects.select_for_update().filter(pk=record.pk).first()
+        if locked is None:
+            raise DomainError(_("Lần nhập này đã bị xóa; không có gì được nhập."))
+        if locked.status == RegisterImport.Status.IMPORTED:
+            raise DomainError(_("Tệp này đã được nhập."))
+        if locked.state in (State.READING, State.SAVING) and not locked.stale:
+            raise DomainError(_("Tệp đang được kiểm tra hoặc nhập; hãy chờ lần chạy này xong."))
+        fields = {"state": State.QUEUED, "confirming": confirm, "finished_at": None, "message": "",
+                  "rows_read": 0, "error_count": 0, "errors": []}
+        if skip_registered is not None:
+            fields["skip_registered"] = skip_registered
+        locked.write(**fields)
+    return locked
+
+
+def register_import_run(*, register_import_id: int, confirm: bool) -> RegisterImport | None:
+    """The task's work, idempotent: a run already finished, superseded by another run (the flag
+    differs) or of an import that went in is left alone; an unfinished one (queued, or cut off
+    by a killed worker) reads the file again from the start. Nothing of an import is committed
+    before its last row: a worker killed at any point leaves all or nothing."""
+    from django.db import DatabaseError
+
+    from . import importer
+
+    record = RegisterImport.objects.select_related("created_by").filter(pk=register_import_id).first()
+    if (record is None or record.finished or record.confirming != confirm
+            or record.status == RegisterImport.Status.IMPORTED):
+        return record
+    State = RegisterImport.State
+    record.write(state=State.READING, started_at=timezone.now(), attempts=record.attempts + 1, rows_read=0,
+                 error_count=0, errors=[], message="")
+    report = record.reporter()
+    options = {"direction": record.direction, "mapping": record.mapping,
+               "skip_registered_duplicates": record.skip_registered, "form_for_all": record.form_for_all,
+               "progress": report}
+
+    def saving():
+        report.flush()
+        record.write(state=State.SAVING)
+
+    def begin():
+        # The row lock orders two runs of the same import (a message delivered twice).
+        status = RegisterImport.objects.select_for_update().values_list("status", flat=True).get(pk=record.pk)
+        if status == RegisterImport.Status.IMPORTED:
+            raise _AlreadyImported
+
+    def end(result):
+        now = timezone.now()
+        record.write(state=State.DONE, status=RegisterImport.Status.IMPORTED, created_count=result.created,
+                     updated_count=result.updated, skipped_count=result.skipped,
+                     result_count=result.created + result.updated, imported_at=now, finished_at=now)
+
+    try:
+        with record.file.open("rb") as handle:
+            if confirm:
+                plan, _result = importer.run(handle, confirm=True, acting_user=record.created_by, on_saving=saving,
+                                             begin_write=begin, end_write=end, **options)
+                if plan.missing:
+                    raise DomainError(_("Chưa chọn cột cho: %(fields)s.") % {
+                        "fields": ", ".join(str(f.label) for f in plan.missing)})
+            else:
+                plan, _result = importer.run(handle, **options)
+                report.flush()
+                record.write(state=State.DONE, finished_at=timezone.now(), preview=_import_summary(plan),
+                             error_count=plan.error_count, errors=[str(e) for e in plan.errors])
+    except _AlreadyImported:
+        return RegisterImport.objects.get(pk=record.pk)
+    except importer.ImportRejected as rejected:
+        report.flush()
+        record.write(state=State.REFUSED, finished_at=timezone.now(), preview=_import_summary(rejected.plan),
+                     error_count=rejected.plan.error_count, errors=[str(e) for e in rejected.plan.errors],
+                     message=rejected.message)
+    except DomainError as error:
+        record.write(state=State.REFUSED, finished_at=timezone.now(), message=error.message)
+    except DatabaseError:
+        raise  # the database is away: the task retries; the row stays unfinished (then stale)
+    except Exception:  # a fault of ours: logged, shown as such, never a page stuck at "reading"
+        logging.getLogger(__name__).exception("Register import %s failed", record.pk)
+        record.write(state=State.FAILED, finished_at=timezone.now(), message=_(
+            "Lỗi hệ thống khi nhập tệp (đã ghi nhật ký cho quản trị viên). Bấm “Chạy lại” để thử lại."))
+    return record
+
+
+class _AlreadyImported(Exception):
+    """Another run of the same import committed first."""
+
+
+def _import_summary(plan) -> dict:
+    """What the page shows of a reading: the counts of the whole file, the first rows, changes
+    and notes (a JSON of bounded size whatever the file)."""
+    from . import importer
+
+    directory = importer.Directory() if ("department" in plan.mapping or "officer" in plan.mapping) else None
+    rows = []
+    for planned in plan.rows:
+        v = planned.values
+        rows.append({
+            "row": planned.row, "number": v.get("number"), "date": v["register_date"].strftime("%d/%m/%Y"),
+            "symbol": v.get("number_symbol", ""), "issuer": v.get("issuer", ""), "summary": v["summary"][:300],
+            "form": v["form"], "medium": v.get("received_medium", ""),
+            "department": importer.show_value("department_id", v.get("department_id"), directory),
+            "officer": importer.show_value("officer_id", v.get("officer_id"), directory),
+        })
+    return {
+        "total": plan.total_rows, "new": plan.new_count, "changed": plan.change_count,
+        "skipped": plan.skipped_count, "errors": plan.error_count, "warnings": plan.warning_count,
+        "header_row": plan.header_row, "form_column": "form" in plan.mapping, "form_for_all": plan.form_for_all,
+        "has_registered_duplicates": plan.has_registered_duplicates,
+        "mapped": [list(m) for m in plan.mapped()],
+        "rows": rows,
+        "changes": [{"row": c.row, "number": c.number, "document_id": c.document_id,
+                     "fields": [list(change) for change in c.changes]} for c in plan.changes],
+        "skipped_list": [str(issue) for issue in plan.skipped],
+        "warning_list": [str(issue) for issue in plan.warnings],
+        "checked_at": timezone.now().isoformat(),
+    }

@@ -14,5 +14,6 @@ urlpatterns = [
     path("import/<int:pk>/mapping/", imports.import_mapping, name="import_mapping"),
     path("import/<int:pk>/", imports.import_preview, name="import_preview"),
     path("import/<int:pk>/confirm/", imports.import_confirm, name="import_confirm"),
+    path("import/<int:pk>/run/", imports.import_run, name="import_run"),
     path("import/<int:pk>/delete/", imports.import_delete, name="import_delete"),
 ]

@@ -106,6 +106,7 @@ def xlsx_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence
 class Sheet:
     headers: list[str]
     rows: Iterator[tuple[int, tuple]]  # (Excel row number, values)
+    header_row: int = 1  # where the headers were found (a register may open with title rows)
 
 
 def check_upload(upload, *, max_bytes=DEFAULT_MAX_BYTES, max_uncompressed=DEFAULT_MAX_UNCOMPRESSED,
@@ -184,10 +185,19 @@ def open_sheet(upload, **options) -> Sheet:
                 raise _damaged() from exc
             yield item
 
-    return Sheet(headers=sheet.headers, rows=guarded(sheet.rows))
+    return Sheet(headers=sheet.headers, rows=guarded(sheet.rows), header_row=sheet.header_row)
 
 
-def _open_sheet(upload, *, sheet_name: str | None = None, header_row: int = 1, max_rows=DEFAULT_MAX_ROWS, **limits) -> Sheet:
+# How far down a header is looked for when the caller scores candidate rows (`header_score`): an
+# export from another system often opens with the agency's name, the register's title and a date.
+HEADER_SCAN_ROWS = 10
+
+
+def _open_sheet(upload, *, sheet_name: str | None = None, header_row: int = 1, max_rows=DEFAULT_MAX_ROWS,
+                header_score=None, **limits) -> Sheet:
+    """`header_score(values) -> int`, when given, picks the header among the first
+    HEADER_SCAN_ROWS rows: the row scoring highest (the first on a tie; row `header_row` when
+    none scores above 0). The rows above it are titles and are not read as data."""
     check_upload(upload, **limits)
     try:
         workbook = load_workbook(upload, read_only=True, data_only=True)
@@ -201,6 +211,8 @@ def _open_sheet(upload, *, sheet_name: str | None = None, header_row: int = 1, m
         ws = workbook.worksheets[0]
     ws.reset_dimensions()  # the declared dimension may lie
     rows = ws.iter_rows(values_only=True)
+    if header_score is not None:
+        rows, header_row = _find_header(rows, header_score, header_row)
     headers: list[str] = []
     seen = 0
     for number, values in enumerate(rows, start=1):
@@ -230,7 +242,21 @@ def _open_sheet(upload, *, sheet_name: str | None = None, header_row: int = 1, m
             yield number, tuple(values[: len(headers)]) + (None,) * (len(headers) - len(values))
         workbook.close()
 
-    return Sheet(headers=headers, rows=data_rows())
+    return Sheet(headers=headers, rows=data_rows(), header_row=header_row)
+
+
+def _find_header(rows, score, default: int):
+    """Read the first HEADER_SCAN_ROWS rows, choose the header, and give back an iterator that
+    yields every row again from the top (the caller skips down to the header)."""
+    import itertools
+
+    head = list(itertools.islice(rows, HEADER_SCAN_ROWS))
+    best, best_score = default, 0
+    for number, values in enumerate(head, start=1):
+        points = score(values or ())
+        if points > best_score:
+            best, best_score = number, points
+    return itertools.chain(head, rows), best
 
 
 def clean_header(value) -> str:

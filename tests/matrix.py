@@ -251,6 +251,8 @@ TABLE: dict[str, Expect] = {
     "documents:import_mapping": page(IMPORT, own=OFFICE_ONLY),
     "documents:import_preview": page(IMPORT, own=OFFICE_ONLY),
     "documents:import_confirm": post(IMPORT, own="403 403 302 403 403"),
+    # Checking a pending import again (a dry run, or a run whose worker died): the Office only.
+    "documents:import_run": post(IMPORT, own="403 403 302 403 403"),
     # Deleting a pending import (its row and stored file): the Office only.
     "documents:import_delete": post(IMPORT, own="403 403 302 403 403"),
     # --- dossiers ----------------------------------------------------------------------------------

@@ -1,17 +1,19 @@
-"""Import a register from the e-office system: upload → (column mapping) → dry-run preview →
-confirm. The upload is kept as a `RegisterImport` (file under a generated name, SHA-256,
-mapping) between the steps; every step re-reads it, so nothing depends on the session."""
+"""Import a register from the e-office system: upload → (column mapping) → dry run → confirm.
+The upload is kept as a `RegisterImport` (file under a generated name, SHA-256, mapping) between
+the steps. The dry run and the import are one Celery task with a flag (issue 16): the request
+stores the upload, queues the task and returns at once; the page polls the task's progress row
+(rows read, errors so far) and then shows what it found (new rows, changed rows field by field,
+errors by row and column) or what went in."""
 
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from recordsportal.guards import get_visible_or_404, role_required
+from recordsportal.queueing import enqueue
 from recordsportal.roles import Role
 from recordsportal.services import DomainError
 from recordsportal.text import normalize_text
@@ -21,6 +23,7 @@ from .. import import_template, importer, services
 from ..attachments import sha256_of
 from ..forms_io import ImportMappingForm, ImportUploadForm
 from ..models import RegisterImport
+from ..tasks import register_import_task
 
 RECENT_IMPORTS = 10
 
@@ -30,6 +33,21 @@ def _imports_for(user):
     return RegisterImport.objects.select_related("created_by")
 
 
+def _run(request, record, *, confirm: bool, skip_registered: bool | None = None) -> bool:
+    """Mark the run on the row and queue the task (in the embedded default it runs here)."""
+    try:
+        services.register_import_start(acting_user=request.user, record=record, confirm=confirm,
+                                       skip_registered=skip_registered)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return False
+    if not enqueue(register_import_task, record.pk, confirm):
+        messages.error(request, _("Hàng đợi xử lý nền đang không hoạt động: %(consequence)s") % {"consequence": _(
+            "tệp đã được lưu nhưng chưa được kiểm tra. Bấm “Chạy lại” sau ít phút.")})
+        return False
+    return True
+
+
 @role_required(Role.OFFICE)
 def import_upload(request):
     form = ImportUploadForm(request.POST or None, request.FILES or None)
@@ -37,7 +55,7 @@ def import_upload(request):
         upload = form.cleaned_data["file"]
         direction = form.cleaned_data["direction"]
         try:
-            headers = importer.read_headers(upload)
+            headers, rows_total = importer.inspect_upload(upload, direction)
         except XlsxError as error:
             form.add_error("file", str(error))
         else:
@@ -48,6 +66,7 @@ def import_upload(request):
                 sha256=sha256_of(upload),
                 headers=headers,
                 mapping=importer.auto_mapping(headers, direction),
+                rows_total=rows_total,
                 created_by=request.user,
             )
             record.file.save("upload.xlsx", upload, save=False)
@@ -55,6 +74,7 @@ def import_upload(request):
             if importer.missing_required(record.mapping, direction):
                 messages.info(request, _("Tiêu đề cột của tệp khác mẫu: hãy chọn cột tương ứng cho từng trường."))
                 return redirect("documents:import_mapping", pk=record.pk)
+            _run(request, record, confirm=False)
             return redirect("documents:import_preview", pk=record.pk)
     recent = _imports_for(request.user)[:RECENT_IMPORTS]
     return render(request, "documents/import_upload.html", {
@@ -77,83 +97,74 @@ def import_mapping(request, pk):
     if record.status == RegisterImport.Status.IMPORTED:
         return redirect("documents:import_preview", pk=record.pk)
     initial = {name: str(index) for name, index in record.mapping.items()}
+    initial["form_for_all"] = record.form_for_all
     form = ImportMappingForm(request.POST or None, initial=initial, headers=record.headers, direction=record.direction)
     if request.method == "POST" and form.is_valid():
         record.mapping = form.mapping()
-        record.save(update_fields=["mapping"])
+        record.form_for_all = form.cleaned_data.get("form_for_all") or ""
+        record.save(update_fields=["mapping", "form_for_all"])
+        _run(request, record, confirm=False)
         return redirect("documents:import_preview", pk=record.pk)
     return render(request, "documents/import_mapping.html", {"form": form, "record": record})
 
 
-def _preview(record: RegisterImport, skip_registered: bool) -> importer.ImportPlan:
-    with record.file.open("rb") as handle:
-        return importer.import_preview(upload=handle, direction=record.direction, mapping=record.mapping,
-                                       skip_registered_duplicates=skip_registered)
-
-
 @role_required(Role.OFFICE)
 def import_preview(request, pk):
+    """The import's page: the run's progress (polled by htmx: the fragment alone), then what the
+    dry run found, or what went in."""
     record = get_visible_or_404(_imports_for(request.user), pk=pk)
-    context = {"record": record, "limit": importer.PREVIEW_LIMIT}
-    if record.status == RegisterImport.Status.UPLOADED:
-        skip_registered = request.GET.get("skip_registered") == "1"
+    pending = record.status == RegisterImport.Status.UPLOADED
+    if pending and importer.missing_required(record.mapping, record.direction):
+        return redirect("documents:import_mapping", pk=record.pk)
+    if request.headers.get("HX-Request"):
+        return render(request, "documents/_import_run.html", _context(record))
+    if pending and record.finished:
+        # The file is checked as a whole again (a lowered row cap, a file gone from the disk): a
+        # file refused as such can never be imported, so it is not kept.
         try:
-            plan = _preview(record, skip_registered)
-        except DomainError as error:
-            # The file itself is refused: nothing can ever come of this upload, so it is not kept.
+            with record.file.open("rb") as handle:
+                importer.check_row_count(handle, record.preview.get("header_row", 1))
+        except (XlsxError, OSError) as error:
             services.register_import_discard(acting_user=request.user, record=record)
-            messages.error(request, error.message)
+            messages.error(request, str(error))
             return redirect("documents:import_upload")
-        if plan.missing:
-            return redirect("documents:import_mapping", pk=record.pk)
-        has_registered_duplicates = any(
-            issue.code == "registered_duplicate" for issue in plan.errors + plan.skipped)
-        context.update(
-            plan=plan,
-            skip_registered=skip_registered,
-            has_registered_duplicates=has_registered_duplicates,
-            errors=plan.errors[: importer.PREVIEW_LIMIT],
-            rows=plan.rows[: importer.PREVIEW_LIMIT],
-            skipped=plan.skipped[: importer.PREVIEW_LIMIT],
-            warnings=plan.warnings[: importer.PREVIEW_LIMIT],
-            mapped=[(f.label, record.headers[plan.mapping[f.name]], importer.column_letter(plan.mapping[f.name] + 1))
-                    for f in importer.fields_for(record.direction) if f.name in plan.mapping],
-        )
-    return render(request, "documents/import_preview.html", context)
+        asked = request.GET.get("skip_registered")
+        if asked is not None and (asked == "1") != record.skip_registered:
+            _run(request, record, confirm=False, skip_registered=asked == "1")
+            record.refresh_from_db()
+    return render(request, "documents/import_preview.html", _context(record))
+
+
+def _context(record):
+    return {"record": record, "preview": record.preview or {}, "limit": importer.PREVIEW_LIMIT}
 
 
 @require_POST
 @role_required(Role.OFFICE)
 def import_confirm(request, pk):
     record = get_visible_or_404(_imports_for(request.user), pk=pk)
+    if record.status == RegisterImport.Status.IMPORTED:
+        messages.info(request, _("Tệp này đã được nhập."))
+        return redirect("documents:import_preview", pk=record.pk)
     skip_registered = request.POST.get("skip_registered") == "1"
-    try:
-        with transaction.atomic():
-            # The row lock makes a double click (or two clerks) run the import once.
-            locked = RegisterImport.objects.select_for_update().filter(pk=record.pk).first()
-            if locked is None:  # deleted by another click or another clerk meanwhile
-                messages.error(request, _("Lần nhập này đã bị xóa; không có gì được nhập."))
-                return redirect("documents:import_upload")
-            record = locked
-            if record.status == RegisterImport.Status.IMPORTED:
-                messages.info(request, _("Tệp này đã được nhập."))
-                return redirect("documents:import_preview", pk=record.pk)
-            with record.file.open("rb") as handle:
-                result = importer.register_import(
-                    acting_user=request.user, upload=handle, mapping=record.mapping, direction=record.direction,
-                    skip_registered_duplicates=skip_registered,
-                )
-            record.status = RegisterImport.Status.IMPORTED
-            record.created_count = result.created
-            record.skipped_count = result.skipped
-            record.imported_at = timezone.now()
-            record.save(update_fields=["status", "created_count", "skipped_count", "imported_at"])
-    except DomainError as error:
-        messages.error(request, error.message)
-        url = redirect("documents:import_preview", pk=record.pk).url
-        return redirect(f"{url}?skip_registered=1" if skip_registered else url)
-    messages.success(request, _("Đã nhập %(created)s văn bản; bỏ qua %(skipped)s dòng đã có.") % {
-        "created": result.created, "skipped": result.skipped})
+    _run(request, record, confirm=True, skip_registered=skip_registered)
+    record.refresh_from_db()
+    if record.status == RegisterImport.Status.IMPORTED:
+        messages.success(request, _("Đã nhập %(created)s văn bản, cập nhật %(updated)s; bỏ qua %(skipped)s dòng đã có.") % {
+            "created": record.created_count, "updated": record.updated_count, "skipped": record.skipped_count})
+    elif record.state == RegisterImport.State.REFUSED:
+        messages.error(request, record.message or _("Không nhập: tệp có lỗi."))
+    return redirect("documents:import_preview", pk=record.pk)
+
+
+@require_POST
+@role_required(Role.OFFICE)
+def import_run(request, pk):
+    """Check the file again (the database may have changed since), or run again a run whose
+    worker died or whose message was lost."""
+    record = get_visible_or_404(_imports_for(request.user), pk=pk)
+    if record.status != RegisterImport.Status.IMPORTED:
+        _run(request, record, confirm=False)
     return redirect("documents:import_preview", pk=record.pk)
 
 

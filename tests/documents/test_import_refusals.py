@@ -123,7 +123,7 @@ def test_only_the_office_deletes_a_pending_import(clerk, media, agency, login):
 
 def test_the_upload_form_states_the_row_cap_before_the_upload(clerk):
     page = clerk.get(reverse("documents:import_upload")).content.decode()
-    assert "Tối đa 20.000 dòng dữ liệu và 10 MB mỗi tệp." in page
+    assert "Tối đa 100.000 dòng dữ liệu và 25 MB mỗi tệp." in page  # issue 16 raised the cap
 
 
 def test_a_file_with_a_header_and_no_data_row_says_so(clerk, media):

@@ -460,6 +460,9 @@ NOT_WALKED = {
                                                 "head); the entries get their rows from file_plan_import_rows "
                                                 "(tests/dossiers/test_plan_import.py)",
     "dossiers.services.file_plan_import_requeue": "re-queues a PlanImport progress row (no history table)",
+    "documents.services.register_import_start": "marks a RegisterImport for a run (no history table); the documents "
+                                                "get their rows from the run (bulk_create_with_history, audit.record "
+                                                "for changed rows: tests/documents/test_import_truth.py)",
     "backlog.services.inventory_import_start": "an InventoryImport progress row (no history table; created_by names "
                                                "the head); the lines get their rows from inventory_save_lines "
                                                "(tests/backlog/test_inventory_import_task.py)",
