@@ -1,6 +1,7 @@
 """Months that close, in a browser (issue 14, part 2): the Office closes October, the clerk
 registers a back-dated letter, the Office sees the recomputation's diff and accepts it,
-leadership downloads the PDF with the new "as of" time."""
+leadership downloads the PDF with the new "as of" time, and October's violation reads the accepted
+figures with that time on its page and in the violations report."""
 
 import datetime
 import io
@@ -93,3 +94,18 @@ def test_the_office_closes_october_and_accepts_a_back_dated_letter(agency, make_
     leader.goto(f"{live_server.url}/reports/months/?year=2026")
     assert "Đã chốt" in leader.get_by_test_id("months").inner_text()
     assert axe_violations(leader) == []
+
+    # 5. October's violation (E below target) reads the accepted figures, with their "as of" time,
+    #    on its page and in the violations report.
+    leader.goto(f"{live_server.url}/reports/violations/?year=2026")
+    leader.get_by_test_id("violations-table").get_by_role("link", name="Tỉ lệ văn bản điện tử dưới chỉ tiêu").click()
+    assert leader.get_by_test_id("evidence-as-of").inner_text().startswith(f"{accepted_as_of:%H:%M %d/%m/%Y}")
+    assert "Số liệu tháng đã chốt" in leader.get_by_test_id("evidence-as-of").inner_text()
+    screenshot(leader, "months-october-violation")
+    assert axe_violations(leader) == []
+    leader.goto(f"{live_server.url}/reports/violations/?year=2026")
+    with leader.expect_download() as download_info:
+        leader.get_by_role("link", name="Báo cáo vi phạm").click()
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(open(download_info.value.path(), "rb").read())).pages)
+    text = " ".join(text.split())
+    assert f"tính đến {accepted_as_of:%H:%M %d/%m/%Y}" in text and "Vi phạm phát hiện đến" in text
