@@ -17,9 +17,21 @@ from .nudges import gap_message
 from .querysets import department_key, figures_for, officer_key, violations_visible_to
 
 
+def _as_of(month) -> tuple[bool, str]:
+    """Whether this month's figures were ever computed, and the tiles' "as of" words (the same
+    snapshots as the dashboard, so the same time)."""
+    from . import months
+
+    computed_at = months.state_of(month).computed_at
+    if computed_at is None:
+        return False, _("số liệu tháng này chưa được tính")
+    return True, _("tính đến %(t)s") % {"t": timezone.localtime(computed_at).strftime("%H:%M %d/%m/%Y")}
+
+
 def _gap_tiles(keys_for_user: str, url: str, prefix: str) -> list:
     agency = Agency.load()
     month = month_start(timezone.localdate())
+    computed, as_of = _as_of(month)
     tiles = []
     for metric, target, label in ((Metric.ELECTRONIC_EXCHANGE, agency.target_electronic_exchange,
                                    _("văn bản điện tử")),
@@ -33,8 +45,12 @@ def _gap_tiles(keys_for_user: str, url: str, prefix: str) -> list:
                           note=f"{format_ratio(ratio)}%" if ratio is not None else "—",
                           sub=(_("chỉ tiêu ≥ %(target)s%% · %(numerator)s/%(denominator)s") % {
                               "target": format_target(target), "numerator": numerator, "denominator": denominator})
-                          if ratio is not None else _("chỉ tiêu ≥ %(target)s%% · chưa có số liệu") % {
+                          if ratio is not None else _("chỉ tiêu ≥ %(target)s%% · không có hồ sơ, văn bản trong kỳ") % {
                               "target": format_target(target)}))
+        # "Not computed" is not "no records" (issue 14): the tile says which, and as of when.
+        tiles[-1].sub += f" · {as_of}"
+        if not computed:
+            tiles[-1].note = _("— (chưa tính)") if ratio is None else tiles[-1].note
         # The month still running: how many more electronic records reach the target (nudges.py).
         n, d, _x = figures_for(metric, [keys_for_user], month).get(keys_for_user, (0, 0, 0))
         gap = gap_message(metric, n, d, target)

@@ -1,0 +1,35 @@
+"""Every figure says when it was computed, and "not computed yet" is not "no records" (issue 14,
+part 2): the home page's ratio tiles and the dashboard's paper counts."""
+
+import pytest
+from django.utils import timezone
+
+from documents.choices import Form
+from reports import months
+from reports.compliance import compute_month
+
+pytestmark = pytest.mark.django_db
+
+
+def tile(page: str, testid: str) -> str:
+    return page.split(f'data-testid="{testid}"')[1].split("</a>")[0]
+
+
+def test_the_home_tiles_say_as_of_when_and_tell_not_computed_from_no_records(agency, make_document, login):
+    this_month = timezone.localdate().replace(day=1)
+    home = login(agency.officer_a).get("/").content.decode()
+    assert "— (chưa tính)" in tile(home, "desk-ratio-e") and "số liệu tháng này chưa được tính" in tile(home, "desk-ratio-e")
+
+    compute_month(this_month)  # computed, and the officer has no records: "—", not "chưa tính"
+    home = login(agency.officer_a).get("/").content.decode()
+    stamp = f"{timezone.localtime(months.state_of(this_month).computed_at):%H:%M %d/%m/%Y}"
+    assert "chưa tính" not in tile(home, "desk-ratio-h") and "không có hồ sơ, văn bản trong kỳ" in tile(home, "desk-ratio-h")
+    assert f"tính đến {stamp}" in tile(home, "desk-ratio-h")
+
+    make_document(agency.dept_a, agency.officer_a, day=this_month, form=Form.ELECTRONIC)
+    compute_month(this_month)
+    home = login(agency.officer_a).get("/").content.decode()
+    stamp = f"{timezone.localtime(months.state_of(this_month).computed_at):%H:%M %d/%m/%Y}"
+    assert "100,0%" in tile(home, "desk-ratio-e") and f"1/1 · tính đến {stamp}" in tile(home, "desk-ratio-e")
+    head = login(agency.head_a).get("/").content.decode()
+    assert f"tính đến {stamp}" in tile(head, "desk-ratio-e")
