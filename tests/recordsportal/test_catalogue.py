@@ -78,3 +78,44 @@ def test_every_translatable_text_of_the_code_is_in_the_catalogue(tmp_path, setti
     missing = [line for line in untranslated if canary not in line] + entries("--only-fuzzy", po=merged)
     assert missing == [], "texts of the code not (or only fuzzily) in locale/en: run `make messages` " \
                           "and translate them"
+
+
+# --- no text of a template left out of the catalogue ---------------------------------------------
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+# Shown when the portal itself has failed (the database down, an error in a view): rendered without
+# a request or the translation machinery, so they say everything in both languages.
+BILINGUAL = {"errors/500.html", "errors/503.html"}
+_UNTRANSLATED = [
+    re.compile(r"{%\s*comment\s*%}.*?{%\s*endcomment\s*%}|{#.*?#}", re.S),
+    re.compile(r"{%\s*blocktrans(?:late)?\b.*?{%\s*endblocktrans(?:late)?\s*%}", re.S),
+    re.compile(r"{%\s*trans(?:late)?\s.*?%}", re.S),
+    re.compile(r"""_\(\s*(?:"[^"]*"|'[^']*')\s*\)"""),  # a translated literal inside a tag or a filter
+]
+VIETNAMESE = re.compile("[À-ÖØ-öø-ỹ]")  # Latin letters with marks (× and ÷ are not)
+
+
+def bare_texts(source: str) -> list[tuple[int, str]]:
+    """The lines of a template that still hold Vietnamese once comments and translated texts are
+    taken out: text shown as it is, whatever the language of the page."""
+    for pattern in _UNTRANSLATED:
+        source = pattern.sub(lambda match: "\n" * match.group(0).count("\n"), source)
+    return [(number, line.strip()) for number, line in enumerate(source.splitlines(), start=1)
+            if VIETNAMESE.search(line)]
+
+
+def test_the_check_finds_a_bare_text_and_passes_translated_ones():
+    source = ('{% load i18n %}<h1>{% translate "Sổ văn bản đến" %}</h1>\n{# Ghi chú #}\n'
+              '{% blocktranslate with n=count %}Có {{ n }} văn bản{% endblocktranslate %}\n'
+              '{{ value|default:_("Chưa có") }}\n<p>Không có văn bản.</p>\n{{ value|default:"Trống" }}')
+    assert bare_texts(source) == [(5, "<p>Không có văn bản.</p>"), (6, '{{ value|default:"Trống" }}')]
+
+
+def test_no_template_shows_a_vietnamese_text_outside_translate():
+    found = []
+    for path in sorted(TEMPLATES.rglob("*")):
+        name = path.relative_to(TEMPLATES).as_posix()
+        if path.suffix in {".html", ".txt"} and name not in BILINGUAL:
+            found += [f"templates/{name}:{number}: {line[:120]}"
+                      for number, line in bare_texts(path.read_text(encoding="utf-8"))]
+    assert found == [], "wrap these texts in {% translate %} or {% blocktranslate %}:\n" + "\n".join(found)
