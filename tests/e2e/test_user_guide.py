@@ -706,6 +706,108 @@ def test_leadership_assigns_decides_approves_and_downloads_reports(portal, live_
     pdf_first_page_png(emulation_pdf, "lanh-dao-09-tong-hop-thi-dua")
 
 
+# --- Xử lý văn bản (the handling chain, issue 15) -------------------------------------------------
+
+
+def test_the_handling_chain_from_leadership_to_the_officer(portal, live_server, page):
+    """The guide page xu-ly-van-ban.md: the clerk submits, the leader assigns from his inbox, the
+    head dispatches from the department's inbox, the officer finds it on his home page and in his
+    notifications, records progress and completes it."""
+    from documents import services
+
+    clerk = portal.user["vanthu"]
+
+    def received(number_symbol, summary, urgency="normal"):
+        return services.incoming_register(
+            acting_user=clerk, number_symbol=number_symbol, issuer="Sở Xây dựng", summary=summary,
+            document_date=portal.today - datetime.timedelta(days=1), arrival_date=portal.today, urgency=urgency,
+            attachments=[scan_upload()])
+
+    document = received("412/SXD-QLXD", "V/v thẩm định quy hoạch chi tiết xây dựng khu tái định cư Kỳ Lợi", "urgent")
+    # What else waits: one for leadership as a whole, one already given to the department, one
+    # internal document sent to it by another department.
+    other = received("95/SKHĐT-KTN", "V/v góp ý dự thảo kế hoạch xúc tiến đầu tư năm sau")
+    services.incoming_submit(acting_user=clerk, document=other)
+    waiting = received("77/STNMT-QLĐĐ", "V/v rà soát ranh giới đất khu công nghiệp Gia Lách")
+    services.incoming_submit(acting_user=clerk, document=waiting)
+    services.incoming_assign(acting_user=portal.user["truongban"], document=waiting, department=portal.dept["QHXD"],
+                             deadline=portal.today + datetime.timedelta(days=12),
+                             direction_note="Phòng Quy hoạch và Xây dựng rà soát, báo cáo.")
+    services.internal_send(acting_user=portal.user["cb.qldt1"], kind="CV", recipient_departments=[portal.dept["QHXD"]],
+                           summary="Đề nghị phối hợp thẩm định hồ sơ điều chỉnh dự án nhà xưởng cho thuê",
+                           attachments=[scan_upload()])
+
+    # 1. The clerk submits the urgent letter to the Head of the Board by name.
+    sign_in(page, live_server, "vanthu")
+    page.goto(f"{live_server.url}/documents/{document.pk}/")
+    form = page.get_by_test_id("submit-form")
+    form.locator("#id_leader").select_option(str(portal.user["truongban"].pk))
+    shot(page, "xu-ly-01-trinh-lanh-dao")
+    form.get_by_role("button", name="Trình lãnh đạo").click()
+    assert "Đã trình" in success(page)
+
+    # 2. The leader: his home page counts it; his inbox lists it, urgent first; he assigns in place.
+    page.context.clear_cookies()
+    sign_in(page, live_server, "truongban")
+    assert page.get_by_test_id("desk-awaiting-direction").locator(".stat").inner_text() == "2"
+    shot(page, "xu-ly-02-lanh-dao-trang-chu")
+    page.get_by_test_id("desk-awaiting-direction").click()
+    page.wait_for_url("**/documents/inbox/leadership/")
+    rows = page.get_by_test_id("inbox-row")
+    assert document.number_symbol in rows.first.inner_text()  # urgent first
+    rows.first.get_by_test_id("open-assign").click()
+    form = page.get_by_test_id("assign-form")
+    form.wait_for()
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')")
+    form.locator("select[name$='-department']").select_option(str(portal.dept["QHXD"].pk))
+    form.locator("select[name$='-co_handlers'] option", has_text="Lý Văn Tuấn").wait_for(state="attached")
+    form.locator("input[name$='-deadline']").fill((portal.today + datetime.timedelta(days=10)).strftime("%d/%m/%Y"))
+    form.locator("textarea[name$='-direction_note']").fill("Giao Phòng Quy hoạch và Xây dựng chủ trì thẩm định, báo cáo.")
+    shot(page, "xu-ly-03-hop-thu-lanh-dao", full_page=True)
+    form.get_by_role("button", name="Giao xử lý").click()
+    page.wait_for_url("**/documents/inbox/leadership/")
+    assert "Đã giao xử lý" in success(page)
+
+    # 3. The head of the department: the department's inbox; dispatch to an officer.
+    page.context.clear_cookies()
+    sign_in(page, live_server, "tp.qhxd")
+    page.get_by_test_id("desk-awaiting-dispatch").click()
+    page.wait_for_url("**/documents/inbox/department/")
+    row = page.get_by_test_id("inbox-row").filter(has_text=document.number_symbol)
+    row.get_by_test_id("open-dispatch").click()
+    form = page.get_by_test_id("dispatch-form")
+    form.locator("select[name$='-officer']").select_option(str(portal.user["cb.qhxd1"].pk))
+    form.locator("select[name$='-co_handlers']").select_option(str(portal.user["cb.qhxd2"].pk))
+    form.locator("input[name$='-deadline']").fill((portal.today + datetime.timedelta(days=7)).strftime("%d/%m/%Y"))
+    form.locator("textarea[name$='-note']").fill("Chị Hoa chủ trì, anh Tuấn phối hợp; dự thảo báo cáo thẩm định.")
+    shot(page, "xu-ly-04-hop-thu-phong", full_page=True)
+    form.get_by_role("button", name="Giao việc").click()
+    page.wait_for_url("**/documents/inbox/department/")
+    assert "Đã giao việc cho Trịnh Thị Hoa" in success(page)
+
+    # 4. The officer: home page, notification, progress, completion.
+    page.context.clear_cookies()
+    sign_in(page, live_server, "cb.qhxd1")
+    assert document.number_symbol in page.get_by_test_id("desk-to-handle-list").inner_text()
+    shot(page, "xu-ly-05-chuyen-vien-trang-chu")
+    page.get_by_test_id("notification-bell").click()
+    page.wait_for_url("**/notifications/")
+    notification = page.get_by_test_id("notification").first
+    assert "Bạn được giao xử lý" in notification.inner_text()
+    shot(page, "xu-ly-06-thong-bao")
+    notification.get_by_role("link").first.click()
+    page.wait_for_url(f"**/documents/{document.pk}/")
+    page.fill("#id_progress_text", "Đã khảo sát hiện trạng, đang dự thảo báo cáo thẩm định.")
+    page.get_by_role("button", name="Ghi tiến độ").click()
+    assert "Đã ghi tiến độ" in success(page)
+    page.fill("#id_progress_text", "Đã trình báo cáo thẩm định.")
+    page.get_by_role("button", name="Hoàn thành").click()
+    assert "Đã hoàn thành xử lý văn bản" in success(page)
+    log = page.get_by_test_id("handling-log").inner_text()
+    assert "Giao Trịnh Thị Hoa xử lý" in log and "Đã trình báo cáo thẩm định" in log
+    shot(page, "xu-ly-07-hoan-thanh", full_page=True)
+
+
 # --- Quản trị (administrator) --------------------------------------------------------------------
 
 
