@@ -1,0 +1,105 @@
+"""A search in a department's or an officer's scope (issue 16) reads the scope's rows by the
+indexes designed for it — never a backwards walk of the register_date index filtering by scope,
+which PostgreSQL chose when it misjudged the words' selectivity (0.8 s for a rare word on 2M
+documents). PostgreSQL only: skipped on SQLite, failed in CI without it (`require`)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from documents.choices import Confidentiality, Direction
+from documents.models import Document
+from recordsportal.text import search_key
+from tests.conftest import require
+
+# VACUUM (the visibility map that makes index-only scans index-only) cannot run in a transaction.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def explain(sql: str, *disabled: str) -> str:
+    # Tiny test tables: a sequential scan (or a bitmap of the department index, when the search
+    # texts are a few bytes) would win whatever the indexes. The question is which index the
+    # query is written for, as on the 2M documents of bench/ (docs/benchmarks.md).
+    settings = ("enable_seqscan", *disabled)
+    with connection.cursor() as cursor:
+        for name in settings:
+            cursor.execute(f"SET {name} = off")
+        try:
+            cursor.execute(f"EXPLAIN {sql}")
+            return "\n".join(row[0] for row in cursor.fetchall())
+        finally:
+            for name in settings:
+                cursor.execute(f"RESET {name}")
+
+
+@pytest.fixture
+def documents(agency, make_document):
+    require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
+
+    def doc(summary, department, **extra):
+        document = make_document(department, **extra)
+        # As services._normalise stores it (the fixture's create() does not).
+        document.summary = summary
+        document.search_text = search_key(f"{document.number_symbol} {summary} {document.issuer}")
+        document.save(update_fields=["summary", "search_text"])
+        return document
+
+    made = {
+        "unit": doc("Quyết định đầu tư dự án VinFast", agency.unit_a1),
+        "dept": doc("Quyết định phê duyệt đầu tư", agency.dept_a),
+        "other": doc("Quyết định đầu tư của phòng khác", agency.dept_b),
+        "secret": doc("Quyết định đầu tư (mật)", agency.dept_a, confidentiality=Confidentiality.SECRET),
+        "led": doc("Quyết định đầu tư giao trưởng phòng", agency.dept_b, officer=agency.head_a),
+        "sent": doc("Quyết định đầu tư gửi phòng A", agency.dept_b, direction=Direction.INTERNAL),
+        "nothing": doc("Công văn về việc khác", agency.dept_a),
+    }
+    made["sent"].recipient_departments.add(agency.unit_a1)
+    for i in range(200):  # enough rows for the planner to prefer indexes to reading everything
+        make_document(agency.dept_b, search_text=f"{i}/test van ban thu")
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE documents_document")
+    return made
+
+
+def test_small_scope_search_reads_the_scope_by_its_own_indexes_not_the_date_index(agency, documents):
+    require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
+    with CaptureQueriesContext(connection) as ctx:
+        found = list(Document.objects.visible_to(agency.head_a).search("quyết định ĐẦU TƯ"))
+    # The same rows as the plain search: the head's department and unit, sent to the unit, led
+    # by the head; not the confidential one, not another department's.
+    assert {d.pk for d in found} == {documents[k].pk for k in ("unit", "dept", "led", "sent")}
+
+    step = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("(SELECT") and " UNION " in q["sql"]]
+    assert len(step) == 1, [q["sql"][:120] for q in ctx.captured_queries]
+    plan = explain(step[0])
+    # The named documents: the officer and drafter indexes.
+    assert "officer" in plan and "created_by" in plan, plan
+    # The departments' documents: an index-only scan of the covering index (migration
+    # documents/0011), the words tested on the index entries. The documents sent to them: looked
+    # up by id (`doc_id_search` on the bench data; a few rows here take the primary key).
+    covering = explain(step[0], "enable_bitmapscan")
+    assert "Index Only Scan using doc_department_search" in covering, covering
+    assert "Index Cond: (id = ANY ($" in covering, covering
+    # Not the date index, not the trigram bitmap whose selectivity PostgreSQL misjudges.
+    assert "register_date" not in plan and "Backward" not in plan, plan
+    assert "doc_search_trgm" not in plan, plan
+
+    # The page itself: the found ids by the primary key, then sorted — no date walk.
+    page = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('SELECT "documents_document"."id", ')]
+    page_plan = explain(page[-1])
+    assert "documents_document_pkey" in page_plan, page_plan
+    assert "Backward" not in page_plan and "doc_search_trgm" not in page_plan, page_plan
+
+
+def test_officer_search_reads_their_own_documents_by_index(agency, documents):
+    require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
+    with CaptureQueriesContext(connection) as ctx:
+        found = list(Document.objects.visible_to(agency.head_a).search("vinfast"))
+        mine = list(Document.objects.visible_to(agency.officer_b).search("quyet dinh"))
+    assert [d.pk for d in found] == [documents["unit"].pk]
+    assert mine == []
+    steps = [q["sql"] for q in ctx.captured_queries
+             if q["sql"].startswith(('SELECT "documents_document"."id" AS "pk"', "(SELECT"))]
+    assert len(steps) == 2, [q["sql"][:120] for q in ctx.captured_queries]
+    plan = explain(steps[1])
+    assert "officer" in plan and "Backward" not in plan and "register_date" not in plan, plan
