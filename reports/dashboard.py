@@ -48,8 +48,10 @@ class Dashboard:
     month_state: object = None
     # The month still running: the headline's gap to target in records ("Cần thêm 6 văn bản…").
     gaps: list = field(default_factory=list)
-    # The headline's paper documents of the month, justified and unjustified (issue 14).
+    # The headline's paper documents of the month, justified and unjustified (issue 14), counted
+    # from the registers when the page is drawn (not a snapshot): their own "as of".
     paper: dict = field(default_factory=dict)
+    paper_counted_at: datetime.datetime | None = None
 
     @property
     def as_of(self):
@@ -139,7 +141,7 @@ def build(user, month: datetime.date, department=None) -> Dashboard:
     counts = dict(q.violations_visible_to(user).filter(period__year=month.year).order_by()
                   .values_list("status").annotate(n=Count("id")))
     dashboard.violations_by_status = {label: counts.get(value, 0) for value, label in Violation.Status.choices}
-    dashboard.paper = _paper(headline, month)
+    dashboard.paper, dashboard.paper_counted_at = _paper(headline, month), timezone.now()
     if month == _this_month():
         from .nudges import gap_message
 

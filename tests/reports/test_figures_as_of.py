@@ -33,3 +33,24 @@ def test_the_home_tiles_say_as_of_when_and_tell_not_computed_from_no_records(age
     assert "100,0%" in tile(home, "desk-ratio-e") and f"1/1 · tính đến {stamp}" in tile(home, "desk-ratio-e")
     head = login(agency.head_a).get("/").content.decode()
     assert f"tính đến {stamp}" in tile(head, "desk-ratio-e")
+
+
+def test_the_dashboards_paper_counts_say_they_are_counted_now_and_may_differ_from_a_closed_month(agency, make_document,
+                                                                                                login):
+    import datetime
+
+    from django.urls import reverse
+
+    march = datetime.date(2026, 3, 1)
+    make_document(agency.dept_a, agency.officer_a, form=Form.PAPER)
+    compute_month(march)
+    before = timezone.localtime()
+    page = login(agency.clerk).get(reverse("reports:dashboard"), {"month": "2026-03"}).content.decode()
+    line = page.split('data-testid="paper-reasons-as-of">')[1].split("</span>")[0]
+    assert line.startswith("Đếm lúc ") and "theo sổ hiện tại." in line and "đã chốt" not in line
+    counted = datetime.datetime.strptime(line.split("Đếm lúc ")[1].split(" theo")[0], "%H:%M %d/%m/%Y")
+    assert counted >= before.replace(tzinfo=None, second=0, microsecond=0)
+
+    months.close_month(march, acting_user=agency.clerk)
+    page = login(agency.clerk).get(reverse("reports:dashboard"), {"month": "2026-03"}).content.decode()
+    assert "theo sổ hiện tại, có thể khác số liệu đã chốt." in page
