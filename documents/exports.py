@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 
 from django.utils.translation import gettext as _
 
+from recordsportal.exports import Export, count_upto, export_builder
 from recordsportal.text import search_key
 
 from .choices import Confidentiality, Direction, Form, Kind, Status, Urgency
@@ -136,3 +137,52 @@ def book_export_rows(queryset, direction: str) -> Iterator[list]:
 
 def format_date(value) -> str:
     return value.strftime("%d/%m/%Y") if isinstance(value, datetime.date) else ("" if value is None else str(value))
+
+
+# --- as export builders (recordsportal/exports.py): in the request up to EXPORT_TASK_THRESHOLD
+# rows, by a Celery task above it; the same rows either way, scoped by the asking user. ---------
+
+
+def book_period(year, month) -> str:
+    return _("Tháng %(month)s năm %(year)s") % {"month": month, "year": year} if month else _("Năm %(year)s") % {"year": year}
+
+
+@export_builder
+def register_list_export(user, params) -> Export:
+    """The filtered register list (`documents:export_xlsx`), as the list shows it to `user`."""
+    from django.utils import timezone
+
+    from .filters import DocumentFilter
+    from .models import Document
+
+    queryset = DocumentFilter(params, queryset=Document.objects.visible_to(user)).qs
+    return Export(
+        filename=f"van-ban-{timezone.localdate():%Y%m%d}.xlsx", title=_("Danh sách văn bản theo bộ lọc"),
+        headers=list_headers(), rows=list_rows(list_export_queryset(queryset)),
+        count=lambda limit: count_upto(queryset, limit), sheet_title=_("Văn bản"), widths=LIST_WIDTHS)
+
+
+@export_builder
+def register_book_export(user, params) -> Export:
+    """The register book of a year or month (`documents:register_book_xlsx`); `params` were
+    checked by the view (RegisterBookForm)."""
+    from recordsportal.models import Agency
+
+    from .forms_io import RegisterBookForm
+    from .models import Document
+
+    form = RegisterBookForm(params)
+    if not form.is_valid():
+        raise ValueError(f"register book parameters: {form.errors.as_json()}")
+    direction, year = form.cleaned_data["direction"], form.cleaned_data["year"]
+    month, secret = form.cleaned_data.get("month"), form.cleaned_data.get("secret") or False
+    queryset = book_queryset(Document.objects.visible_to(user), direction=direction, year=year, month=month,
+                             secret=secret)
+    title = book_title(direction, secret)
+    suffix = f"{year}-{month:02d}" if month else f"{year}"
+    return Export(
+        filename=f"so-{'mat-' if secret else ''}{'den' if direction == 'incoming' else 'di'}-{suffix}.xlsx",
+        title=f"{title} · {book_period(year, month)}", headers=book_headers(direction),
+        rows=book_export_rows(queryset, direction), count=lambda limit: count_upto(queryset, limit),
+        sheet_title=f"{title} {suffix}"[:31], widths=BOOK_WIDTHS[direction],
+        title_rows=[Agency.load().name.upper(), title.upper(), book_period(year, month)])

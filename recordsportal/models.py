@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .names import by_name
+from .progress import ProgressRow
 from .querysets import DepartmentQuerySet, UserQuerySet
 from .roles import ROLE_PRECEDENCE, Role
 from .text import normalize_text
@@ -286,3 +287,35 @@ class RoleGrant(models.Model):
 
     def __str__(self):
         return f"{self.user} {'+' if self.granted else '-'}{self.role}"
+
+
+def export_path(instance, filename):
+    # A generated name, never the user's: the name offered on download is `filename`.
+    import uuid
+
+    from django.utils import timezone
+
+    return f"exports/{timezone.localdate():%Y/%m/%d}/{uuid.uuid4().hex}.xlsx"
+
+
+class ExportJob(ProgressRow):
+    """An export too large for a web request (recordsportal/exports.py), written by a Celery task:
+    what to export (`kind`, the dotted path of the export's builder, and the page's query string
+    in `params`), its progress (rows written of how many), then the file. `created_by` owns it:
+    nobody else sees or downloads it (404). Removed with its file after EXPORT_KEEP_HOURS."""
+
+    kind = models.CharField(max_length=120)
+    params = models.JSONField(default=dict, blank=True)
+    filename = models.CharField(_("tên tệp"), max_length=255)
+    title = models.CharField(_("nội dung xuất"), max_length=255, blank=True)
+    file = models.FileField(upload_to=export_path, max_length=255, blank=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("lần xuất tệp")
+        verbose_name_plural = _("các lần xuất tệp")
+        indexes = [models.Index(fields=["created_by", "-created_at"], name="export_job_owner")]
+
+    def __str__(self):
+        return self.filename

@@ -313,6 +313,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # the immediate e-mails whose task was never queued (a broker outage loses none).
     "notifications-digest": {"task": "notifications.send_digests", "schedule": crontab(minute=0, hour=7)},
     "notifications-pending": {"task": "notifications.send_pending", "schedule": crontab(minute="*/10")},
+    # Exports written by a task are kept EXPORT_KEEP_HOURS, then removed with their files.
+    "exports-clean": {"task": "recordsportal.clean_exports", "schedule": crontab(minute=15)},
 }
 # edXML exchange (QCVN 102:2016): the folder a connector drops received packages into, and the
 # folder the portal writes outbound packages (documents, statuses) to; empty: API only. Caps and
@@ -331,6 +333,12 @@ RECORDS_FIRST_YEAR = int(os.environ.get("RECORDS_FIRST_YEAR") or 1990)
 
 # Days before a document's handling deadline that its handlers are told it is due (issue 15).
 DOCUMENT_DUE_SOON_DAYS = int(os.environ.get("DOCUMENT_DUE_SOON_DAYS") or 3)
+
+# Excel exports above this many rows are written by a Celery task, the page showing progress and
+# then a download link (recordsportal/exports.py); up to it, in the request as before. The files
+# belong to the person who asked and are removed after EXPORT_KEEP_HOURS.
+EXPORT_TASK_THRESHOLD = int(os.environ.get("EXPORT_TASK_THRESHOLD") or 5000)
+EXPORT_KEEP_HOURS = int(os.environ.get("EXPORT_KEEP_HOURS") or 24)
 
 # --- Email (reminders) ---------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

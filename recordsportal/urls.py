@@ -5,7 +5,7 @@ from csp.decorators import csp_update
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from .api import urls as api_urls
-from .views import health, home, people, staff
+from .views import exports, health, home, people, staff
 
 staff_patterns = (
     [
@@ -21,8 +21,18 @@ staff_patterns = (
     "staff",
 )
 
+export_patterns = (
+    [
+        path("<int:pk>/", exports.export_detail, name="detail"),
+        path("<int:pk>/download/", exports.export_download, name="download"),
+        path("<int:pk>/retry/", exports.export_retry, name="retry"),
+    ],
+    "exports",
+)
+
 urlpatterns = [
     path("", home.home, name="home"),
+    path("exports/", include(export_patterns)),
     path("people/", people.people, name="people"),
     path("staff/", include(staff_patterns)),
     path("documents/", include("documents.urls")),

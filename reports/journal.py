@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from backlog.models import Campaign, Inventory
 from documents.models import Document
 from dossiers.models import ArchiveBatch, Dossier, FilePlan, RetentionList
+from recordsportal.exports import Export, export_builder
 from recordsportal.journal import Entry, describe
 from recordsportal.models import Agency, Department, User
 
@@ -120,6 +121,67 @@ def journal_rows(**filters):
         yield from rows
         if after is None:
             return
+
+
+def _history_rows(item: Kind, *, person=None, kind=None, since=None, until=None):
+    rows = item.model.history.model.objects.all()
+    if person:
+        rows = rows.filter(history_user_id=person)
+    if since:
+        rows = rows.filter(history_date__gte=_start_of(since))
+    if until:
+        rows = rows.filter(history_date__lt=_start_of(until + datetime.timedelta(days=1)))
+    return rows
+
+
+def journal_count(limit: int | None = None, **filters) -> int:
+    """How many rows match, counted up to `limit` per table (one LIMITed COUNT per kind)."""
+    total = 0
+    for item in KINDS:
+        if filters.get("kind") and item.code != filters["kind"]:
+            continue
+        rows = _history_rows(item, **filters).order_by()
+        total += rows[:limit].count() if limit is not None else rows.count()
+        if limit is not None and total >= limit:
+            return limit
+    return total
+
+
+# The export holds at most the newest EXPORT_CAP rows (above EXPORT_TASK_THRESHOLD, written by
+# a Celery task: recordsportal/exports.py).
+EXPORT_CAP = 20000
+
+
+def _journal_lines(filters):
+    from django.utils.text import capfirst
+
+    for count, row in enumerate(journal_rows(**filters)):
+        if count >= EXPORT_CAP:
+            return
+        entry = row.entry
+        yield [timezone.localtime(entry.when).strftime("%d/%m/%Y %H:%M"), entry.who_name, str(row.kind.label),
+               row.label, entry.action, "\n".join(f"{capfirst(c.label)}: {c.before} → {c.after}" for c in entry.changes),
+               entry.reason]
+
+
+@export_builder
+def journal_export(user, params) -> Export:
+    """The agency journal as filtered on its page (`reports:journal_xlsx`), newest first, at most
+    EXPORT_CAP rows. The page's roles see the whole journal (agency-wide), so `user` only owns it."""
+    from django.utils.translation import gettext
+
+    from .forms import JournalFilterForm
+
+    filters = JournalFilterForm(params or None).filters()
+    headers = [gettext("Thời điểm"), gettext("Người thực hiện"), gettext("Loại"), gettext("Hồ sơ, dữ liệu"),
+               gettext("Thao tác"), gettext("Thay đổi (trước → sau)"), gettext("Ghi chú")]
+    cap = f"{EXPORT_CAP:,}".replace(",", ".")
+    return Export(
+        filename="nhat-ky-thay-doi.xlsx", title=gettext("Nhật ký thay đổi"), headers=headers,
+        rows=_journal_lines(filters),
+        count=lambda limit: min(EXPORT_CAP, journal_count(limit, **filters)),
+        sheet_title=gettext("Nhật ký"), widths=[17, 24, 18, 40, 8, 70, 40],
+        title_rows=[gettext("Nhật ký thay đổi (tối đa %(cap)s dòng mới nhất)") % {"cap": cap}])
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:

@@ -198,6 +198,12 @@ TABLE: dict[str, Expect] = {
     "password_change_done": page(none=ALL),
     "set_language": public("302", method="POST", none=ACTION_OWN, data={"language": "en", "next": "/"}),
     "health": public("200", none=ALL),
+    # An export written by a Celery task (recordsportal/exports.py): the world's job is officer A's
+    # (own scope) or officer B's (other department), done; nobody else sees or downloads it. Running
+    # a finished job again is refused with a message.
+    "exports:detail": page({"pk": "export_job"}, own="200 404 404 404 404", other="404 404 404 404 404"),
+    "exports:download": page({"pk": "export_job"}, own="200 404 404 404 404", other="404 404 404 404 404"),
+    "exports:retry": post({"pk": "export_job"}, own="302 404 404 404 404", other="404 404 404 404 404"),
     # --- documents ---------------------------------------------------------------------------------
     "documents:list": page(none=ALL),
     "documents:to_handle": page(none=ALL),

@@ -15,17 +15,16 @@ from django.db.models import Count
 from django.db.models.functions import ExtractMonth
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from recordsportal.guards import role_required
-from recordsportal.models import Agency
 from recordsportal.pdf import pdf_response
 from recordsportal.roles import Role
-from recordsportal.xlsx import xlsx_response
+from recordsportal.exports import export_response
 
 from .. import exports
+from ..choices import Direction
 from ..filters import DocumentFilter
 from ..forms_io import RegisterBookForm
 from ..models import Document
@@ -45,9 +44,8 @@ def export_xlsx(request):
         # An invalid filter is ignored by django-filter; exporting then would export too much.
         messages.error(request, _("Bộ lọc không hợp lệ; sửa bộ lọc rồi xuất lại."))
         return redirect(f"{reverse('documents:list')}?{request.GET.urlencode()}")
-    rows = exports.list_rows(exports.list_export_queryset(documents.qs))
-    filename = f"van-ban-{timezone.localdate():%Y%m%d}.xlsx"
-    return xlsx_response(filename, exports.list_headers(), rows, sheet_title=_("Văn bản"), widths=exports.LIST_WIDTHS)
+    # Above EXPORT_TASK_THRESHOLD rows a Celery task writes it and the page shows its progress.
+    return export_response(request, exports.register_list_export)
 
 
 def _book_context(form):
@@ -64,8 +62,7 @@ def _book_queryset(request, form):
                                  month=month, secret=secret)
 
 
-def _period(year, month) -> str:
-    return _("Tháng %(month)s năm %(year)s") % {"month": month, "year": year} if month else _("Năm %(year)s") % {"year": year}
+_period = exports.book_period
 
 
 @role_required(*BOOK_ROLES)
@@ -111,19 +108,7 @@ def register_book_xlsx(request):
     form = RegisterBookForm(request.GET)
     if not form.is_valid():
         return _invalid(request, form)
-    direction, year, month, secret = _book_context(form)
-    agency = Agency.load()
-    title = exports.book_title(direction, secret)
-    rows = exports.book_export_rows(_book_queryset(request, form), direction)
-    suffix = f"{year}-{month:02d}" if month else f"{year}"
-    return xlsx_response(
-        f"so-{'mat-' if secret else ''}{'den' if direction == 'incoming' else 'di'}-{suffix}.xlsx",
-        exports.book_headers(direction),
-        rows,
-        sheet_title=f"{title} {suffix}"[:31],
-        widths=exports.BOOK_WIDTHS[direction],
-        title_rows=[agency.name.upper(), title.upper(), _period(year, month)],
-    )
+    return export_response(request, exports.register_book_export)
 
 
 @role_required(*BOOK_ROLES)
@@ -156,9 +141,9 @@ def register_book_pdf(request):
         "rows": rows,
         "direction": direction,
     }
-    filename = f"so-{'mat-' if secret else ''}{'den' if direction == 'incoming' else 'di'}-{suffix}.pdf"
+    filename = f"so-{'mat-' if secret else ''}{'den' if direction == Direction.INCOMING else 'di'}-{suffix}.pdf"
     return pdf_response("pdf/register_book.html", context, filename)
 
 
 def _date_columns(direction):
-    return (0, 4) if direction == "incoming" else (1,)
+    return (0, 4) if direction == Direction.INCOMING else (1,)

@@ -31,7 +31,7 @@ from reports.models import DeductionRule, Violation, ViolationKind
 from tests.conftest import scan_upload
 
 SERVICE_MODULES = ["recordsportal.services", "documents.services", "documents.handling", "dossiers.services",
-                   "backlog.services", "reports.services", "exchange.services"]
+                   "backlog.services", "reports.services", "exchange.services", "recordsportal.exports"]
 
 ARRIVAL = datetime.date(2026, 3, 3)
 
@@ -467,6 +467,9 @@ NOT_WALKED = {
                                                "the head); the lines get their rows from inventory_save_lines "
                                                "(tests/backlog/test_inventory_import_task.py)",
     "backlog.services.inventory_import_requeue": "re-queues an InventoryImport progress row (no history table)",
+    "recordsportal.exports.export_start": "an ExportJob row (no history table: it changes no record; created_by "
+                                          "names its owner), removed after EXPORT_KEEP_HOURS",
+    "recordsportal.exports.export_requeue": "re-queues an ExportJob (no history table)",
     "exchange.services.outbound_acknowledge": "the connector's delivery stamp on an OutboundPackage (no history "
                                               "table; delivered_at is the record)",
     "exchange.services.status_for_document": "a status package: no audited row of its own",

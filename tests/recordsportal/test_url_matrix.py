@@ -139,8 +139,17 @@ def _department_objects(a, department, officer, head, campaign, number):
     inventory_import = InventoryImport.objects.create(
         inventory=inventory, original_name="kiem-ke.xlsx", state=InventoryImport.State.REFUSED,
         errors=["Dòng 5, cột E (Mét giá): phải là số không âm"], error_count=1, created_by=head)
+    from django.utils import timezone
+
+    from recordsportal.models import ExportJob
+
+    # An export written by the task for the officer (recordsportal/exports.py): theirs alone.
+    export_job = ExportJob(kind="documents.exports.register_list_export", filename="van-ban.xlsx",
+                           title="Danh sách văn bản", state=ExportJob.State.DONE, result_count=1, created_by=officer,
+                           expires_at=timezone.now() + datetime.timedelta(days=1))
+    export_job.file.save("export.xlsx", ContentFile(_xlsx(["Số"], [[1]])), save=True)
     return {
-        "inventory_import": inventory_import,
+        "inventory_import": inventory_import, "export_job": export_job,
         "department": department, "officer_user": officer, "document": document,
         "attachment": _attachment(document, a.clerk), "dossier": dossier, "item": item,
         "plan": plan, "plan_import": plan_import, "plan_heading": plan_heading, "plan_entry": plan_entry,
