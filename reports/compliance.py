@@ -62,10 +62,10 @@ def h_grouped_rows(start, end):
 # The grouped rows (one per department and officer) are summed into the three kinds of scope in
 # one statement: the documents are read once, by the GROUP BY the ORM wrote. A department's
 # figures include its units: a grouped row counts for its department and every department above
-# it (`ancestry`, walked up the parent links: a few hundred pairs). The result (a few thousand rows) goes to a temporary table, from
-# which the snapshots are upserted and the stale ones deleted.
-SCOPED = """
-CREATE TEMPORARY TABLE {scoped} AS
+# it (`ancestry`, walked up the parent links: a few hundred pairs). The result is a few thousand
+# rows: inserted straight into the snapshots the first time a month is computed, otherwise put in
+# a temporary table from which the changed snapshots are upserted and the stale ones deleted.
+SCOPED_CTES = """
 WITH RECURSIVE ancestry (department_id, ancestor_id) AS (
     SELECT id, id FROM {department}
     UNION ALL
@@ -73,7 +73,8 @@ WITH RECURSIVE ancestry (department_id, ancestor_id) AS (
       FROM ancestry JOIN {department} up ON up.id = ancestry.ancestor_id
      WHERE up.parent_id IS NOT NULL
 ),
-grouped AS ({grouped})
+grouped AS ({grouped}),
+scoped AS (
 SELECT 'agency' AS scope, 'agency' AS scope_key, CAST(NULL AS bigint) AS department_id,
        CAST(NULL AS bigint) AS officer_id,
        SUM(numerator) AS numerator, SUM(denominator) AS denominator, SUM(excluded) AS excluded
@@ -100,6 +101,19 @@ SELECT 'dept_officer', 'dept_officer:' || COALESCE(CAST(g.department_id AS text)
  WHERE g.department_id IS NOT NULL
    AND (g.officer_id IS NULL
         OR g.officer_id IN (SELECT officer_id FROM grouped GROUP BY officer_id HAVING COUNT(*) > 1))
+)
+"""
+SCOPED = "CREATE TEMPORARY TABLE {scoped} AS " + SCOPED_CTES + "SELECT * FROM scoped"
+# A month (or a closed month's candidate) with no rows yet for the metric: one INSERT, no
+# temporary table, no comparison with rows that cannot exist (issue 16: the first computation
+# cost 3.4x the raw aggregate, mostly writing the temporary table and upserting through it). The
+# month's ReportMonth row, locked by compute_month's first statement, keeps two computations of
+# the same month from racing here.
+INSERT_NEW = """
+INSERT INTO {snapshot} (month, metric, scope, scope_key, department_id, officer_id, numerator, denominator,
+                        excluded, computed_at)
+""" + SCOPED_CTES + """
+SELECT %s, %s, scope, scope_key, department_id, officer_id, numerator, denominator, excluded, %s FROM scoped
 """
 # The drill-down by the department recorded at the time (reports/querysets.py `drill_down`): an
 # officer's row carries the department their records of the month were counted for when there is
@@ -154,18 +168,27 @@ def compute_month(month: datetime.date) -> dict[str, int]:
     tables = {"snapshot": target._meta.db_table, "department": Department._meta.db_table, "scoped": "scoped_figures"}
     written = {}
     with connection.cursor() as cursor:
+        # The metrics this month already has rows for (figures to compare with, stale rows to drop).
+        cursor.execute(f"SELECT DISTINCT metric FROM {tables['snapshot']} WHERE month = %s", [month_value])  # nosec B608
+        present = {row[0] for row in cursor.fetchall()}
         for metric, rows in ((Metric.ELECTRONIC_EXCHANGE, e_grouped_rows(start, end)),
                              (Metric.ELECTRONIC_DOSSIERS, h_grouped_rows(start, end))):
             grouped_sql, grouped_params = rows.query.sql_with_params()
+            if metric not in present:
+                cursor.execute(INSERT_NEW.format(grouped=grouped_sql, **tables),
+                               [*grouped_params, month_value, metric, now])
+                written[metric] = cursor.rowcount
+                continue
+            written[metric] = 0
             cursor.execute(SCOPED.format(grouped=grouped_sql, **tables), grouped_params)
             cursor.execute(UPSERT.format(**tables), [month_value, metric, now, month_value, metric])
             cursor.execute(DELETE_STALE.format(**tables), [month_value, metric])
             cursor.execute("DROP TABLE scoped_figures")
-            written[metric] = 0
-        # What was written is what the temporary tables held: counted once for both metrics.
-        cursor.execute(f"SELECT metric, COUNT(*) FROM {tables['snapshot']} WHERE month = %s GROUP BY metric",  # nosec B608
-                       [month_value])
-        written.update(cursor.fetchall())
+        if present:
+            # What a refresh left is what the temporary tables held: counted once for both metrics.
+            cursor.execute(f"SELECT metric, COUNT(*) FROM {tables['snapshot']} WHERE month = %s GROUP BY metric",  # nosec B608
+                           [month_value])
+            written.update(cursor.fetchall())
     if closed:
         from .months import candidate_written
 

@@ -36,8 +36,15 @@ class Snapshot(models.Model):
     metric = models.CharField(max_length=1, choices=Metric.choices)
     scope = models.CharField(max_length=12, choices=ScopeKind.choices)
     scope_key = models.CharField(max_length=40)  # "agency", "department:12", "officer:34", "dept_officer:12:34"
-    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    officer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # No database constraint and no index of their own (issue 16): a month's first computation
+    # writes ~4,000 rows, and checking two foreign keys per row at commit cost more than computing
+    # the figures. The ids are copied, in the same transaction, from documents and dossiers whose
+    # own foreign keys hold them to existing rows; deleting a department or a person still
+    # cascades here through the ORM; (department, month) and (officer, month) index them.
+    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+                                   db_constraint=False, db_index=False)
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="+", db_constraint=False, db_index=False)
     numerator = models.PositiveIntegerField(default=0)
     denominator = models.PositiveIntegerField(default=0)
     # Confidential documents are left out of E by law (they may not be exchanged electronically);
@@ -219,8 +226,11 @@ class CandidateSnapshot(models.Model):
     metric = models.CharField(max_length=1, choices=Metric.choices)
     scope = models.CharField(max_length=12, choices=ScopeKind.choices)
     scope_key = models.CharField(max_length=40)
-    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    officer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # As Snapshot's: written by the same statement, a whole month at a time.
+    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+                                   db_constraint=False, db_index=False)
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="+", db_constraint=False, db_index=False)
     numerator = models.PositiveIntegerField(default=0)
     denominator = models.PositiveIntegerField(default=0)
     excluded = models.PositiveIntegerField(default=0)
