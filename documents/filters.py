@@ -11,7 +11,7 @@ from recordsportal.forms import BootstrapFormMixin
 from recordsportal.models import Department, User
 from recordsportal.params import YearFilter
 
-from .choices import Confidentiality, Direction, Form, Kind, Status, Urgency
+from .choices import Confidentiality, Direction, Form, Kind, PaperReason, Status, Urgency
 from .models import Document
 from .querysets import OPEN_STATUSES
 
@@ -47,6 +47,12 @@ class DocumentFilter(django_filters.FilterSet):
     urgency = django_filters.ChoiceFilter(label=_("Độ khẩn"), choices=Urgency.choices, empty_label=ALL)
     confidentiality = django_filters.ChoiceFilter(label=_("Độ mật"), choices=Confidentiality.choices, empty_label=ALL)
     status = django_filters.ChoiceFilter(label=_("Trạng thái"), choices=Status.choices, empty_label=ALL)
+    # The paper documents by their reason (issue 14): "justified", "unjustified" (which, as in
+    # paper_counts, includes paper without a recorded reason) or one reason.
+    paper_reason = django_filters.ChoiceFilter(
+        label=_("Lý do văn bản giấy"), method="filter_paper_reason", empty_label=ALL,
+        choices=[("justified", _("Có lý do chính đáng"))] + list(PaperReason.choices),
+    )
     overdue = django_filters.BooleanFilter(label=_("Quá hạn"), method="filter_overdue", widget=forms.CheckboxInput)
     sort = django_filters.ChoiceFilter(
         label=_("Sắp xếp"), method="filter_sort",
@@ -57,7 +63,7 @@ class DocumentFilter(django_filters.FilterSet):
         model = Document
         form = FilterForm
         fields = ["q", "direction", "date_from", "date_to", "year", "kind", "department", "officer", "form",
-                  "urgency", "confidentiality", "status", "overdue", "sort"]
+                  "urgency", "confidentiality", "status", "paper_reason", "overdue", "sort"]
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
@@ -77,6 +83,16 @@ class DocumentFilter(django_filters.FilterSet):
         # A department includes its units: their ids, so no join on the department table.
         units = Department.objects.filter(path__startswith=value.path).values("pk")
         return queryset.filter(department_id__in=units)
+
+    def filter_paper_reason(self, queryset, name, value):
+        from django.db.models import Q
+
+        justified = Q(paper_reason__in=PaperReason.justified())
+        if value == "justified":
+            return queryset.filter(justified, form=Form.PAPER)
+        if value == PaperReason.UNJUSTIFIED:
+            return queryset.filter(~justified, form=Form.PAPER)
+        return queryset.filter(form=Form.PAPER, paper_reason=value)
 
     def filter_overdue(self, queryset, name, value):
         # A checkbox: ticked narrows the list to overdue documents; unticked (absent) means

@@ -230,6 +230,10 @@ def violation_records(user, violation) -> list[ViolationRecord]:
         # here before the month's recomputation is accepted).
         _numerator, denominator = Links(ratio_metric, violation.period)(department=violation.department_id)
         noun = _("văn bản") if ratio_metric == "E" else _("hồ sơ")
+        if ratio_metric == "E":
+            # The paper without a justified reason is what counts against the department (issue 14).
+            shown.append(ViolationRecord("list", 0, _("Các văn bản giấy không có lý do chính đáng"),
+                                         f"{denominator}&paper_reason=unjustified"))
         shown.append(ViolationRecord("list", 0, _("Các %(noun)s giấy được tính") % {"noun": noun}, f"{denominator}&form=paper"))
         shown.append(ViolationRecord("list", 0, _("Tất cả %(noun)s được tính") % {"noun": noun}, denominator))
     if records.get("campaign"):

@@ -168,3 +168,33 @@ def test_closing_a_month_detects_its_violations_on_the_figures_it_freezes(agency
     violation = Violation.objects.get(pk=march_below_target.pk)
     assert (violation.evidence["numerator"], violation.evidence["denominator"]) == (3, 5)
     assert violation.evidence_as_of == months.state_of(MARCH).computed_at
+
+
+def test_an_e_violation_names_the_paper_documents_without_a_justified_reason(agency, make_document, login):
+    from documents.choices import Form, PaperReason
+    from reports.compliance import compute_month
+    from reports.violations import detect_month
+
+    make_document(agency.dept_a, agency.officer_a, form=Form.ELECTRONIC)
+    wet = make_document(agency.dept_a, agency.officer_a, form=Form.PAPER, paper_reason=PaperReason.WET_SIGNATURE)
+    unjustified = make_document(agency.dept_a, agency.officer_a, form=Form.PAPER, paper_reason=PaperReason.UNJUSTIFIED)
+    no_reason = make_document(agency.dept_a, agency.officer_a, form=Form.PAPER, paper_reason="")
+    other_department = make_document(agency.dept_b, agency.officer_b, form=Form.PAPER, paper_reason=PaperReason.UNJUSTIFIED)
+    compute_month(MARCH)
+    detect_month(MARCH)
+    violation = Violation.objects.get(kind=ViolationKind.E_BELOW_TARGET, department=agency.dept_a)
+
+    records = login(agency.head_a).get(f"/api/v1/violations/{violation.pk}/records/").json()
+    link = next(r["url"] for r in records if r["label"] == "Các văn bản giấy không có lý do chính đáng")
+    listed = login(agency.clerk).get(link).content.decode()
+    assert "2 văn bản phù hợp" in listed
+    for document in (unjustified, no_reason):
+        assert reverse("documents:detail", args=[document.pk]) in listed
+    for document in (wet, other_department):
+        assert reverse("documents:detail", args=[document.pk]) not in listed
+    page = login(agency.head_a).get(reverse("reports:violation", args=[violation.pk])).content.decode()
+    assert "Các văn bản giấy không có lý do chính đáng" in page
+    justified = login(agency.clerk).get(reverse("documents:list"), {"paper_reason": "justified", "department": agency.dept_a.pk})
+    assert "1 văn bản phù hợp" in justified.content.decode()
+    api = login(agency.clerk).get("/api/v1/documents/", {"paper_reason": "unjustified"}).json()
+    assert {row["id"] for row in api["results"]} == {unjustified.pk, no_reason.pk, other_department.pk}
