@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from recordsportal.models import Agency, Department
 
-from .models import Metric, month_start, next_month
+from .models import Metric, ReportMonth, month_start, next_month
 from .querysets import department_key, figures_for
 
 DIGEST_DAYS = 14  # the last two weeks of the month
@@ -72,6 +72,10 @@ def send_head_digests(today: datetime.date | None = None) -> int:
     if not in_digest_window(today):
         return 0
     month = month_start(today)
+    computed_at = ReportMonth.objects.filter(month=month).values_list("computed_at", flat=True).first()
+    if computed_at is None:
+        return 0  # nothing computed this month: no figures to send
+    as_of = _("Số liệu tính đến %(t)s.") % {"t": timezone.localtime(computed_at).strftime("%H:%M %d/%m/%Y")}
     sent = 0
     for department in Department.objects.filter(is_active=True, head__isnull=False).select_related("head"):
         head = department.head
@@ -81,7 +85,7 @@ def send_head_digests(today: datetime.date | None = None) -> int:
         if not gaps:
             continue
         body = "\n".join([_("Phòng, đơn vị: %(name)s — tháng %(m)s") % {"name": department.name, "m": f"{month:%m/%Y}"},
-                          *gaps, "", f"{getattr(settings, 'SITE_URL', '')}/reports/departments/{department.pk}/"])
+                          *gaps, as_of, "", f"{getattr(settings, 'SITE_URL', '')}/reports/departments/{department.pk}/"])
         send_mail(_("Chỉ tiêu văn bản, hồ sơ điện tử tháng %(m)s chưa đạt") % {"m": f"{month:%m/%Y}"}, body,
                   None, [head.email])
         sent += 1

@@ -54,3 +54,19 @@ def test_the_dashboards_paper_counts_say_they_are_counted_now_and_may_differ_fro
     months.close_month(march, acting_user=agency.clerk)
     page = login(agency.clerk).get(reverse("reports:dashboard"), {"month": "2026-03"}).content.decode()
     assert "theo sổ hiện tại, có thể khác số liệu đã chốt." in page
+
+
+def test_the_heads_weekly_digest_says_as_of_when_its_figures_were_computed(agency, make_document, mailoutbox):
+    import datetime
+
+    from reports import nudges
+
+    month = datetime.date(2026, 11, 1)
+    agency.head_a.email = "tp.qldt@bql.gov.vn"
+    agency.head_a.save(update_fields=["email"])
+    make_document(agency.dept_a, agency.officer_a, day=month, form=Form.PAPER)
+    assert nudges.send_head_digests(datetime.date(2026, 11, 17)) == 0  # never computed: no figures to send
+    compute_month(month)
+    assert nudges.send_head_digests(datetime.date(2026, 11, 17)) == 1
+    stamp = f"{timezone.localtime(months.state_of(month).computed_at):%H:%M %d/%m/%Y}"
+    assert f"Số liệu tính đến {stamp}." in mailoutbox[0].body
