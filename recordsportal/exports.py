@@ -143,6 +143,27 @@ def _counted(rows: Iterable, report) -> Iterable:
         report(written, 0)
 
 
+def write_export(export: Export, report, job=None) -> str:
+    """Write `export` (rows streamed into openpyxl's write-only writer, `report(rows_written, 0)`
+    as it goes) and store it under MEDIA_ROOT/exports/; returns the stored name. The workbook is
+    written to a private temporary file first and copied when complete: a worker killed half-way
+    leaves no half-written workbook behind a download link."""
+    from .models import ExportJob
+
+    handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)
+    try:
+        handle.close()
+        write_workbook(handle.name, [(export.sheet_title, export.headers, _counted(export.rows, report),
+                                      export.widths)], title_rows=export.title_rows)
+        if hasattr(report, "flush"):
+            report.flush()
+        with open(handle.name, "rb") as written:
+            return default_storage.save(ExportJob._meta.get_field("file").generate_filename(job, "export.xlsx"),
+                                        File(written))
+    finally:
+        os.unlink(handle.name)
+
+
 def export_run(*, job_id: int):
     """The task's work (see the module's docstring). Returns the job, or None when it is gone."""
     from .models import ExportJob
@@ -163,19 +184,7 @@ def export_run(*, job_id: int):
         export = builder(job.created_by, params)
         job.write(rows_total=export.count(None))
         report = job.reporter()
-        # Written to a private temporary file first, then copied under MEDIA_ROOT: a worker
-        # killed half-way leaves no half-written workbook behind a download link.
-        handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)
-        try:
-            handle.close()
-            write_workbook(handle.name, [(export.sheet_title, export.headers, _counted(export.rows, report),
-                                          export.widths)], title_rows=export.title_rows)
-            report.flush()
-            with open(handle.name, "rb") as written:
-                name = default_storage.save(ExportJob._meta.get_field("file").generate_filename(job, "export.xlsx"),
-                                            File(written))
-        finally:
-            os.unlink(handle.name)
+        name = write_export(export, report, job)
         job.write(state=State.DONE, file=name, result_count=job.rows_read, finished_at=timezone.now())
         logger.info("Export %s (%s) written: %s rows in %.1f s", job.pk, job.kind, job.rows_read,
                     time.monotonic() - started)
