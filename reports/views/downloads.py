@@ -4,6 +4,7 @@
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from recordsportal.exports import Export, count_upto, export_builder, export_response
 from recordsportal.guards import role_required
 from recordsportal.models import Agency
 from recordsportal.params import parse_month, parse_year
@@ -138,17 +139,26 @@ def violations_pdf(request):
                         f"bao-cao-vi-pham-{year}.pdf")
 
 
-@role_required(*REPORT_ROLES)
-def violations_xlsx(request):
-    year = _year(request)
+@export_builder
+def violations_export(user, params) -> Export:
+    """The year's violations as `user` may see them (`reports:violations_xlsx`); above
+    EXPORT_TASK_THRESHOLD rows written by a Celery task (recordsportal/exports.py)."""
+    year = parse_year(params.get("year"))
+    violations = _violation_rows(user, year)
     headers = [_("Phòng, đơn vị"), _("Kỳ"), _("Loại vi phạm"), _("Số liệu"), _("Số liệu tính đến"), _("Trạng thái"),
                _("Điểm đề xuất trừ"), _("Quyết định")]
     rows = ([v.department.name, v.period.strftime("%m/%Y"), v.get_kind_display(), v.evidence_summary,
              _local(v.evidence_computed_at), v.get_status_display(), v.proposed_points, v.get_decision_display()]
-            for v in _violation_rows(request.user, year))
-    return xlsx_response(f"vi-pham-{year}.xlsx", headers, rows, widths=[36, 10, 36, 40, 18, 16, 14, 28],
-                         title_rows=[_("Các trường hợp vi phạm năm %(y)s") % {"y": year},
-                                     _violations_as_of_line(violations_as_of(request.user, year))])
+            for v in violations.select_related("department").iterator(chunk_size=2000))
+    title = _("Các trường hợp vi phạm năm %(y)s") % {"y": year}
+    return Export(filename=f"vi-pham-{year}.xlsx", title=title, headers=headers, rows=rows,
+                  count=lambda limit: count_upto(violations, limit), widths=[36, 10, 36, 40, 18, 16, 14, 28],
+                  title_rows=[title, _violations_as_of_line(violations_as_of(user, year))])
+
+
+@role_required(*REPORT_ROLES)
+def violations_xlsx(request):
+    return export_response(request, violations_export)
 
 
 @role_required(*REPORT_ROLES)

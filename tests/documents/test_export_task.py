@@ -203,3 +203,21 @@ def test_the_journal_export_above_the_threshold_is_a_task_too(agency, login, doc
     rows = workbook_rows(job)
     assert rows[0] == ["Nhật ký thay đổi (tối đa 20.000 dòng mới nhất)"] and rows[1][0] == "Thời điểm"
     assert len(rows) - 2 == job.result_count >= 3
+
+
+def test_the_violations_export_above_the_threshold_is_a_task_scoped_by_the_asking_user(agency, login, media,
+                                                                                       settings):
+    from reports.models import Violation, ViolationKind
+
+    settings.EXPORT_TASK_THRESHOLD = 1
+    for department in (agency.dept_a, agency.dept_b):
+        for month in (1, 2):
+            Violation.objects.create(kind=ViolationKind.DOCUMENTS_OVERDUE, department=department,
+                                     period=datetime.date(2026, month, 1), key=f"export-{department.pk}-{month}")
+    response = login(agency.leader).get(reverse("reports:violations_xlsx"), {"year": 2026})
+    job = ExportJob.objects.get()
+    assert response.status_code == 302 and (job.state, job.result_count, job.filename) == ("done", 4, "vi-pham-2026.xlsx")
+    rows = workbook_rows(job)
+    assert rows[0] == ["Các trường hợp vi phạm năm 2026"]
+    assert sorted(row[0] for row in rows[3:]) == sorted([agency.dept_a.name] * 2 + [agency.dept_b.name] * 2)
+    assert login(agency.head_a).get(reverse("exports:download", args=[job.pk])).status_code == 404
