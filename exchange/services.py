@@ -256,7 +256,11 @@ def package_register(*, acting_user: User, package: InboundPackage, number_symbo
             attachments=[evidence, *[attachment.file for attachment in content.attachments]],
         )
     if package.due_date and not document.deadline:
+        # The sender's due date is part of this one registration: it goes into the row
+        # incoming_register wrote (one history row, as for a document registered by hand).
         Document.objects.filter(pk=document.pk).update(deadline=package.due_date)
+        document.history.filter(history_id=document.history.latest().history_id).update(deadline=package.due_date)
+        document.deadline = package.due_date
     update_change_reason(document, _("Nhận qua liên thông: gói edXML %(id)s của %(sender)s (%(code)s), SHA-256 "
                                      "%(sha)s") % {"id": package.edxml_id or "—", "sender": package.sender_name,
                                                    "code": package.sender_code, "sha": package.sha256})

@@ -38,6 +38,16 @@ def test_it_reads_a_package_into_its_fields():
         assert attachment.file.read() == PDF
 
 
+def test_the_senders_due_date_is_in_the_registration_history_row(exchange, media):
+    # It was set by an UPDATE after the history row was written: the journal showed no deadline.
+    package = receive(exchange.clerk, package_bytes(due=datetime.date(2026, 3, 20))).package
+    document = services.package_register(acting_user=exchange.clerk, package=package)
+    assert Document.objects.get(pk=document.pk).deadline == datetime.date(2026, 3, 20)
+    [row] = document.history.all()
+    assert (row.deadline, row.history_user) == (datetime.date(2026, 3, 20), exchange.clerk)
+    assert package.sha256 in row.history_change_reason
+
+
 @pytest.mark.django_db(transaction=True)
 def test_it_receives_registers_and_tells_the_sender(exchange, media):
     clerk = exchange.clerk
