@@ -11,14 +11,12 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from recordsportal.access import Scope, scope_filter, scope_of
+from recordsportal.access import Scope, managed_department_ids, scope_filter, scope_of
 
 
 def _managed_q(user, lookup: str) -> Q:
     """Rows of the departments `user` leads (and the units under them), whatever else they see."""
-    from recordsportal.models import Department
-
-    return Q(**{f"{lookup}__in": Department.objects.led_by(user)})
+    return Q(**{f"{lookup}__in": managed_department_ids(user)})
 
 
 class CampaignQuerySet(models.QuerySet):

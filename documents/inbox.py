@@ -18,7 +18,8 @@ from django.conf import settings
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.utils import timezone
 
-from recordsportal.models import Department, User
+from recordsportal.access import managed_department_ids
+from recordsportal.models import User
 from recordsportal.roles import Role
 from recordsportal.names import by_name
 
@@ -45,7 +46,7 @@ def awaiting_direction(user):
 
 
 def _led_department_ids(user) -> list[int]:
-    return list(Department.objects.led_by(user).values_list("pk", flat=True))
+    return managed_department_ids(user)
 
 
 def awaiting_dispatch(user, department_ids=None):

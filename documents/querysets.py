@@ -267,3 +267,15 @@ def documents_shown_to(user, documents: Iterable) -> dict[int, ShownDocument]:
             number=(document.number_symbol or document.display_number) if may_read else "",
             summary=document.summary if may_read else "", register_date=document.register_date, form=document.form)
     return shown
+
+
+def document_get_for_user(*, user, pk, include_deleted=False):
+    """The one way a page opens a document: from `visible_to(user)`, or 404 whether it is
+    missing or out of scope (recordsportal/guards.py `get_visible_or_404`)."""
+    from recordsportal.guards import get_visible_or_404
+
+    from .models import Document
+
+    manager = Document.all_objects if include_deleted else Document.objects
+    queryset = manager.visible_to(user).select_related("department__head", "officer", "created_by", "assigned_by")
+    return get_visible_or_404(queryset, pk=pk)

@@ -8,7 +8,7 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from recordsportal.access import Scope, scope_filter, scope_of
+from recordsportal.access import Scope, managed_department_ids, scope_filter, scope_of
 from recordsportal.models import Department, User
 from recordsportal.ratios import ratio_shown
 
@@ -43,9 +43,21 @@ def months_of_year_until(month: datetime.date):
     return month.replace(month=1), next_month(month)
 
 
+def months_list(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    """The first days of the months in [start, end). Snapshots are read by their months listed,
+    not by a range: every index of the table leads with the month (a month's rows are written
+    together, so its index entries sit side by side; issue 16), and a listed month is one index
+    descent per month and scope instead of a walk through every scope of the range."""
+    months, month = [], start
+    while month < end:
+        months.append(month)
+        month = next_month(month)
+    return months
+
+
 def _sums(metric, scope_keys, start, end) -> dict[str, tuple[int, int, int]]:
     rows = (
-        Snapshot.objects.filter(metric=metric, scope_key__in=scope_keys, month__gte=start, month__lt=end)
+        Snapshot.objects.filter(metric=metric, scope_key__in=scope_keys, month__in=months_list(start, end))
         .values("scope_key")
         .annotate(n=Sum("numerator"), d=Sum("denominator"), x=Sum("excluded"))
     )
@@ -65,7 +77,7 @@ def trend(metric, scope_key, last_month, months=12) -> list[dict]:
     rows = {
         month: (numerator, denominator)
         for month, numerator, denominator in Snapshot.objects.filter(
-            metric=metric, scope_key=scope_key, month__gte=first, month__lte=last_month
+            metric=metric, scope_key=scope_key, month__in=months_list(first, next_month(last_month))
         ).values_list("month", "numerator", "denominator")
     }
     points, month = [], first
@@ -162,7 +174,7 @@ def reported_year(metric, user_scope_keys, month):
     from .models import ReportMonth
 
     start, end = months_of_year_until(month)
-    counted = (Snapshot.objects.filter(metric=metric, scope_key__in=user_scope_keys, month__gte=start, month__lt=end)
+    counted = (Snapshot.objects.filter(metric=metric, scope_key__in=user_scope_keys, month__in=months_list(start, end))
                .order_by().values("metric"))
     row = (ReportMonth.objects.filter(month=month)
            .annotate(n=Subquery(counted.annotate(n=Sum("numerator")).values("n")),
@@ -180,7 +192,7 @@ def report_keys_for(user) -> list[str]:
     if scope is Scope.AGENCY:
         return ["agency"]
     if scope is Scope.DEPARTMENT:
-        led = list(Department.objects.led_by(user).values_list("pk", "parent_id"))
+        led = list(Department.objects.filter(pk__in=managed_department_ids(user)).values_list("pk", "parent_id"))
         ids = {pk for pk, _parent in led}
         return [department_key(pk) for pk, parent in led if parent not in ids]
     return [officer_key(user.pk)]
@@ -299,7 +311,7 @@ def drill_down(department, month) -> dict:
         return Sum(Case(When(month=month, then=column), default=0, output_field=IntegerField()))
 
     rows = (Snapshot.objects.filter(scope__in=[ScopeKind.OFFICER, ScopeKind.DEPARTMENT_OFFICER],
-                                    department__path__startswith=department.path, month__gte=start, month__lt=end)
+                                    department__path__startswith=department.path, month__in=months_list(start, end))
             .values("officer_id", "metric").order_by()
             .annotate(n=Sum("numerator"), d=Sum("denominator"), x=Sum("excluded"),
                       mn=in_month("numerator"), md=in_month("denominator"), mx=in_month("excluded")))

@@ -12,24 +12,20 @@ from recordsportal.guards import get_visible_or_404, role_required
 from recordsportal.roles import Role
 
 from .. import handling, rules, services
+from ..choices import Direction
 from ..forms import AssignForm, AttachmentForm, NoteForm
 from ..forms_handling import DispatchForm, ReturnForm, SubmitForm
 from ..forms_handling import assign_form as build_assign_form
-from ..models import Attachment, Document
+from ..models import Attachment
+from ..querysets import document_get_for_user
 from ..rules import available_actions
-
-
-def _document_for(user, pk, *, include_deleted=False):
-    manager = Document.all_objects if include_deleted else Document.objects
-    queryset = manager.visible_to(user).select_related("department__head", "officer", "created_by", "assigned_by")
-    return get_visible_or_404(queryset, pk=pk)
 
 
 @login_required
 def document_detail(request, pk):
-    document = _document_for(request.user, pk)
+    document = document_get_for_user(user=request.user, pk=pk)
     # An internal document: each receiving department's handling, and the one this user acts on.
-    receipts = list(document.receipts.select_related("department", "officer")) if document.direction == "internal" else []
+    receipts = list(document.receipts.select_related("department", "officer")) if document.direction == Direction.INTERNAL else []
     receipt = rules.receipt_for(request.user, document, receipts) if receipts else None
     actions = available_actions(request.user, document, receipt)
     assign_form = build_assign_form(document=document) if "assign" in actions else None
@@ -70,7 +66,7 @@ def document_detail(request, pk):
 @require_POST
 @login_required
 def document_submit(request, pk):
-    document = _document_for(request.user, pk)
+    document = document_get_for_user(user=request.user, pk=pk)
     form = SubmitForm(request.POST)
     if not form.is_valid():
         report_form_errors(request, form)
@@ -86,7 +82,7 @@ def document_submit(request, pk):
 def document_assign(request, pk):
     from .inbox import back
 
-    document = _document_for(request.user, pk)
+    document = document_get_for_user(user=request.user, pk=pk)
     # The inbox posts a prefixed form (several on one page) and comes back to the inbox.
     form = AssignForm(request.POST, prefix=request.POST.get("form_prefix") or None)
     if not form.is_valid():
@@ -108,7 +104,7 @@ def document_assign(request, pk):
 @require_POST
 @login_required
 def document_progress(request, pk):
-    document = _document_for(request.user, pk)
+    document = document_get_for_user(user=request.user, pk=pk)
     text = request.POST.get("text", "")
     run_action(request, lambda: handling.document_record_progress(acting_user=request.user, document=document, text=text),
          _("Đã ghi tiến độ."))
@@ -118,7 +114,7 @@ def document_progress(request, pk):
 @require_POST
 @login_required
 def document_complete(request, pk):
-    document = _document_for(request.user, pk)
+    document = document_get_for_user(user=request.user, pk=pk)
     text = request.POST.get("text", "")
     run_action(request, lambda: handling.document_complete(acting_user=request.user, document=document, text=text),
          _("Đã hoàn thành xử lý văn bản."))
@@ -128,7 +124,7 @@ def document_complete(request, pk):
 @require_POST
 @login_required
 def document_attach(request, pk):
-    document = _document_for(request.user, pk)
+    document = document_get_for_user(user=request.user, pk=pk)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         report_form_errors(request, form)
@@ -142,7 +138,7 @@ def document_attach(request, pk):
 
 @login_required
 def attachment_download(request, pk, attachment_pk):
-    document = _document_for(request.user, pk)
+    document = document_get_for_user(user=request.user, pk=pk)
     attachment = get_visible_or_404(Attachment.objects.filter(document=document), pk=attachment_pk)
     return FileResponse(
         attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
@@ -153,7 +149,7 @@ def attachment_download(request, pk, attachment_pk):
 @require_POST
 @role_required(Role.OFFICE)
 def document_delete(request, pk):
-    document = _document_for(request.user, pk)
+    document = document_get_for_user(user=request.user, pk=pk)
     if run_action(request, lambda: services.document_delete(acting_user=request.user, document=document),
             _("Đã chuyển văn bản vào thùng rác.")):
         return redirect("documents:list")
@@ -163,7 +159,7 @@ def document_delete(request, pk):
 @require_POST
 @role_required(Role.OFFICE)
 def document_restore(request, pk):
-    document = _document_for(request.user, pk, include_deleted=True)
+    document = document_get_for_user(user=request.user, pk=pk, include_deleted=True)
     run_action(request, lambda: services.document_restore(acting_user=request.user, document=document),
          _("Đã khôi phục văn bản."))
     return redirect("documents:trash")

@@ -21,9 +21,10 @@ from recordsportal import placeholders
 from recordsportal.roles import Role
 
 from .. import handling, inbox, rules
+from ..choices import Direction
 from ..forms_handling import DispatchForm, ReturnForm, assign_form, officer_label
 from ..models import Document
-from .detail import _document_for
+from ..querysets import document_get_for_user
 
 
 def back(request, default: str, *args):
@@ -88,7 +89,7 @@ def officer_options(request):
 @login_required
 def assign_panel(request, pk):
     """htmx: leadership's assignment form for one document, in its inbox row."""
-    document = _document_for(request.user, pk)
+    document = document_get_for_user(user=request.user, pk=pk)
     if rules.assign_problems(request.user, document):
         return HttpResponse(status=403)
     return render(request, "documents/_assign_panel.html", {
@@ -98,13 +99,13 @@ def assign_panel(request, pk):
 
 
 def _receipt_for(request, document):
-    return rules.receipt_for(request.user, document) if document.direction == "internal" else None
+    return rules.receipt_for(request.user, document) if document.direction == Direction.INTERNAL else None
 
 
 @login_required
 def dispatch_panel(request, pk):
     """htmx: a head's dispatch form (and send-back form) for one document, in its inbox row."""
-    document = _document_for(request.user, pk)
+    document = document_get_for_user(user=request.user, pk=pk)
     receipt = _receipt_for(request, document)
     actions = rules.available_actions(request.user, document, receipt)
     if "dispatch" not in actions:
@@ -121,7 +122,7 @@ def dispatch_panel(request, pk):
 @require_POST
 @login_required
 def document_dispatch(request, pk):
-    document = _document_for(request.user, pk)
+    document = document_get_for_user(user=request.user, pk=pk)
     receipt = _receipt_for(request, document)
     department = receipt.department if receipt else document.department
     form = DispatchForm(request.POST, department=department, prefix=request.POST.get("form_prefix") or None)
@@ -142,7 +143,7 @@ def document_dispatch(request, pk):
 @require_POST
 @login_required
 def document_send_back(request, pk):
-    document = _document_for(request.user, pk)
+    document = document_get_for_user(user=request.user, pk=pk)
     form = ReturnForm(request.POST, prefix=request.POST.get("form_prefix") or None)
     reason = form.data.get(form.add_prefix("reason"), "")
     run_action(request, lambda: handling.document_return(acting_user=request.user, document=document, reason=reason,
@@ -157,7 +158,7 @@ def document_send_back(request, pk):
 @require_POST
 @login_required
 def document_acknowledge(request, pk):
-    document = _document_for(request.user, pk)
+    document = document_get_for_user(user=request.user, pk=pk)
     run_action(request, lambda: handling.document_acknowledge(acting_user=request.user, document=document,
                                                               receipt=_receipt_for(request, document)),
                _("Đã tiếp nhận văn bản."))
