@@ -23,6 +23,12 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+# Every sheet read here is opened read-only and `reset_dimensions()`-ed: the size a file declares
+# is never used. openpyxl looks for it when it opens the sheet and, in a file without one (any
+# streamed export), parses every row to find out: seconds for 100,000 rows, before the first row.
+ReadOnlyWorksheet._get_size = lambda self: None
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
