@@ -94,7 +94,8 @@ def check_pdf(data: bytes, roots=None) -> SignatureCheck:
 
     roots = trust_roots() if roots is None else roots
     try:
-        signatures = PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        signatures = reader.embedded_signatures
     except Exception:  # noqa: BLE001 — a damaged file is a status, not an error
         logger.info("PDF unreadable for signature check", exc_info=True)
         return SignatureCheck(SignatureStatus.INVALID, note=_("Tệp PDF bị hỏng, không đọc được chữ ký."))
@@ -104,8 +105,19 @@ def check_pdf(data: bytes, roots=None) -> SignatureCheck:
 
     def validate():
         # The context is made where it is used: it holds asyncio state tied to its thread's loop.
-        context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
-        return validate_pdf_signature(signature, context)
+        # Nothing is fetched; the revocation data the file carries (its DSS: CRLs, OCSP responses
+        # and certificates, as a PAdES-LT signer embeds them) is used, so a signer the file itself
+        # shows revoked is reported revoked instead of verified.
+        # pyHanko consults revocation data only for a certificate naming where to find it unless
+        # asked to require it: the file's data is checked that way first, for a revocation.
+        options = {"trust_roots": roots, "allow_fetching": False, "revocation_mode": "soft-fail"}
+        embedded = _embedded_revocation_context(reader, {**options, "revocation_mode": "require"})
+        if embedded is not None:
+            status = validate_pdf_signature(signature, embedded)
+            if status.revoked:
+                return status
+        return validate_pdf_signature(signature, _embedded_revocation_context(reader, options)
+                                      or ValidationContext(**options))
 
     try:
         status = run_outside_event_loop(validate)
@@ -138,6 +150,20 @@ def check_pdf(data: bytes, roots=None) -> SignatureCheck:
     elif not status.revoked:
         notes.insert(0, _("Chứng thư số của người ký không dẫn tới chứng thư gốc tin cậy hoặc không còn hiệu lực."))
     return SignatureCheck(SignatureStatus.SIGNED_UNVERIFIED, name, signed_at, " ".join(notes))
+
+
+def _embedded_revocation_context(reader, options):
+    """A validation context holding the revocation data of the file's DSS, or None when it has
+    none or it cannot be read (then the check goes on without it: revocation "unknown")."""
+    from pyhanko.sign.validation.dss import DocumentSecurityStore, NoDSSFoundError
+
+    try:
+        return DocumentSecurityStore.read_dss(reader).as_validation_context(options)
+    except NoDSSFoundError:
+        return None
+    except Exception:  # noqa: BLE001 — damaged revocation data is no reason to refuse the file
+        logger.info("PDF revocation data (DSS) unreadable; checked without it", exc_info=True)
+        return None
 
 
 def _modified_after_signing(status) -> bool:

@@ -61,6 +61,27 @@ class TestAuthority:
         return out.getvalue()
 
 
+    def with_revocation_list(self, signed: bytes, *, revoked: bool = True) -> bytes:
+        """`signed` with this authority's CRL in its DSS (as a PAdES-LT signer embeds it), listing
+        the file's signer as revoked yesterday, or listing no one."""
+        from asn1crypto import crl as asn1_crl
+        from pyhanko.pdf_utils.reader import PdfFileReader
+        from pyhanko.sign.validation.dss import DocumentSecurityStore
+
+        signature = PdfFileReader(io.BytesIO(signed), strict=False).embedded_signatures[0]
+        now = datetime.datetime.now(datetime.timezone.utc)
+        builder = (x509.CertificateRevocationListBuilder().issuer_name(self.root_cert.subject)
+                   .last_update(now - datetime.timedelta(hours=1)).next_update(now + datetime.timedelta(days=7)))
+        if revoked:
+            builder = builder.add_revoked_certificate(
+                x509.RevokedCertificateBuilder().serial_number(signature.signer_cert.serial_number)
+                .revocation_date(now - datetime.timedelta(days=1)).build())
+        crl = builder.sign(self.root_key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
+        out = io.BytesIO(signed)
+        DocumentSecurityStore.add_dss(out, signature.pkcs7_content, crls=[asn1_crl.CertificateList.load(crl)])
+        return out.getvalue()
+
+
 def make_authority(name: str = "CA thử nghiệm") -> TestAuthority:
     now = datetime.datetime.now(datetime.timezone.utc)
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)

@@ -68,6 +68,24 @@ def test_an_expired_signer_certificate_is_shown_not_hidden(trusted):
     assert "hết hạn ngày" in check.note
 
 
+def test_a_signer_the_file_shows_revoked_is_shown_revoked_not_verified(trusted):
+    # The file carries its CA's revocation list (PAdES-LT): nothing is fetched, the list is read.
+    check = check_pdf(test_authority().with_revocation_list(signed_pdf(signer="Nguyễn Văn Thu Hồi")))
+    assert check.status == SignatureStatus.SIGNED_UNVERIFIED and check.signer_name == "Nguyễn Văn Thu Hồi"
+    assert "đã bị thu hồi" in check.note
+    not_revoked = check_pdf(test_authority().with_revocation_list(signed_pdf(), revoked=False))
+    assert not_revoked.status == SignatureStatus.VERIFIED and "thu hồi" in not_revoked.note
+
+
+def test_a_damaged_revocation_list_in_the_file_is_set_aside_not_a_failure(trusted):
+    data = test_authority().with_revocation_list(signed_pdf())
+    crl = data.rfind(b"/CRLs [ ") + len(b"/CRLs [ ")
+    stream = data.find(b"stream\n", data.find(data[crl:data.find(b" R", crl)] + b" obj")) + len(b"stream\n")
+    damaged = data[:stream] + b"\x00" * 30 + data[stream + 30:]  # the CRL's first bytes, same length
+    check = check_pdf(damaged)
+    assert check.status == SignatureStatus.VERIFIED and "không rõ" in check.note
+
+
 def test_unsigned_tampered_and_damaged_pdfs_are_reported_as_such(trusted):
     assert check_pdf(demo_pdf("Cong van 15")).status == SignatureStatus.UNSIGNED
     broken = check_pdf(tampered(signed_pdf()))
