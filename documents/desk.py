@@ -9,6 +9,7 @@ from recordsportal.desk import Panel, Tile
 from recordsportal.roles import Role
 
 from . import inbox
+from .choices import Direction, Status
 
 
 def _list(**params) -> str:
@@ -29,10 +30,10 @@ def desk(user, role) -> list:
         counts = inbox.office_counts(today)
         entries += [
             Tile(_("Văn bản đến chờ trình lãnh đạo"), counts["to_submit"],
-                 _list(direction="incoming", status="registered"), "desk-to-submit"),
+                 _list(direction=Direction.INCOMING, status=Status.REGISTERED), "desk-to-submit"),
             Tile(_("Văn bản bị trả lại Văn phòng"), counts["returned"], "#returned", "desk-returned", tone="danger"),
             Tile(_("Đã trình, chờ lãnh đạo chỉ đạo"), counts["submitted"],
-                 _list(direction="incoming", status="submitted"), "desk-submitted"),
+                 _list(direction=Direction.INCOMING, status=Status.SUBMITTED), "desk-submitted"),
             Tile(_("Văn bản quá hạn xử lý"), counts["overdue"], reverse("documents:deadlines"), "desk-overdue-agency",
                  tone="danger"),
         ]

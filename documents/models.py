@@ -40,6 +40,9 @@ class Document(models.Model):
     were at the time (they are not recomputed when an officer moves).
     """
 
+    # The named choices, for templates too: {% if document.direction == document.Direction.INCOMING %}.
+    Direction, Form, Status, Confidentiality, Urgency = Direction, Form, Status, Confidentiality, Urgency
+
     direction = models.CharField(_("loại sổ"), max_length=10, choices=Direction.choices)
     series = models.CharField(_("sổ đăng ký"), max_length=40, blank=True)
     register_year = models.PositiveSmallIntegerField(_("năm"), null=True, blank=True)

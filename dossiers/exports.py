@@ -10,7 +10,7 @@ from recordsportal.pdf import pdf_response
 from recordsportal.text import search_key
 from recordsportal.xlsx import xlsx_response
 
-from .choices import Form, LineOutcome
+from .choices import BatchStatus, Form, LineOutcome
 
 INVENTORY_HEADERS = ["STT", "Mã hồ sơ", "Tiêu đề hồ sơ", "Thời gian bắt đầu", "Thời gian kết thúc",
                      "Thời hạn bảo quản", "Số tờ", "Số trang", "Hình thức", "Ghi chú"]
@@ -19,7 +19,7 @@ INVENTORY_WIDTHS = [6, 32, 60, 14, 14, 14, 8, 8, 10, 24]
 
 def batch_lines(batch):
     return list(batch.lines.exclude(outcome=LineOutcome.RETURNED).select_related("dossier__officer")
-                if batch.status == "received" else batch.lines.select_related("dossier__officer"))
+                if batch.status == BatchStatus.RECEIVED else batch.lines.select_related("dossier__officer"))
 
 
 def batch_summary(batch, lines):

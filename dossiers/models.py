@@ -182,6 +182,10 @@ class PlanImport(ProgressRow):
 
 
 class Dossier(models.Model):
+    # The named choices, for templates too: {% if dossier.status == dossier.Status.ARCHIVED %}.
+    Status = Status
+    Form = Form
+
     plan_entry = models.ForeignKey(FilePlanEntry, verbose_name=_("theo danh mục"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="dossiers")
     department = models.ForeignKey(Department, verbose_name=_("đơn vị lập hồ sơ"), on_delete=models.PROTECT,
@@ -312,6 +316,8 @@ class DossierItem(models.Model):
     """One item of a dossier, in its order: a registered document (shared, never copied: one
     document may sit in several dossiers), an uploaded file, or a paper-only record."""
 
+    Kind = ItemKind
+
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveIntegerField(_("thứ tự"))
     kind = models.CharField(_("loại"), max_length=10, choices=ItemKind.choices)
@@ -361,6 +367,8 @@ class DossierItem(models.Model):
 class ArchiveBatch(models.Model):
     """A submission to the agency archive (nộp lưu) by one department: the dossiers it hands
     over, the inventory (mục lục hồ sơ, tài liệu nộp lưu) and the hand-over record."""
+
+    Status = BatchStatus
 
     department = models.ForeignKey(Department, verbose_name=_("đơn vị nộp lưu"), on_delete=models.PROTECT,
                                    related_name="archive_batches")

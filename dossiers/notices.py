@@ -8,6 +8,8 @@ from notifications.models import Kind
 from notifications.services import notify
 from recordsportal.models import User
 
+from .choices import BatchStatus
+
 
 def retention_decided(retention_list) -> None:
     recipients = [retention_list.created_by, *User.objects.heads_of(retention_list.department)]
@@ -28,7 +30,7 @@ def dossiers_returned(batch, returns: dict, dossiers) -> None:
                    title=_("Lưu trữ trả lại hồ sơ %(code)s") % {"code": dossier.code},
                    body=_("Lý do: %(reason)s") % {"reason": returns[dossier.pk]},
                    url=reverse("dossiers:detail", args=[dossier.pk]))
-    if batch.status == "returned":
+    if batch.status == BatchStatus.RETURNED:
         notify(recipients=[batch.created_by, *User.objects.heads_of(batch.department)], kind=Kind.RETURNED,
                key=f"batch:{batch.pk}:returned", title=_("Lưu trữ trả lại lần nộp lưu của %(department)s") % {
                    "department": batch.department.name},
