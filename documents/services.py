@@ -484,20 +484,25 @@ def attachments_add(*, acting_user: User, document: Document, uploads) -> list[A
     incoming paper document makes it electronic, with a history row saying why."""
     _refuse(rules.attach_problems(acting_user, document))
     attached = _attach_all(acting_user, document, uploads)
-    if not attached or document.form != Form.PAPER:
+    if not attached:
         return attached
-    if document.direction == Direction.INCOMING:
-        becomes = rules.incoming_form(form=None, confidentiality=document.confidentiality, has_content=True)
-        evidence = attached[0]
-        reason = _("Đính kèm bản số hóa “%(name)s”: văn bản chuyển sang xử lý điện tử.")
-    else:
-        evidence = next((a for a in attached if a.is_signed), None)
-        becomes = rules.issued_form(form=None, confidentiality=document.confidentiality, signed=evidence is not None)
-        reason = _("Đính kèm tệp PDF đã ký số “%(name)s”: văn bản chuyển sang điện tử.")
-    if becomes == Form.ELECTRONIC:
-        document.form, document.paper_reason = Form.ELECTRONIC, ""
-        document._change_reason = reason % {"name": evidence.original_name}
-        _save(document, acting_user)
+    if document.form == Form.PAPER:
+        if document.direction == Direction.INCOMING:
+            becomes = rules.incoming_form(form=None, confidentiality=document.confidentiality, has_content=True)
+            evidence = attached[0]
+            reason = _("Đính kèm bản số hóa “%(name)s”: văn bản chuyển sang xử lý điện tử.")
+        else:
+            evidence = next((a for a in attached if a.is_signed), None)
+            becomes = rules.issued_form(form=None, confidentiality=document.confidentiality, signed=evidence is not None)
+            reason = _("Đính kèm tệp PDF đã ký số “%(name)s”: văn bản chuyển sang điện tử.")
+        if becomes == Form.ELECTRONIC:
+            document.form, document.paper_reason = Form.ELECTRONIC, ""
+            document._change_reason = reason % {"name": evidence.original_name}
+            _save(document, acting_user)
+            return attached
+    # Attachments have no history of their own: the document's row says who attached which files.
+    audit.record_ids(Document, [document.pk], acting_user=acting_user, reason=_("Đính kèm tệp %(names)s.") % {
+        "names": ", ".join(f"“{attachment.original_name}”" for attachment in attached)})
     return attached
 
 

@@ -107,6 +107,20 @@ def test_attaching_a_file_to_a_confidential_document_keeps_it_paper(agency, logi
     assert (document.form, document.paper_reason) == (Form.PAPER, PaperReason.CONFIDENTIAL)
 
 
+def test_attaching_a_file_that_changes_no_form_leaves_a_history_row_naming_who_attached_it(agency, media):
+    # Attachments have no history table: before issue 13 a file added to an electronic (or a
+    # confidential) document left no trace in the document's journal.
+    electronic = register(agency, attachments=[scan_upload("scan.pdf")])
+    secret = register(agency, number_symbol="126/UBND-KT", confidentiality=Confidentiality.SECRET)
+    for document in (electronic, secret):
+        before = document.history.count()
+        services.attachments_add(acting_user=agency.clerk, document=document, uploads=[scan_upload("phu-luc.pdf")])
+        assert document.history.count() == before + 1
+        latest = document.history.first()
+        assert (latest.history_user, latest.history_change_reason) == (agency.clerk, "Đính kèm tệp “phu-luc.pdf”.")
+        assert latest.form == Document.objects.get(pk=document.pk).form
+
+
 def test_paper_counts_split_justified_and_unjustified_by_scope(agency, make_document):
     make_document(agency.dept_a, agency.officer_a, form=Form.PAPER, paper_reason=PaperReason.PHYSICAL)
     make_document(agency.unit_a1, agency.officer_a1_unit, form=Form.PAPER, paper_reason=PaperReason.UNJUSTIFIED)
