@@ -5,7 +5,6 @@ unless the clerk states otherwise at the mapping step); it finds a header below 
 changed row imported again shows its changes in the dry run and is updated on confirm, with a
 history row. Every workbook is a real .xlsx written by openpyxl."""
 
-import datetime
 import io
 
 import pytest
