@@ -150,7 +150,10 @@ def write_export(export: Export, report, job=None) -> str:
     leaves no half-written workbook behind a download link."""
     from .models import ExportJob
 
-    handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)
+    # Beside the exports (same disk; a file a killed worker leaves is removed by exports_clean).
+    partial = os.path.join(settings.MEDIA_ROOT, EXPORTS_DIR, "partial")
+    os.makedirs(partial, exist_ok=True)
+    handle = tempfile.NamedTemporaryFile(suffix=".xlsx", dir=partial, delete=False)
     try:
         handle.close()
         write_workbook(handle.name, [(export.sheet_title, export.headers, _counted(export.rows, report),
@@ -219,7 +222,7 @@ def exports_clean(now=None) -> int:
                     os.unlink(path)
             except FileNotFoundError:
                 pass
-        if directory != root:
+        if directory != root and not directory.endswith(os.sep + "partial"):
             try:
                 os.rmdir(directory)  # only when empty
             except OSError:
