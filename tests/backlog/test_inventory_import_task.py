@@ -5,7 +5,6 @@ also marks the import done. Here the task runs in-process (eager) or is called d
 worker, killed mid-save, is in test_inventory_import_worker.py."""
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -13,21 +12,12 @@ from django.urls import reverse
 from backlog import excel, services
 from backlog.models import InventoryImport
 from recordsportal import progress
+from tests.conftest import stored_files
 
 from .conftest import LINES_A, as_rows, fill_template, upload_file
 
 EXISTING = [{"description": "Dòng có sẵn", "from_year": 2010, "to_year": 2011, "shelf_metres": Decimal("1"),
              "boxes": 5, "estimated_dossiers": 20, "condition": "good", "location": "", "notes": ""}]
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-def stored(media: Path) -> list[Path]:
-    return [p for p in media.rglob("*") if p.is_file()]
 
 
 def descriptions(inventory):
@@ -51,7 +41,7 @@ def test_the_upload_is_stored_and_queued_and_the_page_shows_its_progress(agency,
     assert response.status_code == 302
     assert response["Location"] == reverse("backlog:inventory_import", args=[inventory_a.pk, record.pk])
     assert queued == [(record.pk,)] and (record.state, record.rows_total, record.attempts) == ("queued", 3, 0)
-    assert len(stored(media)) == 1 and not inventory_a.lines.exists()
+    assert len(stored_files(media)) == 1 and not inventory_a.lines.exists()
 
     page = client.get(response["Location"]).content.decode()
     assert 'data-state="queued"' in page and 'hx-trigger="every 1s"' in page
@@ -100,7 +90,7 @@ def test_a_file_with_errors_is_refused_with_every_error_in_vietnamese_and_nothin
     assert record.errors == ["Dòng 5, cột E (Mét giá): phải là số không âm",
                              "Dòng 6, cột C (Từ năm): phải là năm, viết bằng số (ví dụ 2012)"]
     assert descriptions(inventory_a) == ["Dòng có sẵn"], "nothing may be half-saved"
-    assert stored(media) == [] and not record.file  # a refused file is not kept
+    assert stored_files(media) == [] and not record.file  # a refused file is not kept
     page = login(agency.head_a).get(reverse("backlog:inventory_import", args=[inventory_a.pk, record.pk])).content.decode()
     assert 'data-testid="inventory-import-refused"' in page and "Dòng 5, cột E (Mét giá): phải là số không âm" in page
 
@@ -111,7 +101,7 @@ def test_a_file_wrong_as_a_whole_is_refused_at_once_and_nothing_is_stored(agency
     with pytest.raises(services.LinesRejected) as caught:
         start(agency, inventory_a, fill_template(template_a, as_rows(LINES_A)))
     assert caught.value.errors == ["Tệp có quá nhiều dòng; tối đa 2 dòng mỗi lần."]
-    assert not InventoryImport.objects.exists() and stored(media) == []
+    assert not InventoryImport.objects.exists() and stored_files(media) == []
 
 
 def test_running_the_task_again_changes_nothing(agency, inventory_a, template_a, media):

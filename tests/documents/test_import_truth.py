@@ -5,16 +5,13 @@ unless the clerk states otherwise at the mapping step); it finds a header below 
 changed row imported again shows its changes in the dry run and is updated on confirm, with a
 history row. Every workbook is a real .xlsx written by openpyxl."""
 
-import io
-
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import Workbook
 
 from documents.choices import Direction, Form, PaperReason
 from documents.importer import ImportRejected, import_preview, register_import
 from documents.models import Document, RegisterImport
+from tests.conftest import xlsx_bytes, xlsx_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -33,34 +30,21 @@ def rows():
 
 
 def xlsx(headers, body, *, titles=()) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    for line in titles:
-        sheet.append(line)
-    sheet.append(headers)
-    for row in body:
-        sheet.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def upload(data, name="so-den.xlsx"):
-    return SimpleUploadedFile(name, data)
+    return xlsx_bytes([*titles, headers, *body])
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _media(media):
+    """Every test stores its uploads in a folder of its own (tests/conftest.py `media`)."""
 
 
 def do_import(agency, data, **options):
-    return register_import(acting_user=agency.clerk, upload=upload(data), mapping=options.pop("mapping", None),
+    return register_import(acting_user=agency.clerk, upload=xlsx_upload(data), mapping=options.pop("mapping", None),
                            direction=Direction.INCOMING, **options)
 
 
 def errors_of(data, **options):
-    return [str(e) for e in import_preview(upload=upload(data), direction=Direction.INCOMING, **options).errors]
+    return [str(e) for e in import_preview(upload=xlsx_upload(data), direction=Direction.INCOMING, **options).errors]
 
 
 # --- lead department and officer ------------------------------------------------------------------
@@ -104,7 +88,7 @@ def test_an_unknown_or_ambiguous_department_or_officer_is_an_error_at_its_row_an
 def test_an_officer_outside_the_department_is_a_note_not_an_error(agency):
     body = rows()
     body[0][7] = "officer_b"  # works in QLDN today; the register says QLĐT
-    plan = import_preview(upload=upload(xlsx(HEADERS, body)), direction=Direction.INCOMING)
+    plan = import_preview(upload=xlsx_upload(xlsx(HEADERS, body)), direction=Direction.INCOMING)
     assert plan.ok and [str(w) for w in plan.warnings] == [
         "Dòng 2, cột H (Cán bộ xử lý): Chu Văn Cán Bộ B hiện không thuộc Phòng Quản lý Đầu tư; "
         "văn bản vẫn ghi cho đơn vị và cán bộ theo sổ"]
@@ -138,7 +122,7 @@ def test_the_mapping_step_asks_for_the_form_of_every_row(agency, login):
     client = login(agency.clerk)
     headers = HEADERS[:8]
     body = [row[:8] for row in rows()]
-    client.post(reverse("documents:import_upload"), {"direction": "incoming", "file": upload(xlsx(headers, body))})
+    client.post(reverse("documents:import_upload"), {"direction": "incoming", "file": xlsx_upload(xlsx(headers, body))})
     record = RegisterImport.objects.get()
     page = client.get(reverse("documents:import_preview", args=[record.pk])).content.decode()
     assert 'data-testid="import-form-notice"' in page and "Tệp không có cột Hình thức." in page
@@ -175,7 +159,7 @@ def test_a_confidential_row_is_never_electronic(agency):
 def test_a_header_below_title_rows_is_found(agency):
     titles = [["BAN QUẢN LÝ KHU KINH TẾ TỈNH"], ["SỔ ĐĂNG KÝ VĂN BẢN ĐẾN NĂM 2026"], [], ["Ghi chú: trích từ hệ thống"]]
     data = xlsx(HEADERS, rows(), titles=titles)
-    plan = import_preview(upload=upload(data), direction=Direction.INCOMING)
+    plan = import_preview(upload=xlsx_upload(data), direction=Direction.INCOMING)
     assert plan.header_row == 5 and plan.ok and plan.new_count == 3
     assert plan.headers[:3] == ["Số đến", "Ngày đến", "Tác giả"]
     body = rows()
@@ -189,7 +173,7 @@ def test_a_header_below_title_rows_is_found(agency):
 def test_the_upload_page_finds_the_header_below_title_rows(agency, login):
     client = login(agency.clerk)
     data = xlsx(HEADERS, rows(), titles=[["SỔ ĐĂNG KÝ VĂN BẢN ĐẾN"], ["Năm 2026"]])
-    response = client.post(reverse("documents:import_upload"), {"direction": "incoming", "file": upload(data)})
+    response = client.post(reverse("documents:import_upload"), {"direction": "incoming", "file": xlsx_upload(data)})
     record = RegisterImport.objects.get()
     assert response["Location"] == reverse("documents:import_preview", args=[record.pk])  # no mapping needed
     assert record.headers[0] == "Số đến" and record.rows_total == 3
@@ -206,7 +190,7 @@ def test_a_changed_row_shows_its_changes_in_the_dry_run_and_is_updated_with_hist
     body = rows()
     body[1][5] = "Về việc B (đính chính)"   # the summary: part of the row's key
     body[1][7] = "head_b"                   # the officer
-    plan = import_preview(upload=upload(xlsx(HEADERS, body)), direction=Direction.INCOMING)
+    plan = import_preview(upload=xlsx_upload(xlsx(HEADERS, body)), direction=Direction.INCOMING)
     assert plan.ok and (plan.new_count, plan.change_count, plan.skipped_count) == (0, 1, 2)
     assert [str(c) for c in plan.changes] == [
         "Dòng 3 (số 02): Trích yếu: Về việc B → Về việc B (đính chính); "
@@ -222,7 +206,7 @@ def test_a_changed_row_shows_its_changes_in_the_dry_run_and_is_updated_with_hist
     assert document.history.count() == 2 and latest.history_type == "~" and latest.history_user == agency.clerk
     assert latest.summary == "Về việc B (đính chính)" and "Nhập lại sổ" in latest.history_change_reason
     # Imported a third time, the file changes nothing more.
-    again = import_preview(upload=upload(xlsx(HEADERS, body)), direction=Direction.INCOMING)
+    again = import_preview(upload=xlsx_upload(xlsx(HEADERS, body)), direction=Direction.INCOMING)
     assert (again.new_count, again.change_count, again.skipped_count) == (0, 0, 3)
 
 
@@ -249,7 +233,7 @@ def test_the_preview_page_shows_the_changes_field_by_field(agency, login):
     body[0][6] = "QLDN"
     body[0][7] = "officer_b"
     client = login(agency.clerk)
-    client.post(reverse("documents:import_upload"), {"direction": "incoming", "file": upload(xlsx(HEADERS, body))})
+    client.post(reverse("documents:import_upload"), {"direction": "incoming", "file": xlsx_upload(xlsx(HEADERS, body))})
     record = RegisterImport.objects.get()
     page = client.get(reverse("documents:import_preview", args=[record.pk])).content.decode()
     changes = page.split('data-testid="import-changes"', 1)[1].split("</table>", 1)[0]
