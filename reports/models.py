@@ -39,8 +39,8 @@ class Snapshot(models.Model):
     # No database constraint and no index of their own (issue 16): a month's first computation
     # writes ~4,000 rows, and checking two foreign keys per row at commit cost more than computing
     # the figures. The ids are copied, in the same transaction, from documents and dossiers whose
-    # own foreign keys hold them to existing rows; deleting a department or a person still
-    # cascades here through the ORM; (department, month) and (officer, month) index them.
+    # own foreign keys hold them to existing rows; deleting a department or a person (rare: their
+    # records protect them) still cascades here through the ORM, by a scan of this table.
     department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
                                    db_constraint=False, db_index=False)
     officer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
@@ -57,12 +57,14 @@ class Snapshot(models.Model):
             models.UniqueConstraint(fields=["month", "metric", "scope_key"], name="snapshot_one_per_month_metric_scope"),
             models.CheckConstraint(condition=Q(numerator__lte=models.F("denominator")), name="snapshot_numerator_le_denominator"),
         ]
+        # Every index leads with the month (issue 16): a month's ~4,000 rows are written together,
+        # so their entries go side by side instead of into thousands of pages across the years
+        # (four indexes led by the scope, the department or the officer made a month's first
+        # computation cost 4.5x the raw aggregate). The dashboard reads given scopes of listed
+        # months (querysets.months_list) through the unique index; the drill-down a department's
+        # officers through (month, department).
         indexes = [
-            models.Index(fields=["scope", "metric", "month"], name="snapshot_scope_metric_month"),
-            # The dashboard asks for given scopes over a period (a month, the year to date).
-            models.Index(fields=["metric", "scope_key", "month"], name="snapshot_metric_key_month"),
-            models.Index(fields=["department", "month"], name="snapshot_department_month"),
-            models.Index(fields=["officer", "month"], name="snapshot_officer_month"),
+            models.Index(fields=["month", "department"], name="snapshot_month_department"),
         ]
 
     def __str__(self):
