@@ -145,14 +145,21 @@ def violations_export(user, params) -> Export:
     EXPORT_TASK_THRESHOLD rows written by a Celery task (recordsportal/exports.py)."""
     year = parse_year(params.get("year"))
     violations = _violation_rows(user, year)
-    headers = [_("Phòng, đơn vị"), _("Kỳ"), _("Loại vi phạm"), _("Số liệu"), _("Số liệu tính đến"), _("Trạng thái"),
-               _("Điểm đề xuất trừ"), _("Quyết định")]
-    rows = ([v.department.name, v.period.strftime("%m/%Y"), v.get_kind_display(), v.evidence_summary,
-             _local(v.evidence_computed_at), v.get_status_display(), v.proposed_points, v.get_decision_display()]
-            for v in violations.select_related("department").iterator(chunk_size=2000))
+    headers = [_("Phòng, đơn vị"), _("Cán bộ"), _("Kỳ"), _("Loại vi phạm"), _("Số liệu"), _("Số liệu tính đến"),
+               _("Trạng thái"), _("Điểm đề xuất trừ"), _("Quyết định")]
+
+    def period(v):
+        # One lapse over several months is one row: its first and latest month, as on the page.
+        last = v.last_period if v.last_period and v.last_period != v.period else None
+        return f"{v.period:%m/%Y}" + (f"–{last:%m/%Y}" if last else "")
+
+    rows = ([v.department.name, v.officer.full_name if v.officer else "", period(v), v.get_kind_display(),
+             v.evidence_summary, _local(v.evidence_computed_at), v.get_status_display(), v.proposed_points,
+             v.get_decision_display()]
+            for v in violations.select_related("department", "officer").iterator(chunk_size=2000))
     title = _("Các trường hợp vi phạm năm %(y)s") % {"y": year}
     return Export(filename=f"vi-pham-{year}.xlsx", title=title, headers=headers, rows=rows,
-                  count=lambda limit: count_upto(violations, limit), widths=[36, 10, 36, 40, 18, 16, 14, 28],
+                  count=lambda limit: count_upto(violations, limit), widths=[36, 24, 16, 36, 40, 18, 16, 14, 28],
                   title_rows=[title, _violations_as_of_line(violations_as_of(user, year))])
 
 

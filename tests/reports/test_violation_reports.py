@@ -198,3 +198,20 @@ def test_an_e_violation_names_the_paper_documents_without_a_justified_reason(age
     assert "1 văn bản phù hợp" in justified.content.decode()
     api = login(agency.clerk).get("/api/v1/documents/", {"paper_reason": "unjustified"}).json()
     assert {row["id"] for row in api["results"]} == {unjustified.pk, no_reason.pk, other_department.pk}
+
+
+def test_the_violations_workbook_names_the_officer_and_the_months_of_one_lapse(agency, login):
+    from openpyxl import load_workbook
+    from reports.violations import detect_month
+
+    from .test_one_lapse import overdue_dossier
+
+    overdue_dossier(agency, 1)
+    for month in (1, 2, 3):
+        detect_month(datetime.date(2026, month, 1))
+    response = login(agency.leader).get(reverse("reports:violations_xlsx"), {"year": 2026})
+    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True))
+    header = next(row for row in rows if row[0] == "Phòng, đơn vị")
+    [line] = [row for row in rows if row[0] == agency.dept_a.name]
+    assert line[header.index("Cán bộ")] == agency.officer_a.full_name
+    assert line[header.index("Kỳ")] == "01/2026–03/2026"
