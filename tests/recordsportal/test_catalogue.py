@@ -93,22 +93,28 @@ _UNTRANSLATED = [
     re.compile(r"""_\(\s*(?:"[^"]*"|'[^']*')\s*\)"""),  # a translated literal inside a tag or a filter
 ]
 VIETNAMESE = re.compile("[À-ÖØ-öø-ỹ]")  # Latin letters with marks (× and ÷ are not)
+# Attributes read out or shown to the user, holding a literal text (Bootstrap's examples leave
+# aria-label="breadcrumb" in English).
+LITERAL_ATTRIBUTE = re.compile(r'\b(?:aria-label|title|placeholder|alt)="[^"{]*[A-Za-z][^"{]*"')
 
 
 def bare_texts(source: str) -> list[tuple[int, str]]:
     """The lines of a template that still hold Vietnamese once comments and translated texts are
-    taken out: text shown as it is, whatever the language of the page."""
+    taken out, or a literal text in an attribute the user hears or sees: text shown as it is,
+    whatever the language of the page."""
     for pattern in _UNTRANSLATED:
         source = pattern.sub(lambda match: "\n" * match.group(0).count("\n"), source)
     return [(number, line.strip()) for number, line in enumerate(source.splitlines(), start=1)
-            if VIETNAMESE.search(line)]
+            if VIETNAMESE.search(line) or LITERAL_ATTRIBUTE.search(line)]
 
 
 def test_the_check_finds_a_bare_text_and_passes_translated_ones():
     source = ('{% load i18n %}<h1>{% translate "Sổ văn bản đến" %}</h1>\n{# Ghi chú #}\n'
               '{% blocktranslate with n=count %}Có {{ n }} văn bản{% endblocktranslate %}\n'
-              '{{ value|default:_("Chưa có") }}\n<p>Không có văn bản.</p>\n{{ value|default:"Trống" }}')
-    assert bare_texts(source) == [(5, "<p>Không có văn bản.</p>"), (6, '{{ value|default:"Trống" }}')]
+              '{{ value|default:_("Chưa có") }}\n<p>Không có văn bản.</p>\n{{ value|default:"Trống" }}\n'
+              '<nav aria-label="breadcrumb"><a title="{% translate "Về trang chủ" %}" href="/">x</a></nav>')
+    assert bare_texts(source) == [(5, "<p>Không có văn bản.</p>"), (6, '{{ value|default:"Trống" }}'),
+                                  (7, '<nav aria-label="breadcrumb"><a title="" href="/">x</a></nav>')]
 
 
 def test_no_template_shows_a_vietnamese_text_outside_translate():
