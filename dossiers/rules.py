@@ -16,7 +16,8 @@ from recordsportal.models import Agency
 from recordsportal.roles import Role
 
 from .choices import (
-    ARCHIVE_MIN_YEARS, DUE_NOTICE_DAYS, MAX_KEEP_YEARS, PERMANENT, BatchStatus, Form, ItemKind, Status,
+    ARCHIVE_MIN_YEARS, DUE_NOTICE_DAYS, MAX_KEEP_YEARS, PERMANENT, BatchStatus, Form, ItemKind, RetentionStatus,
+    Status,
 )
 
 # --- due dates -----------------------------------------------------------------------------------
@@ -80,23 +81,58 @@ def is_keeper_or_head(user, dossier) -> bool:
     return dossier.officer_id == user.pk or heads_department(user, dossier.department)
 
 
-def can_edit_plan(user, plan) -> bool:
-    return user.has_role(Role.OFFICE, Role.ADMIN) or heads_department(user, plan.department)
+def plan_edit_problems(user, plan) -> list[str]:
+    """Change a file plan (headings, entries, import): its department's head or the Office."""
+    if user.has_role(Role.OFFICE, Role.ADMIN) or heads_department(user, plan.department):
+        return []
+    return [_("Chỉ trưởng đơn vị hoặc Văn phòng được sửa danh mục hồ sơ.")]
 
 
-def can_manage_batches_of(user, department) -> bool:
+def _manages_batches_of(user, department) -> bool:
     return user.has_role(Role.OFFICE) or heads_department(user, department)
 
 
-def can_receive(user) -> bool:
-    """Archive staff work in the Office."""
-    return user.has_role(Role.OFFICE)
+def batch_create_problems(user, department) -> list[str]:
+    """Start a submission to the archive for `department`: its head or the Office."""
+    if _manages_batches_of(user, department):
+        return []
+    return [_("Chỉ trưởng đơn vị hoặc Văn phòng được lập hồ sơ nộp lưu của đơn vị.")]
 
 
-def can_decide_retention(user, agency=None) -> bool:
+def batch_edit_problems(user, batch) -> list[str]:
+    """Add dossiers to, or take them out of, a batch still being prepared."""
+    problems = []
+    if batch.status != BatchStatus.DRAFT:
+        problems.append(_("Lần nộp lưu đã được gửi: không thêm hồ sơ được nữa."))
+    return problems + batch_create_problems(user, batch.department)
+
+
+def batch_receive_problems(user, batch=None) -> list[str]:
+    """The archive (its staff work in the Office) receives a submitted batch; without `batch`:
+    whether the user receives batches at all."""
+    problems = []
+    if not user.has_role(Role.OFFICE):
+        problems.append(_("Chỉ lưu trữ (Văn phòng) được tiếp nhận hồ sơ nộp lưu."))
+    if batch is not None and batch.status != BatchStatus.SUBMITTED:
+        problems.append(_("Chỉ tiếp nhận lần nộp lưu đã gửi và chưa được tiếp nhận."))
+    return problems
+
+
+def retention_decide_problems(user, retention_list=None, agency=None) -> list[str]:
     """Decree 30, Art. 31.3.d: the agency head consents to a retention list. With the head named
     in the agency's settings, only the head decides, and a deputy only when delegated there
-    (Agency.retention_delegates); before the head is named, every leader may (as before)."""
+    (Agency.retention_delegates); before the head is named, every leader may (as before).
+    Without `retention_list`: whether the user decides retention lists at all."""
+    problems = []
+    if not _decides_retention(user, agency):
+        problems.append(_("Chỉ lãnh đạo Ban có thẩm quyền duyệt danh mục hồ sơ giữ lại: Trưởng ban, hoặc Phó "
+                          "Trưởng ban được giao ký thay."))
+    if retention_list is not None and retention_list.status != RetentionStatus.SUBMITTED:
+        problems.append(_("Danh mục chưa được gửi hoặc đã duyệt xong."))
+    return problems
+
+
+def _decides_retention(user, agency=None) -> bool:
     if not user.has_role(Role.LEADERSHIP):
         return False
     agency = agency or Agency.load()
@@ -285,7 +321,7 @@ def batch_submit_problems(user, batch, dossiers) -> list[str]:
     problems = []
     if batch.status not in (BatchStatus.DRAFT,):
         problems.append(_("Lần nộp lưu này đã được gửi."))
-    if not can_manage_batches_of(user, batch.department):
+    if not _manages_batches_of(user, batch.department):
         problems.append(_("Chỉ trưởng đơn vị nộp lưu hoặc Văn phòng được gửi hồ sơ nộp lưu."))
     if not dossiers:
         problems.append(_("Chưa chọn hồ sơ nào để nộp lưu."))

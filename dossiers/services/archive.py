@@ -25,8 +25,7 @@ from ._common import _refuse, _save
 def archive_batch_create(*, acting_user: User, department: Department, notes: str = "",
                          dossiers=()) -> ArchiveBatch:
     """A head starts a submission of their department's closed dossiers to the archive."""
-    if not rules.can_manage_batches_of(acting_user, department):
-        raise DomainError(_("Chỉ trưởng đơn vị hoặc Văn phòng được lập hồ sơ nộp lưu của đơn vị."))
+    _refuse(rules.batch_create_problems(acting_user, department))
     batch = _save(ArchiveBatch(department=department, notes=normalize_text(notes), created_by=acting_user),
                   acting_user)
     if dossiers:
@@ -37,10 +36,7 @@ def archive_batch_create(*, acting_user: User, department: Department, notes: st
 @transaction.atomic
 def archive_batch_add(*, acting_user: User, batch: ArchiveBatch, dossiers) -> list[ArchiveBatchLine]:
     batch = ArchiveBatch.objects.select_for_update().select_related("department").get(pk=batch.pk)
-    if batch.status != BatchStatus.DRAFT:
-        raise DomainError(_("Lần nộp lưu đã được gửi: không thêm hồ sơ được nữa."))
-    if not rules.can_manage_batches_of(acting_user, batch.department):
-        raise DomainError(_("Chỉ trưởng đơn vị hoặc Văn phòng được lập hồ sơ nộp lưu của đơn vị."))
+    _refuse(rules.batch_edit_problems(acting_user, batch))
     problems = []
     for dossier in dossiers:
         problems.extend(rules.batch_line_problems(dossier, batch))
@@ -63,8 +59,7 @@ def archive_batch_add(*, acting_user: User, batch: ArchiveBatch, dossiers) -> li
 @transaction.atomic
 def archive_batch_remove(*, acting_user: User, batch: ArchiveBatch, dossier: Dossier) -> None:
     batch = ArchiveBatch.objects.select_for_update().select_related("department").get(pk=batch.pk)
-    if batch.status != BatchStatus.DRAFT or not rules.can_manage_batches_of(acting_user, batch.department):
-        raise DomainError(_("Chỉ bớt hồ sơ khỏi lần nộp lưu đang lập."))
+    _refuse(rules.batch_edit_problems(acting_user, batch))
     removed, _rows = batch.lines.filter(dossier=dossier).delete()
     if removed:
         audit.record([batch], acting_user=acting_user, reason=_("Bớt hồ sơ %(code)s.") % {"code": dossier.code})
@@ -97,11 +92,8 @@ def archive_batch_receive(*, acting_user: User, batch: ArchiveBatch, returns: di
                           note: str = "") -> ArchiveBatch:
     """The archive (Office) receives a batch: each dossier accepted (archived, read-only from
     now on) or returned to its department with a reason. All returned: the batch is returned."""
-    if not rules.can_receive(acting_user):
-        raise DomainError(_("Chỉ lưu trữ (Văn phòng) được tiếp nhận hồ sơ nộp lưu."))
     batch = ArchiveBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.status != BatchStatus.SUBMITTED:
-        raise DomainError(_("Chỉ tiếp nhận lần nộp lưu đã gửi và chưa được tiếp nhận."))
+    _refuse(rules.batch_receive_problems(acting_user, batch))
     returns = {int(k): normalize_text(v) for k, v in (returns or {}).items()}
     lines = list(batch.lines.select_related("dossier"))
     known = {line.dossier_id for line in lines}

@@ -25,8 +25,7 @@ logger = logging.getLogger(__name__)
 
 
 def _require_plan_editor(user, plan):
-    if not rules.can_edit_plan(user, plan):
-        raise DomainError(_("Chỉ trưởng đơn vị hoặc Văn phòng được sửa danh mục hồ sơ."))
+    _refuse(rules.plan_edit_problems(user, plan))
 
 
 @transaction.atomic

@@ -72,12 +72,8 @@ def retention_list_submit(*, acting_user: User, retention_list: RetentionList) -
 def retention_line_decide(*, acting_user: User, line: RetentionLine, approve: bool, note: str = "") -> RetentionLine:
     """Leadership approves or rejects one line. An approved line holds the dossier back (not
     overdue) until its date; when no line is left pending the list is decided."""
-    if not rules.can_decide_retention(acting_user):
-        raise DomainError(_("Chỉ lãnh đạo Ban có thẩm quyền duyệt danh mục hồ sơ giữ lại: Trưởng ban, hoặc Phó "
-                            "Trưởng ban được giao ký thay."))
     line = RetentionLine.objects.select_for_update().select_related("retention_list", "dossier").get(pk=line.pk)
-    if line.retention_list.status != RetentionStatus.SUBMITTED:
-        raise DomainError(_("Danh mục chưa được gửi hoặc đã duyệt xong."))
+    _refuse(rules.retention_decide_problems(acting_user, line.retention_list))
     decision = Decision.APPROVED if approve else Decision.REJECTED
     if not approve and not normalize_text(note):
         raise DomainError(_("Nhập lý do không đồng ý."), field="note")

@@ -28,7 +28,7 @@ from .common import form_errors, run
 
 
 def _managed_departments(user):
-    return [d for d in department_choices_for(user) if rules.can_manage_batches_of(user, d)]
+    return [d for d in department_choices_for(user) if not rules.batch_create_problems(user, d)]
 
 
 # --- submission batches --------------------------------------------------------------------------
@@ -46,7 +46,7 @@ def batch_list(request):
     return render(request, "dossiers/batch_list.html", {
         "batches": batches[:200], "departments": _managed_departments(request.user), "status": status,
         "statuses": BatchStatus.choices, "due_count": due.count(), "overdue_count": due.filter(due_on__lt=today).count(),
-        "can_receive": rules.can_receive(request.user),
+        "can_receive": not rules.batch_receive_problems(request.user),
     })
 
 
@@ -70,7 +70,7 @@ def batch_detail(request, pk):
     batch = archive_batch_get_for_user(user=request.user, pk=pk)
     lines = list(batch.lines.select_related("dossier__officer", "dossier__department"))
     candidates = []
-    may_manage = rules.can_manage_batches_of(request.user, batch.department)
+    may_manage = not rules.batch_create_problems(request.user, batch.department)
     if batch.status == BatchStatus.DRAFT and may_manage:
         today = timezone.localdate()
         pending = ArchiveBatchLine.objects.filter(outcome=LineOutcome.PENDING).values("dossier_id")
@@ -83,7 +83,7 @@ def batch_detail(request, pk):
     return render(request, "dossiers/batch_detail.html", {
         "batch": batch, "lines": lines, "candidates": candidates, "may_manage": may_manage,
         "submit_problems": problems,
-        "may_receive": batch.status == BatchStatus.SUBMITTED and rules.can_receive(request.user),
+        "may_receive": not rules.batch_receive_problems(request.user, batch),
         "summary": exports.batch_summary(batch, lines),
         "history": batch.history.select_related("history_user")[:10],
     })
@@ -167,7 +167,7 @@ def retention_list_index(request):
     departments = [d for d in department_choices_for(request.user) if rules.heads_department(request.user, d)]
     return render(request, "dossiers/retention_list.html", {
         "lists": lists[:200], "departments": departments,
-        "can_decide": rules.can_decide_retention(request.user),
+        "can_decide": not rules.retention_decide_problems(request.user),
     })
 
 
@@ -201,7 +201,7 @@ def retention_detail(request, pk):
         "lines": retention_list.lines.select_related("dossier"),
         "editable": editable,
         "line_form": RetentionLineForm(dossiers=_due_dossiers(request.user, retention_list)) if editable else None,
-        "may_decide": retention_list.status == RetentionStatus.SUBMITTED and rules.can_decide_retention(request.user),
+        "may_decide": not rules.retention_decide_problems(request.user, retention_list),
         "history": retention_list.history.select_related("history_user")[:10],
     })
 

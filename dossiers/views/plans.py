@@ -63,7 +63,7 @@ def plan_detail(request, pk):
         for minor in (h for h in headings if h.parent_id == major.pk):
             layout.append(("minor", minor, by_heading.get(minor.pk, [])))
     permanent = sum(1 for e in entries if e.retention_years == PERMANENT)
-    can_edit = rules.can_edit_plan(request.user, plan)
+    can_edit = not rules.plan_edit_problems(request.user, plan)
     return render(request, "dossiers/plan_detail.html", {
         "plan": plan, "layout": layout, "total": len(entries), "permanent": permanent,
         "fixed_term": len(entries) - permanent, "can_edit": can_edit,
@@ -122,7 +122,7 @@ def entry_edit(request, pk, entry_pk):
             return redirect("dossiers:plan_detail", pk=pk)
     return render(request, "dossiers/plan_part_form.html", {
         "plan": plan, "form": form, "part": entry, "title": _("Sửa mục %(symbol)s") % {"symbol": entry.number_symbol},
-        "can_edit": rules.can_edit_plan(request.user, plan),
+        "can_edit": not rules.plan_edit_problems(request.user, plan),
         "delete_url": reverse("dossiers:entry_delete", args=[pk, entry.pk]),
         "delete_problems": services.file_plan_entry_delete_problems(entry),
         "history": entry.history.select_related("history_user")[:10],
@@ -150,7 +150,7 @@ def heading_edit(request, pk, heading_pk):
             return redirect("dossiers:plan_detail", pk=pk)
     return render(request, "dossiers/plan_part_form.html", {
         "plan": plan, "form": form, "part": heading, "title": _("Sửa đề mục %(label)s") % {"label": heading.label},
-        "can_edit": rules.can_edit_plan(request.user, plan),
+        "can_edit": not rules.plan_edit_problems(request.user, plan),
         "delete_url": reverse("dossiers:heading_delete", args=[pk, heading.pk]),
         "delete_problems": services.file_plan_heading_delete_problems(heading),
         "history": heading.history.select_related("history_user")[:10],
@@ -208,7 +208,7 @@ def plan_import_status(request, pk, import_pk):
     ends) the progress card alone."""
     plan = file_plan_get_for_user(user=request.user, pk=pk)
     record = get_visible_or_404(plan.imports.select_related("created_by"), pk=import_pk)
-    context = {"plan": plan, "record": record, "can_edit": rules.can_edit_plan(request.user, plan)}
+    context = {"plan": plan, "record": record, "can_edit": not rules.plan_edit_problems(request.user, plan)}
     if request.headers.get("HX-Request"):
         return render(request, "dossiers/_plan_import_progress.html", context)
     return render(request, "dossiers/plan_import.html", context)

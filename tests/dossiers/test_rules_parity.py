@@ -35,3 +35,46 @@ def test_the_close_form_is_offered_to_the_keeper_and_head_of_an_open_dossier(age
                                     opened_on=datetime.date(2026, 1, 5))
     offered = not rules.close_access_problems(getattr(agency, actor), dossier)
     assert offered == (actor in ("officer_a", "head_a"))
+
+
+class Undo(Exception):
+    """Raised after a service succeeded, to roll its changes back."""
+
+
+def _done(service) -> tuple[bool, str]:
+    from django.db import transaction
+
+    try:
+        with transaction.atomic():
+            service()
+            raise Undo
+    except Undo:
+        return True, ""
+    except DomainError as error:
+        return False, error.message
+
+
+@pytest.mark.parametrize("actor", ["officer_a", "head_a", "head_b", "clerk", "leader"])
+@pytest.mark.parametrize("submitted", [False, True])
+def test_the_batch_actions_are_offered_exactly_when_the_service_does_them(agency, closed_dossier, login, actor,
+                                                                         submitted):
+    from django.urls import reverse
+
+    from dossiers.models import ArchiveBatch
+
+    batch = services.archive_batch_create(acting_user=agency.head_a, department=agency.dept_a,
+                                          dossiers=[closed_dossier()])
+    if submitted:
+        services.archive_batch_submit(acting_user=agency.head_a, batch=batch)
+    user = getattr(agency, actor)
+    batch = ArchiveBatch.objects.select_related("department").get(pk=batch.pk)
+    receive = rules.batch_receive_problems(user, batch)
+    response = login(user).get(reverse("dossiers:batch_detail", args=[batch.pk]))
+    if response.status_code == 200:
+        assert response.context["may_receive"] == (not receive)
+    assert _done(lambda: services.archive_batch_receive(acting_user=user, batch=batch)) == (
+        not receive, " ".join(receive))
+    dossier = batch.lines.get().dossier
+    edit = rules.batch_edit_problems(user, batch)
+    assert _done(lambda: services.archive_batch_remove(acting_user=user, batch=batch, dossier=dossier)) == (
+        not edit, " ".join(edit))
