@@ -68,6 +68,8 @@ def parse_args():
     parser.add_argument("--only", help="run only the cases whose role or kind contains this")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--code", type=Path, default=ROOT,
+                        help="the checkout gunicorn serves (e.g. a `git archive` of an older commit, for a before/after)")
     return parser.parse_args()
 
 
@@ -119,7 +121,7 @@ def start_server(url, args, static_root, tmp):
            "--workers", str(args.workers), "--timeout", "60", "--worker-class", "gthread",
            "--threads", str(args.threads), "--keep-alive", "30"]
     log = open(OUT / f"gunicorn-scopes-{args.label}.log", "w")
-    server = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    server = subprocess.Popen(cmd, env=env, cwd=args.code, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     return server, log, port
 
 
@@ -162,7 +164,7 @@ def main():
         for role, (username, _deep) in ROLES.items():
             sessions[role] = requests.Session()
             login(sessions[role], base, username)
-        print(f"{documents:,} documents; gunicorn --workers {args.workers} --threads {args.threads} on {base}; "
+        print(f"{documents:,} documents; code: {args.code}; gunicorn --workers {args.workers} --threads {args.threads} on {base}; "
               f"{args.runs} runs after {args.warmup} warm-up per case, one request at a time")
         print(f"start: {uptime()}", flush=True)
         print(f"{'kind':30} {'role':16} {'rows':>5} {'p50':>7} {'p95':>7} {'max':>7}  {'target':14} load 1-min")
