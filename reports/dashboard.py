@@ -43,6 +43,7 @@ class Dashboard:
     violations_by_status: dict = field(default_factory=dict)
     campaigns: list = field(default_factory=list)
     dossiers_overdue: int | None = None
+    dossiers_overdue_at: datetime.datetime | None = None  # when that count was taken (it is cached)
     # The month's state (reports/months.py): its "as of" time, None if never computed; open,
     # closed or closed with a candidate pending.
     month_state: object = None
@@ -152,7 +153,7 @@ def build(user, month: datetime.date, department=None) -> Dashboard:
                         headline.h_month.target)) if message]
     if scope is not Scope.OWN:
         dashboard.campaigns = _campaigns(user)
-        dashboard.dossiers_overdue = _dossiers_overdue(user)
+        dashboard.dossiers_overdue, dashboard.dossiers_overdue_at = _dossiers_overdue(user)
     return dashboard
 
 
@@ -214,10 +215,11 @@ def _campaigns(user):
 OVERDUE_CACHE_SECONDS = 600
 
 
-def _dossiers_overdue(user):
-    """Dossiers past their archive due date, not submitted, not under an approved retention.
-    Counting tens of thousands of rows costs more than the rest of the page (which reads
-    snapshots), and the figure moves by the day: it is kept ten minutes per scope."""
+def _dossiers_overdue(user) -> tuple[int, datetime.datetime]:
+    """Dossiers past their archive due date, not submitted, not under an approved retention, and
+    when they were counted. Counting tens of thousands of rows costs more than the rest of the
+    page (which reads snapshots), and the figure moves by the day: it is kept ten minutes per
+    scope, with its time, which the page shows ("as of", issue 14)."""
     from dossiers.models import Dossier
 
     scope = scope_of(user)
@@ -227,5 +229,6 @@ def _dossiers_overdue(user):
         key = ",".join(managed_department_paths(user))
     else:
         key = f"officer:{user.pk}"
-    return cache.get_or_set(f"reports:dossiers-overdue:{key}:{timezone.localdate():%Y%m%d}",
-                            lambda: Dossier.objects.visible_to(user).overdue().count(), OVERDUE_CACHE_SECONDS)
+    return cache.get_or_set(f"reports:dossiers-overdue-at:{key}:{timezone.localdate():%Y%m%d}",
+                            lambda: (Dossier.objects.visible_to(user).overdue().count(), timezone.now()),
+                            OVERDUE_CACHE_SECONDS)

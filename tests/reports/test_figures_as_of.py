@@ -70,3 +70,27 @@ def test_the_heads_weekly_digest_says_as_of_when_its_figures_were_computed(agenc
     assert nudges.send_head_digests(datetime.date(2026, 11, 17)) == 1
     stamp = f"{timezone.localtime(months.state_of(month).computed_at):%H:%M %d/%m/%Y}"
     assert f"Số liệu tính đến {stamp}." in mailoutbox[0].body
+
+
+def test_the_dashboards_overdue_dossiers_count_says_when_it_was_counted_though_it_is_cached(agency, login, settings):
+    import datetime
+
+    from django.core.cache import cache
+    from django.urls import reverse
+
+    from .test_one_lapse import overdue_dossier
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "h14-as-of"}}
+    cache.clear()
+    overdue_dossier(agency, 1)
+    page = login(agency.clerk).get(reverse("reports:dashboard")).content.decode()
+    counted = page.split('data-testid="dossiers-overdue-as-of">')[1].split("</div>")[0]
+    assert 'data-testid="dossiers-overdue">1<' in page and counted.startswith("Đếm lúc ")
+    overdue_dossier(agency, 2)
+    page = login(agency.clerk).get(reverse("reports:dashboard")).content.decode()
+    # Cached for ten minutes: still 1, and still as of the first count, which says so.
+    assert 'data-testid="dossiers-overdue">1<' in page
+    assert page.split('data-testid="dossiers-overdue-as-of">')[1].split("</div>")[0] == counted
+    stamp = datetime.datetime.strptime(counted.removeprefix("Đếm lúc ").strip(), "%H:%M %d/%m/%Y")
+    assert abs(stamp - timezone.localtime().replace(tzinfo=None)) < datetime.timedelta(minutes=5)
+    cache.clear()
