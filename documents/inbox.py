@@ -155,25 +155,33 @@ def head_counts(user, today=None) -> dict:
     return {
         "awaiting_dispatch": awaiting_dispatch(user, department_ids).count(),
         "receipts_awaiting": receipts_awaiting_dispatch(user, department_ids).count(),
-        "overdue": Document.objects.visible_to(user).filter(department_id__in=department_ids).overdue(today).count(),
+        # The department's overdue ids first (the status index), then what of them the head may
+        # open: the scope's OR of indexes over the whole table took 50 ms at 2M documents.
+        "overdue": Document.objects.visible_to(user).filter(pk__in=list(
+            Document.objects.filter(department_id__in=department_ids).overdue(today).order_by().values_list("pk", flat=True))).count(),
     }
 
 
 def work_per_officer(user, today=None) -> list:
-    """The head's people with their open and overdue incoming documents, in one query."""
+    """The head's people with their open and overdue incoming documents, in two queries: the
+    people, then one aggregate over the open documents of these people. (Counting through a join
+    from the people to all their documents read every row of the table at 2 million documents:
+    3.5 s; the open ones are a few thousand, found by the (status, deadline) index.)"""
     today = today or timezone.localdate()
     department_ids = _led_department_ids(user)
+    people = list(User.objects.filter(is_active=True, department_id__in=department_ids)
+                  .select_related("department").order_by("department__path", by_name()))
     # Confidential documents stay out: the head cannot open them (a total counts only what its
     # reader may open).
-    open_q = Q(handled_documents__status__in=OPEN_STATUSES, handled_documents__is_deleted=False,
-               handled_documents__direction=Direction.INCOMING,
-               handled_documents__confidentiality=Confidentiality.NORMAL)
-    return list(User.objects.filter(is_active=True, department_id__in=department_ids)
-                .select_related("department")
-                .annotate(open_documents=Count("handled_documents", filter=open_q),
-                          overdue_documents=Count("handled_documents",
-                                                  filter=open_q & Q(handled_documents__deadline__lt=today)))
-                .order_by("-overdue_documents", "department__path", by_name()))
+    counts = {row["officer_id"]: row for row in Document.objects.filter(
+        officer_id__in=[p.pk for p in people], status__in=OPEN_STATUSES, is_deleted=False,
+        direction=Direction.INCOMING, confidentiality=Confidentiality.NORMAL,
+    ).values("officer_id").annotate(open=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=today)))}
+    for person in people:
+        row = counts.get(person.pk, {})
+        person.open_documents, person.overdue_documents = row.get("open", 0), row.get("overdue", 0)
+    # Most overdue first; within a count, the order of the query (department, name): sort is stable.
+    return sorted(people, key=lambda p: -p.overdue_documents)
 
 
 def office_counts(today=None) -> dict:

@@ -12,7 +12,7 @@ from recordsportal.models import Department
 from recordsportal.progress import ProgressRow
 
 from .choices import Confidentiality, Direction, Form, Kind, PaperReason, Status, Urgency
-from .querysets import DocumentManager, DocumentQuerySet
+from .querysets import OPEN_STATUSES, DocumentManager, DocumentQuerySet
 from .signatures import SIGNED, SignatureStatus
 
 
@@ -173,6 +173,12 @@ class Document(models.Model):
             models.Index(fields=["submitted_at"], condition=Q(status="submitted"), name="doc_awaiting_direction"),
             models.Index(fields=["department", "deadline"], condition=Q(officer__isnull=True, status="assigned"),
                          name="doc_awaiting_dispatch"),
+            # Home pages (documents/inbox.py): the open documents of a person (to handle, the
+            # head's work per officer) or of a department (its overdue), among the few thousand
+            # open ones instead of a person's or department's whole register (bench: 50-130 ms
+            # a query at 2M documents through the status or the officer index).
+            models.Index(fields=["officer", "deadline"], condition=Q(status__in=OPEN_STATUSES), name="doc_open_officer"),
+            models.Index(fields=["department", "deadline"], condition=Q(status__in=OPEN_STATUSES), name="doc_open_department"),
         ]
 
     def __str__(self):

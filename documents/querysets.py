@@ -97,8 +97,11 @@ class DocumentQuerySet(models.QuerySet):
         )
         # An internal document dispatched to the user by their head (documents/handling.py).
         receipts = self.model._meta.get_field("receipts").related_model
-        handled = list(receipts.objects.filter(Q(officer_id=user.pk) | Q(co_handlers=user.pk))
-                       .values_list("document_id", flat=True).distinct())
+        # Two indexed lookups, not `officer_id = … OR co_handler = …` across a LEFT JOIN, which
+        # read every receipt (60,000 at bench scale: 70 ms, twice on a head's home page).
+        handled = list(receipts.objects.filter(officer_id=user.pk).order_by().values_list("document_id", flat=True))
+        handled += receipts.co_handlers.through.objects.filter(user_id=user.pk).values_list(
+            "receipt__document_id", flat=True)
         named = Q(officer_id=user.pk) | Q(created_by_id=user.pk) | Q(pk__in=co_handled + handled)
         if scope is Scope.DEPARTMENT:
             # The managed departments and their units, as ids: the document row is tested

@@ -50,12 +50,15 @@ def department_inbox(request):
     department_ids = list(Department.objects.led_by(request.user).values_list("pk", flat=True))
     documents = (inbox.awaiting_dispatch(request.user, department_ids)
                  .select_related("department", "assigned_by"))
-    receipts = inbox.with_shown_documents(request.user, inbox.receipts_awaiting_dispatch(request.user, department_ids)
-                                          .select_related("document", "department", "document__department"))
+    # The internal documents a page at a time too (`rpage`): a department receiving hundreds
+    # rendered them all on one page (0.5 s at bench scale).
+    receipts_page = quick_page(inbox.receipts_awaiting_dispatch(request.user, department_ids)
+                               .select_related("document", "department", "document__department"), request.GET.get("rpage"))
+    receipts = inbox.with_shown_documents(request.user, receipts_page.rows)
     for receipt in receipts:
         receipt.sender = receipt.document.department
     return render(request, "documents/inbox_department.html", {
-        "page": quick_page(documents, request.GET.get("page")), "receipts": receipts,
+        "page": quick_page(documents, request.GET.get("page")), "receipts": receipts, "receipts_page": receipts_page,
         "leads_a_department": bool(department_ids), "today": timezone.localdate(),
     })
 

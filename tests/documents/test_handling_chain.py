@@ -381,6 +381,21 @@ class TestInternalDocuments:
             handling.document_dispatch(acting_user=agency.officer_a, document=document, officer=agency.officer_a)
 
 
+class TestDepartmentInboxPages:
+    def test_the_internal_documents_come_a_page_at_a_time(self, agency, login, make_document):
+        """A department receiving hundreds of internal documents got them all on one page."""
+        from documents.choices import Direction
+
+        for _ in range(53):
+            sent = make_document(agency.dept_b, officer=agency.officer_b, direction=Direction.INTERNAL)
+            Receipt.objects.create(document=sent, department=agency.dept_a, status=Receipt.Status.RECEIVED)
+        client = login(agency.head_a)
+        first = client.get(reverse("documents:department_inbox")).content.decode()
+        assert first.count('data-testid="receipt-row"') == 50 and "?rpage=2" in first
+        second = client.get(reverse("documents:department_inbox"), {"rpage": 2}).content.decode()
+        assert second.count('data-testid="receipt-row"') == 3 and "?rpage=1" in second
+
+
 class TestOfficerList:
     def test_the_officer_list_follows_the_chosen_department(self, agency, login):
         client = login(agency.leader)

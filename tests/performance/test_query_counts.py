@@ -304,6 +304,7 @@ class TestInboxesAndHomes:
         ("clerk", "documents:deadlines", "/documents/"),
         ("head_a", "documents:deadlines", "/documents/"),
         ("officer_a", "notifications:list", 'data-testid="notification"'),
+        ("officer_a", "notification-list", '"title"'),
         ("officer_a", "home", "/documents/"),
         ("head_a", "home", "/documents/"),
         ("clerk", "home", "/documents/"),
