@@ -8,12 +8,12 @@ from notifications.models import Kind
 from notifications.services import notify
 from recordsportal.models import User
 
-from .choices import BatchStatus
+from .choices import BatchStatus, Decision
 
 
 def retention_decided(retention_list) -> None:
     recipients = [retention_list.created_by, *User.objects.heads_of(retention_list.department)]
-    approved = retention_list.lines.filter(decision="approved").count()
+    approved = retention_list.lines.filter(decision=Decision.APPROVED).count()
     total = retention_list.lines.count()
     notify(recipients=recipients, kind=Kind.DECISION, key=f"retention:{retention_list.pk}:decided",
            title=_("Lãnh đạo đã duyệt danh mục hồ sơ giữ lại của %(department)s: đồng ý %(approved)s/%(total)s hồ sơ") % {
