@@ -27,6 +27,8 @@ class FigureSerializer(serializers.Serializer):
     ratio = serializers.FloatField(allow_null=True, help_text="Percent; null for an empty period.")
     target = serializers.FloatField()
     passes = serializers.BooleanField(allow_null=True)
+    computed = serializers.BooleanField(help_text="False: the period (or a month of it) was never computed, which is not "
+                                                  "an empty period (ratio null with computed true).")
 
 
 class RowSerializer(serializers.Serializer):

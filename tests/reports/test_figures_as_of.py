@@ -94,3 +94,20 @@ def test_the_dashboards_overdue_dossiers_count_says_when_it_was_counted_though_i
     stamp = datetime.datetime.strptime(counted.removeprefix("Đếm lúc ").strip(), "%H:%M %d/%m/%Y")
     assert abs(stamp - timezone.localtime().replace(tzinfo=None)) < datetime.timedelta(minutes=5)
     cache.clear()
+
+
+def test_the_compliance_api_tells_not_computed_from_no_records_per_figure(agency, make_document, login):
+    import datetime
+
+    march = datetime.date(2026, 3, 1)
+    make_document(agency.dept_a, agency.officer_a, form=Form.ELECTRONIC)
+    client = login(agency.clerk)
+    never = client.get("/api/v1/compliance/", {"month": "2026-03"}).json()
+    assert never["as_of"] is None and never["headline"]["e_month"]["computed"] is False
+    compute_month(march)
+    data = client.get("/api/v1/compliance/", {"month": "2026-03"}).json()
+    assert data["as_of"] and data["month_status"] == "open"
+    assert data["headline"]["e_month"] == {**data["headline"]["e_month"], "numerator": 1, "denominator": 1, "computed": True}
+    # H: computed, no dossier opened in March (ratio null, computed); the year to date lacks January and February.
+    assert (data["headline"]["h_month"]["ratio"], data["headline"]["h_month"]["computed"]) == (None, True)
+    assert data["headline"]["e_year"]["computed"] is False
