@@ -29,6 +29,7 @@ import hashlib
 import pickle  # nosec B403: only our own staging file, written and read by the same run
 import re
 import tempfile
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -444,8 +445,37 @@ def number_from_symbol(symbol: str) -> int | None:
     return int(match.group(1)) if match and int(match.group(1)) > 0 else None
 
 
+def _key_table() -> dict[int, str]:
+    """What `search_key` makes of each character below U+3000 that it changes (letters with
+    their marks, đ, the combining marks themselves): NFD, then the marks dropped, one character
+    at a time, which is the same as for a whole text since the marks are all dropped."""
+    table = {}
+    for code in range(0x80, 0x3000):
+        char = chr(code)
+        base = "".join(c for c in unicodedata.normalize("NFD", char.replace("đ", "d").replace("Đ", "D"))
+                       if not unicodedata.combining(c))
+        if base != char:
+            table[code] = base
+    return table
+
+
+_KEY_TABLE = _key_table()
+
+
+def fast_key(text: str | None) -> str:
+    """`search_key(text)`, several times faster (str.translate instead of a Unicode
+    decomposition per text): a hundred thousand summaries are keyed twice per import."""
+    if not text:
+        return ""
+    if not text.isascii():
+        if max(text) >= "\u3000":
+            return search_key(text)
+        text = text.translate(_KEY_TABLE)
+    return " ".join(text.lower().split())
+
+
 # A register names the same few hundred issuers and kinds over and over: their keys are computed once.
-_issuer_key = lru_cache(maxsize=8192)(search_key)
+_issuer_key = lru_cache(maxsize=8192)(fast_key)
 _kind_from_label = lru_cache(maxsize=1024)(kind_from_label)
 
 
@@ -454,11 +484,11 @@ def make_import_key(values: dict) -> str:
         values["direction"],
         str(values["register_date"].year),
         str(values.get("number") or ""),
-        search_key(values.get("number_symbol")),
+        fast_key(values.get("number_symbol")),
         _issuer_key(values.get("issuer")),
         values["document_date"].isoformat() if values.get("document_date") else "",
         values["register_date"].isoformat(),
-        search_key(values.get("summary")),
+        values["_summary_key"] if "_summary_key" in values else fast_key(values.get("summary")),
     ]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
@@ -735,6 +765,7 @@ class Reading:
                     "value": values["number_symbol"]})
                 return None
         values["_compare"] = tuple(dict.fromkeys(compare))
+        values["_summary_key"] = fast_key(values["summary"])
         return values
 
     # -- checking a chunk against the file and the database
@@ -1161,8 +1192,10 @@ def _insert(rows: list[PlannedRow], direction: str, status: str, acting_user, no
         row[position["register_year"]] = r.year
         row[position["import_key"]] = r.import_key
         values = r.values
-        row[position["search_text"]] = search_key(
-            f"{values.get('number_symbol', '')} {values['summary']} {values.get('issuer', '')}")
+        # What services._normalise stores: search_key of symbol, summary and issuer together.
+        row[position["search_text"]] = " ".join(
+            f"{fast_key(values.get('number_symbol'))} {values['_summary_key']} {_issuer_key(values.get('issuer'))}"
+            .split())
         tuples.append(row)
     table = connection.ops.quote_name(Document._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
