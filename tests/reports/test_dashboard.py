@@ -146,7 +146,8 @@ def test_api_compliance_and_violations(agency, login, march):
     client = login(agency.head_a)
     data = client.get("/api/v1/compliance/", {"month": "2026-03"}).json()
     assert [row["label"] for row in data["rows"]] == ["Phòng Quản lý Đầu tư", "Tổ Thẩm định"]
-    assert data["rows"][0]["e_month"] == {"numerator": 3, "denominator": 4, "excluded": 0, "ratio": 75.0, "target": 95.0, "passes": False}
+    assert data["rows"][0]["e_month"] == {"numerator": 3, "denominator": 4, "excluded": 0, "ratio": 75.0, "target": 95.0, "passes": False,
+                                         "computed": True}
     violations = client.get("/api/v1/violations/").json()["results"]
     assert [v["kind"] for v in violations] == ["e_below_target"]
     refused = client.post(f"/api/v1/violations/{violations[0]['id']}/confirm/", {}, content_type="application/json")
