@@ -63,8 +63,8 @@ def h_grouped_rows(start, end):
 # one statement: the documents are read once, by the GROUP BY the ORM wrote. A department's
 # figures include its units: a grouped row counts for its department and every department above
 # it (`ancestry`, walked up the parent links: a few hundred pairs). The result is a few thousand
-# rows: inserted straight into the snapshots the first time a month is computed, otherwise put in
-# a temporary table from which the changed snapshots are upserted and the stale ones deleted.
+# rows: inserted straight into the snapshots the first time a month is computed, otherwise
+# upserted where they changed, the stale ones deleted.
 SCOPED_CTES = """
 WITH RECURSIVE ancestry (department_id, ancestor_id) AS (
     SELECT id, id FROM {department}
@@ -103,10 +103,9 @@ SELECT 'dept_officer', 'dept_officer:' || COALESCE(CAST(g.department_id AS text)
         OR g.officer_id IN (SELECT officer_id FROM grouped GROUP BY officer_id HAVING COUNT(*) > 1))
 )
 """
-SCOPED = "CREATE TEMPORARY TABLE {scoped} AS " + SCOPED_CTES + "SELECT * FROM scoped"
-# A month (or a closed month's candidate) with no rows yet for the metric: one INSERT, no
-# temporary table, no comparison with rows that cannot exist (issue 16: the first computation
-# cost 3.4x the raw aggregate, mostly writing the temporary table and upserting through it). The
+# A month (or a closed month's candidate) with no rows yet for the metric: one plain INSERT, no
+# comparison with rows that cannot exist (issue 16: the first computation cost 3.4x the raw
+# aggregate). The
 # month's ReportMonth row, locked by compute_month's first statement, keeps two computations of
 # the same month from racing here.
 INSERT_NEW = """
@@ -120,26 +119,34 @@ SELECT %s, %s, scope, scope_key, department_id, officer_id, numerator, denominat
 # one; an officer counted for several departments in the month (moved, or lent to a unit), and a
 # department's records with no officer, get one 'dept_officer' row per department. So the officer
 # rows of a department add up to its figure without a row per officer and department every month.
-# Only scopes whose figures changed go through the upsert (an upsert locks and checks every row it
-# is given): a nightly refresh of a settled month then costs little more than reading it.
+# A refresh (the month has rows for the metric): one upsert of the scopes whose figures changed
+# (an upsert locks and checks every row it is given, so the unchanged ones are left out: a
+# nightly refresh of a settled month costs little more than reading it), in the same statement
+# as the scopes that had figures before and have none now (documents moved or deleted): those
+# are marked STALE, then deleted (NOT IN: a hashed subplan whatever the statistics say; a month
+# computed a moment ago is estimated empty, and NOT EXISTS then became a nested loop over the
+# figures: 0.9 s). No temporary table (issue 16: creating, filling and dropping
+# one per metric cost as much as the aggregate itself).
+STALE = "stale"
 UPSERT = """
 INSERT INTO {snapshot} (month, metric, scope, scope_key, department_id, officer_id, numerator, denominator,
                         excluded, computed_at)
+""" + SCOPED_CTES + """
 SELECT %s, %s, s.scope, s.scope_key, s.department_id, s.officer_id, s.numerator, s.denominator, s.excluded, %s
-  FROM {scoped} s
+  FROM scoped s
  WHERE NOT EXISTS (
        SELECT 1 FROM {snapshot} t
         WHERE t.month = %s AND t.metric = %s AND t.scope_key = s.scope_key
           AND t.numerator = s.numerator AND t.denominator = s.denominator AND t.excluded = s.excluded)
+UNION ALL
+SELECT t.month, t.metric, '""" + STALE + """', t.scope_key, t.department_id, t.officer_id, 0, 0, 0, t.computed_at
+  FROM {snapshot} t
+ WHERE t.month = %s AND t.metric = %s AND t.scope_key NOT IN (SELECT scope_key FROM scoped)
 ON CONFLICT (month, metric, scope_key) DO UPDATE SET
-    numerator = excluded.numerator, denominator = excluded.denominator, excluded = excluded.excluded,
-    computed_at = excluded.computed_at
+    scope = excluded.scope, numerator = excluded.numerator, denominator = excluded.denominator,
+    excluded = excluded.excluded, computed_at = excluded.computed_at
 """
-# A scope that had figures before and has none now (documents moved or deleted) must not keep
-# its old figures.
-DELETE_STALE = """
-DELETE FROM {snapshot} WHERE month = %s AND metric = %s AND scope_key NOT IN (SELECT scope_key FROM {scoped})
-"""
+DELETE_STALE = "DELETE FROM {snapshot} WHERE month = %s AND metric = %s AND scope = '" + STALE + "'"
 
 
 # The month's "as of" time, set unless the month is closed; a row comes back only if it was set
@@ -165,7 +172,7 @@ def compute_month(month: datetime.date) -> dict[str, int]:
         cursor.execute(MONTH_COMPUTED.format(table=ReportMonth._meta.db_table), [month_value, now])
         closed = cursor.fetchone() is None
     target = CandidateSnapshot if closed else Snapshot
-    tables = {"snapshot": target._meta.db_table, "department": Department._meta.db_table, "scoped": "scoped_figures"}
+    tables = {"snapshot": target._meta.db_table, "department": Department._meta.db_table}
     written = {}
     with connection.cursor() as cursor:
         # The metrics this month already has rows for (figures to compare with, stale rows to drop).
@@ -180,12 +187,11 @@ def compute_month(month: datetime.date) -> dict[str, int]:
                 written[metric] = cursor.rowcount
                 continue
             written[metric] = 0
-            cursor.execute(SCOPED.format(grouped=grouped_sql, **tables), grouped_params)
-            cursor.execute(UPSERT.format(**tables), [month_value, metric, now, month_value, metric])
+            cursor.execute(UPSERT.format(grouped=grouped_sql, **tables),
+                           [*grouped_params, month_value, metric, now, month_value, metric, month_value, metric])
             cursor.execute(DELETE_STALE.format(**tables), [month_value, metric])
-            cursor.execute("DROP TABLE scoped_figures")
         if present:
-            # What a refresh left is what the temporary tables held: counted once for both metrics.
+            # The scopes a refresh left: counted once for both metrics.
             cursor.execute(f"SELECT metric, COUNT(*) FROM {tables['snapshot']} WHERE month = %s GROUP BY metric",  # nosec B608
                            [month_value])
             written.update(cursor.fetchall())
