@@ -81,12 +81,18 @@ def test_a_ratio_violations_evidence_is_as_of_the_frozen_figures_until_a_recompu
     assert violation.evidence_computed_at == frozen and violation.evidence["denominator"] == 4
     page = login(agency.head_a).get(reverse("reports:violation", args=[violation.pk])).content.decode()
     assert local(frozen) in page.split('data-testid="evidence-as-of"')[1].split("</dd>")[0]
-    assert "Số liệu tháng đã chốt" in page
+    assert "Số liệu tháng đã chốt" in page and 'data-testid="candidate-pending"' in page
+    office_page = login(agency.clerk).get(reverse("reports:violation", args=[violation.pk])).content.decode()
+    assert reverse("reports:month", args=["2026-03"]) in office_page.split('data-testid="candidate-pending"')[0].rsplit("<a", 1)[1]
+    assert reverse("reports:month", args=["2026-03"]) not in page  # a head may not open the month's page
+    assert "(danh sách theo sổ hiện tại, có thể khác số liệu đã tính)" in page
     api = login(agency.head_a).get(f"/api/v1/violations/{violation.pk}/").json()
     assert api["evidence_as_of"] and api["evidence_summary"].startswith("75,0% (3/4)")
     assert timezone.localtime(frozen).isoformat() == api["evidence_as_of"]
 
     months.candidate_accept(MARCH, acting_user=agency.clerk)
+    assert 'data-testid="candidate-pending"' not in login(agency.head_a).get(
+        reverse("reports:violation", args=[violation.pk])).content.decode()
     accepted = months.state_of(MARCH).computed_at
     assert accepted > frozen
     violation.refresh_from_db()
