@@ -179,6 +179,11 @@ class Document(models.Model):
             # a query at 2M documents through the status or the officer index).
             models.Index(fields=["officer", "deadline"], condition=Q(status__in=OPEN_STATUSES), name="doc_open_officer"),
             models.Index(fields=["department", "deadline"], condition=Q(status__in=OPEN_STATUSES), name="doc_open_department"),
+            # The deadlines page (documents:deadlines): open documents by deadline, the first page
+            # read in index order instead of sorting the 10,000 due or overdue (240 ms), and the
+            # Office's count of overdue ones from the index alone (139 ms).
+            models.Index(fields=["deadline", "id"], include=["direction", "is_deleted"], condition=Q(status__in=OPEN_STATUSES),
+                         name="doc_open_deadline"),
         ]
 
     def __str__(self):
