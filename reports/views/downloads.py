@@ -84,10 +84,17 @@ def monthly_xlsx(request):
                _("VB điện tử từ đầu năm"), _("Tổng VB từ đầu năm"), _("HS điện tử"), _("Tổng HS"), _("Tỉ lệ HS điện tử"),
                _("HS điện tử từ đầu năm"), _("Tổng HS từ đầu năm")]
 
+    def counts(figure, *values):
+        # A period never computed has no counts: empty cells, not zeros that read as "no records".
+        never = not figure.computed and not (figure.numerator or figure.denominator or figure.excluded)
+        return [None if never else value for value in values]
+
     def line(row):
-        return [row.label, row.e_month.numerator, row.e_month.denominator, _fmt(row.e_month), row.e_month.excluded,
-                row.e_year.numerator, row.e_year.denominator, row.h_month.numerator, row.h_month.denominator,
-                _fmt(row.h_month), row.h_year.numerator, row.h_year.denominator]
+        e_month, e_year, h_month, h_year = row.e_month, row.e_year, row.h_month, row.h_year
+        return [row.label, *counts(e_month, e_month.numerator, e_month.denominator), _fmt(e_month),
+                *counts(e_month, e_month.excluded), *counts(e_year, e_year.numerator, e_year.denominator),
+                *counts(h_month, h_month.numerator, h_month.denominator), _fmt(h_month),
+                *counts(h_year, h_year.numerator, h_year.denominator)]
 
     rows = [line(data.headline)] + [line(row) for row in data.rows]
     return xlsx_response(f"chi-tieu-{month:%Y-%m}.xlsx", headers, rows, sheet_title=f"{month:%m-%Y}",

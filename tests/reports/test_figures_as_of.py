@@ -111,3 +111,27 @@ def test_the_compliance_api_tells_not_computed_from_no_records_per_figure(agency
     # H: computed, no dossier opened in March (ratio null, computed); the year to date lacks January and February.
     assert (data["headline"]["h_month"]["ratio"], data["headline"]["h_month"]["computed"]) == (None, True)
     assert data["headline"]["e_year"]["computed"] is False
+
+
+def test_the_monthly_workbook_leaves_the_counts_of_a_month_never_computed_empty_not_zero(agency, make_document, login):
+    import datetime
+    import io
+
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    def sheet(month):
+        response = login(agency.leader).get(reverse("reports:monthly_xlsx"), {"month": month})
+        return list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True))
+
+    make_document(agency.dept_a, agency.officer_a, form=Form.ELECTRONIC)
+    rows = sheet("2026-03")
+    assert "Số liệu tháng 03/2026 chưa được tính." in str(rows[1][0])
+    line = next(row for row in rows if row[0] == agency.dept_a.name)
+    assert line[1:5] == (None, None, "— (chưa tính)", None)
+    compute_month(datetime.date(2026, 4, 1))  # April: computed, no records
+    line = next(row for row in sheet("2026-04") if row[0] == agency.dept_a.name)
+    assert line[1:4] == (0, 0, "—")
+    compute_month(datetime.date(2026, 3, 1))
+    line = next(row for row in sheet("2026-03") if row[0] == agency.dept_a.name)
+    assert line[1:5] == (1, 1, "100.0%", 0)
