@@ -47,9 +47,9 @@ class LinesRejected(DomainError):
         self.errors = list(errors)
 
 
-def _full_clean(instance, exclude=None):
+def _full_clean(instance, exclude=None, validate_constraints=True):
     try:
-        instance.full_clean(exclude=exclude)
+        instance.full_clean(exclude=exclude, validate_constraints=validate_constraints)
     except ValidationError as error:
         messages = []
         for field_errors in error.message_dict.values():
@@ -197,8 +197,11 @@ def _check_lines(inventory: Inventory, lines: Sequence[dict]) -> list[InventoryL
             objects.append(InventoryLine(inventory=inventory, order=number, **values))
     if errors:
         raise LinesRejected(_("Có %(count)s lỗi; chưa lưu gì.") % {"count": len(errors)}, errors)
+    # line_problems has checked the rules of the table's constraints (years plausible and in order,
+    # quantities not negative), which the database enforces anyway: validating them here ran three
+    # queries per line (28 of the 42 s an import of 2,000 lines took).
     for line in objects:
-        _full_clean(line, exclude=["inventory"])
+        _full_clean(line, exclude=["inventory"], validate_constraints=False)
     return objects
 
 
@@ -229,8 +232,10 @@ def inventory_save_lines(
     _claim_edit(inventory, expected_version)
     for line in inventory.lines.all():
         audit.delete(line, acting_user=acting_user)
-    for line in objects:
-        audit.save(line, acting_user=acting_user)
+    # One INSERT per 500 lines and their "+" history rows naming the user (a save and a history
+    # row per line took 10 s for 2,000). The texts were normalised by _check_lines, as save() does.
+    InventoryLine.objects.bulk_create(objects, batch_size=500)
+    audit.record(objects, acting_user=acting_user, created=True)
     if declared_none is not None:
         inventory.declared_none = declared_none and not objects
     elif objects:

@@ -169,3 +169,23 @@ def test_another_department_head_gets_404_for_the_progress_page(agency, inventor
     assert login(agency.head_b).post(reverse("backlog:inventory_import_retry", args=[inventory_a.pk, record.pk])
                                      ).status_code == 404
     assert login(agency.head_a).get(url).status_code == 200
+
+
+def test_saving_the_imported_lines_costs_a_few_queries_however_many_lines(agency, inventory_a, inventory_b):
+    """No query per line: validating the table's constraints per line (three queries each) and a
+    save and a history row per line made 2,000 lines take 42 s; now 2-3 s, reading included."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(inventory, count):
+        lines = [dict(EXISTING[0], description=f"Nhóm {n}") for n in range(count)]
+        with CaptureQueriesContext(connection) as captured:
+            services.inventory_save_lines(acting_user=agency.head_a, inventory=inventory, lines=lines)
+        return len(captured)
+
+    few, many = queries(inventory_a, 3), queries(inventory_b, 120)
+    assert many <= few + 4, (few, many)  # SQLite splits an INSERT of 120 rows in two (999 parameters)
+    assert inventory_b.lines.count() == 120
+    history = inventory_b.lines.model.history.filter(inventory_id=inventory_b.pk)
+    assert history.count() == 120 and set(history.values_list("history_user", "history_type")) == {
+        (agency.head_a.pk, "+")}
