@@ -5,7 +5,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import connections, models
+from django.db import OperationalError, connections, models, transaction
 from django.db.models import BooleanField, Q, Value
 from django.db.models.functions import StrIndex
 from django.db.models.lookups import GreaterThan
@@ -25,6 +25,10 @@ OPEN_STATUSES = [Status.REGISTERED, Status.SUBMITTED, Status.ASSIGNED, Status.IN
 # `DocumentQuerySet.search`); above this many, the words are common enough in the scope that the
 # newest-first walk of the date index finds a page quickly, and the plain query is kept.
 SCOPED_SEARCH_IDS = 10_000
+# ... unless the words are rare: at most this many matches in the whole agency, found by the
+# trigram index within this many milliseconds (`DocumentQuerySet._few_matches`).
+RARE_MATCHES = 2_000
+RARE_PROBE_MS = 60
 
 
 def _equals_any(column: str, subquery) -> Q:
@@ -138,7 +142,9 @@ class DocumentQuerySet(models.QuerySet):
         On PostgreSQL a trigram index on `search_text` serves the LIKE."""
         words = search_key(text).split()
         if words and self._scope_branches is not None and connections[self.db].vendor == "postgresql":
-            ids = self._matches_in_scope(words)
+            ids = self._few_matches(words)
+            if ids is None:
+                ids = self._matches_in_scope(words)
             if ids is not None:
                 # The same words, tested so that the trigram index is no option: with the ids
                 # at hand, PostgreSQL reads just them (it preferred the trigram bitmap of all
@@ -147,6 +153,41 @@ class DocumentQuerySet(models.QuerySet):
         for word in words:
             self = self.filter(search_text__contains=word)
         return self
+
+    def _few_matches(self, words) -> list[int] | None:
+        """The ids of every document the words match, whoever may see it, when they are few
+        (at most RARE_MATCHES) and the trigram index finds them within RARE_PROBE_MS; else None.
+
+        A rare word is found at once by the trigram index alone, while reading a large scope
+        costs the same whatever the words (a head of a department with units: ~130,000
+        documents). Which one a word is, PostgreSQL cannot tell (it guessed ~15,000 rows for a
+        word found in 330), so the index is asked, within a budget: plans other than the
+        trigram bitmap are switched off for this one query (a LIMIT would otherwise invite a
+        sequential scan), it stops after RARE_MATCHES + 1 rows, and a statement that has not
+        finished in RARE_PROBE_MS is cancelled — a common word then costs that much more."""
+        base = self._scope_branches.base.order_by().values_list("pk", flat=True)
+        probe = base.filter(*[Q(search_text__contains=word) for word in words])[: RARE_MATCHES + 1]
+        sql, params = probe.query.sql_with_params()
+        connection = connections[self.db]
+        try:
+            with transaction.atomic(using=self.db), connection.cursor() as cursor:
+                # Transaction-local settings, undone with the savepoint when the probe is cancelled
+                # and restored explicitly when it is not (a request may run inside a transaction).
+                cursor.execute("SELECT current_setting('statement_timeout')")
+                (timeout,) = cursor.fetchone()
+                cursor.execute("SELECT set_config('statement_timeout', %s, true), "
+                               "set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)",
+                               [f"{RARE_PROBE_MS}ms"])
+                cursor.execute(sql, params)
+                ids = [row[0] for row in cursor.fetchall()]
+                cursor.execute("SELECT set_config('statement_timeout', %s, true), "
+                               "set_config('enable_seqscan', 'on', true), set_config('enable_indexscan', 'on', true)",
+                               [timeout])
+        except OperationalError as error:  # QueryCanceled: not a rare word
+            if getattr(error.__cause__, "sqlstate", None) != "57014":
+                raise
+            return None
+        return ids if len(ids) <= RARE_MATCHES else None
 
     def _matches_in_scope(self, words) -> list[int] | None:
         """A search in a department's or an officer's scope (issue 16): the ids of its matches,
