@@ -200,3 +200,19 @@ def test_the_officer_dossier_pages_show_the_reported_figure_with_its_as_of(agenc
     compute_month(timezone.localdate())
     page = login(agency.officer_a).get(reverse("dossiers:mine")).content.decode()
     assert "Số liệu báo cáo (tính đến" in page and "100,0% (1/1)" in page
+
+
+def test_leadership_reads_a_months_diff_but_only_the_office_accepts_or_discards_it(agency, login, march):
+    months.close_month(MARCH, acting_user=agency.clerk, today=APRIL_15)
+    back_dated_paper_document(agency)
+    compute_month(MARCH)
+    leader = login(agency.leader)
+    assert leader.get("/api/v1/months/2026-03/").json()["status"] == "candidate"
+    assert leader.get("/api/v1/months/2026-03/diff/").json()["records"][0]["changed_by"] == agency.clerk.full_name
+    for action in ("accept", "discard", "close"):
+        refused = leader.post(f"/api/v1/months/2026-03/{action}/")
+        assert refused.status_code in (400, 403), action
+    assert login(agency.leader).post(reverse("reports:month_action", args=["2026-03", "accept"])).status_code == 403
+    assert months.state_of(MARCH).status == ReportMonth.Status.CANDIDATE and e_figure(agency.dept_a) == (3, 4)
+    assert login(agency.clerk).post("/api/v1/months/2026-03/discard/").json()["status"] == "closed"
+    assert e_figure(agency.dept_a) == (3, 4)
