@@ -48,12 +48,11 @@ class ImportMappingForm(BootstrapFormMixin, forms.Form):
         choices=[
             (FORM_BY_RULE, _("Chưa chọn: ghi là văn bản giấy, vì hệ thống không có tệp nội dung của các văn bản này")),
             (Form.PAPER, _("Giấy: các văn bản được nhận, xử lý bằng giấy")),
-            (Form.ELECTRONIC, _("Điện tử: các văn bản đã được xử lý trên hệ thống quản lý văn bản của tỉnh "
-                                "(văn bản mật vẫn là giấy)")),
+            (Form.ELECTRONIC, _("Điện tử: đã được xử lý trên hệ thống quản lý văn bản của tỉnh")),
         ],
-        widget=forms.RadioSelect,
-        help_text=_("Chỉ dùng khi không chọn cột cho “Hình thức”. Văn bản điện tử không có tệp trên hệ thống sẽ có "
-                    "trong danh sách “Khai là điện tử nhưng chưa có tệp” để Văn phòng bổ sung."),
+        help_text=_("Chỉ dùng khi không chọn cột cho “Hình thức”; văn bản mật luôn là văn bản giấy. Văn bản điện tử "
+                    "không có tệp trên hệ thống sẽ có trong danh sách “Khai là điện tử nhưng chưa có tệp” để Văn "
+                    "phòng bổ sung."),
     )
 
     def __init__(self, *args, headers: list[str], direction: str, **kwargs):
