@@ -204,8 +204,10 @@ class OfficeStaff(PortalUser):
             "issuer": "Ủy ban nhân dân tỉnh Hà Tĩnh",
             "summary": f"Về việc triển khai kế hoạch chuyển đổi số (tải thử {stamp})",
             "recipients": "Văn phòng",
-            "received_medium": "electronic",
-            "form": "electronic",
+            # Without a file an incoming document is paper and needs its reason (issue 14,
+            # documents/rules.py incoming_form): a letter the sender sent only on paper.
+            "received_medium": "paper",
+            "paper_reason": "sender_paper",
         })
         with self.client.post("/documents/incoming/new/", data=fields, name="incoming register (POST)",
                               allow_redirects=False, catch_response=True) as response:

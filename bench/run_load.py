@@ -364,7 +364,10 @@ def main():
         print(f"gunicorn {' '.join(gunicorn_cmd[2:])}", flush=True)
         print(f"before: {before}", flush=True)
         prefix = OUT / f"load-{args.label}"
-        locust_cmd = [str(VENV_BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
+        # locust is not a dependency of the portal: LOCUST names it when it lives elsewhere (its own venv).
+        locust_bin = os.environ.get("LOCUST") or (str(VENV_BIN / "locust") if (VENV_BIN / "locust").exists()
+                                                  else shutil.which("locust") or "locust")
+        locust_cmd = [locust_bin, "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
                       "-u", str(args.users), "-r", str(args.spawn_rate), "-t", args.time,
                       "--host", f"http://127.0.0.1:{port}", "--csv", str(prefix), "--json-file", str(prefix),
                       "--only-summary", "--stop-timeout", "10", "--loglevel", "WARNING"]
