@@ -118,6 +118,32 @@ def batch_receive_problems(user, batch=None) -> list[str]:
     return problems
 
 
+def retention_create_problems(user, department) -> list[str]:
+    """A head lists the due dossiers of their department to keep (Decree 30, Art. 31.3.d)."""
+    if heads_department(user, department):
+        return []
+    return [_("Chỉ trưởng đơn vị được lập danh mục hồ sơ giữ lại.")]
+
+
+def retention_edit_problems(user, retention_list) -> list[str]:
+    """Add dossiers to, or take them out of, a retention list still being prepared."""
+    problems = []
+    if retention_list.status != RetentionStatus.DRAFT:
+        problems.append(_("Danh mục đã gửi lãnh đạo: không thêm hồ sơ được nữa."))
+    return problems + retention_create_problems(user, retention_list.department)
+
+
+def retention_submit_problems(user, retention_list) -> list[str]:
+    problems = []
+    if retention_list.status != RetentionStatus.DRAFT:
+        problems.append(_("Danh mục đã được gửi lãnh đạo."))
+    if not heads_department(user, retention_list.department):
+        problems.append(_("Chỉ trưởng đơn vị được gửi danh mục hồ sơ giữ lại."))
+    if not problems and not retention_list.lines.exists():
+        problems.append(_("Danh mục chưa có hồ sơ nào."))
+    return problems
+
+
 def retention_decide_problems(user, retention_list=None, agency=None) -> list[str]:
     """Decree 30, Art. 31.3.d: the agency head consents to a retention list. With the head named
     in the agency's settings, only the head decides, and a deputy only when delegated there

@@ -23,8 +23,7 @@ from ._common import _refuse, _save
 
 @transaction.atomic
 def retention_list_create(*, acting_user: User, department: Department) -> RetentionList:
-    if not rules.heads_department(acting_user, department):
-        raise DomainError(_("Chỉ trưởng đơn vị được lập danh mục hồ sơ giữ lại."))
+    _refuse(rules.retention_create_problems(acting_user, department))
     return _save(RetentionList(department=department, created_by=acting_user), acting_user)
 
 
@@ -34,10 +33,7 @@ def retention_line_add(*, acting_user: User, retention_list: RetentionList, doss
     """List a due dossier to keep, with the reason and the date — at most two years after its
     due date (Decree 30, Art. 31.3.d); a later date is refused."""
     retention_list = RetentionList.objects.select_for_update().select_related("department").get(pk=retention_list.pk)
-    if retention_list.status != RetentionStatus.DRAFT:
-        raise DomainError(_("Danh mục đã gửi lãnh đạo: không thêm hồ sơ được nữa."))
-    if not rules.heads_department(acting_user, retention_list.department):
-        raise DomainError(_("Chỉ trưởng đơn vị được lập danh mục hồ sơ giữ lại."))
+    _refuse(rules.retention_edit_problems(acting_user, retention_list))
     if not dossier.department.path.startswith(retention_list.department.path):
         raise DomainError(_("Hồ sơ %(code)s không thuộc đơn vị.") % {"code": dossier.code}, field="dossier")
     _refuse(rules.keep_until_problems(dossier, keep_until), field="keep_until")
@@ -50,21 +46,17 @@ def retention_line_add(*, acting_user: User, retention_list: RetentionList, doss
 
 @transaction.atomic
 def retention_line_remove(*, acting_user: User, line: RetentionLine) -> None:
-    if line.retention_list.status != RetentionStatus.DRAFT or not rules.heads_department(
-            acting_user, line.retention_list.department):
-        raise DomainError(_("Chỉ bớt hồ sơ khỏi danh mục đang lập."))
+    _refuse(rules.retention_edit_problems(acting_user, line.retention_list))
     audit.delete(line, acting_user=acting_user)
 
 
 @transaction.atomic
 def retention_list_submit(*, acting_user: User, retention_list: RetentionList) -> RetentionList:
-    if not rules.heads_department(acting_user, retention_list.department):
-        raise DomainError(_("Chỉ trưởng đơn vị được gửi danh mục hồ sơ giữ lại."))
-    if not retention_list.lines.exists():
-        raise DomainError(_("Danh mục chưa có hồ sơ nào."))
+    _refuse(rules.retention_submit_problems(acting_user, retention_list))
     if not audit.claim(retention_list, expected={"status": RetentionStatus.DRAFT}, acting_user=acting_user,
                        changes={"status": RetentionStatus.SUBMITTED, "submitted_at": timezone.now()}):
-        raise DomainError(_("Danh mục đã được gửi lãnh đạo."))
+        retention_list.refresh_from_db()  # sent by another request meanwhile: say so with the rule's words
+        _refuse(rules.retention_submit_problems(acting_user, retention_list))
     return retention_list
 
 

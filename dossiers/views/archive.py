@@ -19,7 +19,7 @@ from recordsportal.params import posted_ids
 from recordsportal.services import DomainError
 
 from .. import exports, rules, services
-from ..choices import BatchStatus, Decision, LineOutcome, RetentionStatus
+from ..choices import BatchStatus, Decision, LineOutcome
 from ..filters import department_choices_for
 from ..forms import RetentionLineForm
 from ..models import ArchiveBatch, ArchiveBatchLine, Dossier, RetentionLine, RetentionList
@@ -164,7 +164,7 @@ def retention_list_index(request):
     lists = (RetentionList.objects.visible_to(request.user).select_related("department", "created_by")
              .annotate(line_count=Count("lines"),
                        pending=Count("lines", filter=Q(lines__decision=Decision.PENDING))))
-    departments = [d for d in department_choices_for(request.user) if rules.heads_department(request.user, d)]
+    departments = [d for d in department_choices_for(request.user) if not rules.retention_create_problems(request.user, d)]
     return render(request, "dossiers/retention_list.html", {
         "lists": lists[:200], "departments": departments,
         "can_decide": not rules.retention_decide_problems(request.user),
@@ -194,8 +194,7 @@ def _due_dossiers(user, retention_list):
 @login_required
 def retention_detail(request, pk):
     retention_list = retention_list_get_for_user(user=request.user, pk=pk)
-    editable = retention_list.status == RetentionStatus.DRAFT and rules.heads_department(
-        request.user, retention_list.department)
+    editable = not rules.retention_edit_problems(request.user, retention_list)
     return render(request, "dossiers/retention_detail.html", {
         "retention_list": retention_list,
         "lines": retention_list.lines.select_related("dossier"),

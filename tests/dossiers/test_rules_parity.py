@@ -78,3 +78,21 @@ def test_the_batch_actions_are_offered_exactly_when_the_service_does_them(agency
     edit = rules.batch_edit_problems(user, batch)
     assert _done(lambda: services.archive_batch_remove(acting_user=user, batch=batch, dossier=dossier)) == (
         not edit, " ".join(edit))
+
+
+@pytest.mark.parametrize("actor", ["officer_a", "head_a", "head_b", "clerk", "leader"])
+def test_a_retention_list_is_offered_exactly_when_the_service_makes_it(agency, login, actor):
+    from django.urls import reverse
+
+    user = getattr(agency, actor)
+    problems = rules.retention_create_problems(user, agency.dept_a)
+    page = login(user).get(reverse("dossiers:retention"))
+    assert (agency.dept_a in page.context["departments"]) == (not problems)
+    assert _done(lambda: services.retention_list_create(acting_user=user, department=agency.dept_a)) == (
+        not problems, " ".join(problems))
+    if not problems:
+        retention_list = services.retention_list_create(acting_user=user, department=agency.dept_a)
+        submit = rules.retention_submit_problems(user, retention_list)
+        assert submit == ["Danh mục chưa có hồ sơ nào."]
+        assert _done(lambda: services.retention_list_submit(acting_user=user, retention_list=retention_list)) == (
+            False, " ".join(submit))
