@@ -8,7 +8,7 @@ import datetime
 from django.utils.translation import gettext as _
 
 from recordsportal.dates import date_problem
-from recordsportal.access import managed_department_paths
+from recordsportal.access import leads
 from recordsportal.roles import Role
 
 from .choices import Confidentiality, Direction, Form, PaperReason, Status
@@ -119,10 +119,8 @@ def restore_problems(user, document) -> list[str]:
 # --- the handling chain: dispatch inside a department, returns, internal receipts (issue 15) ----
 
 
-def manages(user, department) -> bool:
-    """`user` heads `department` or a department it belongs to (a head and their deputies: the
-    department-head role in that department)."""
-    return department is not None and any(department.path.startswith(p) for p in managed_department_paths(user))
+# `user` heads `department` or a department above it (recordsportal/access.py).
+manages = leads
 
 
 def dispatch_problems(user, document) -> list[str]:

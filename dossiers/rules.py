@@ -11,7 +11,7 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from recordsportal.access import managed_department_paths
+from recordsportal.access import leads
 from recordsportal.models import Agency
 from recordsportal.roles import Role
 
@@ -72,9 +72,8 @@ def due_state(dossier, today: datetime.date) -> str:
 # --- who may act ---------------------------------------------------------------------------------
 
 
-def heads_department(user, department) -> bool:
-    """The user leads `department` or a department above it."""
-    return department is not None and any(department.path.startswith(p) for p in managed_department_paths(user))
+# The user leads `department` or a department above it (recordsportal/access.py).
+heads_department = leads
 
 
 def is_keeper_or_head(user, dossier) -> bool:

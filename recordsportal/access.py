@@ -47,6 +47,12 @@ def managed_department_paths(user) -> list[str]:
     return cached
 
 
+def leads(user, department) -> bool:
+    """`user` heads `department` or a department above it (a head and their deputies: the
+    department-head role in that department). The one rule documents and dossiers ask."""
+    return department is not None and any(department.path.startswith(p) for p in managed_department_paths(user))
+
+
 def managed_department_ids(user) -> list[int]:
     """Ids of the departments `user` leads and of every unit under them, looked up once per user
     object (one query on the small department table; none for someone who leads nothing)."""
