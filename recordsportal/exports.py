@@ -43,6 +43,13 @@ from .xlsx import write_workbook, xlsx_response
 
 logger = logging.getLogger(__name__)
 EXPORTS_DIR = "exports"
+SHEET_ROWS = 1_048_576  # the most rows one Excel sheet holds; a workbook past it does not open
+
+
+def _number(value: int) -> str:
+    from django.utils.formats import number_format
+
+    return number_format(value, force_grouping=True)
 
 
 @dataclass
@@ -129,6 +136,8 @@ def export_requeue(*, acting_user, job):
         raise DomainError(_("Không tìm thấy."))
     if job.state == ExportJob.State.DONE:
         raise DomainError(_("Tệp đã xuất xong; không cần chạy lại."))
+    if job.state == ExportJob.State.REFUSED:
+        raise DomainError(job.message)
     if job.state != ExportJob.State.FAILED and not job.stale:
         raise DomainError(_("Đang xuất tệp; hãy chờ thêm."))
     job.write(state=ExportJob.State.QUEUED, finished_at=None, message="")
@@ -186,6 +195,12 @@ def export_run(*, job_id: int):
             params.setlist(key, values)
         export = builder(job.created_by, params)
         job.write(rows_total=export.count(None))
+        room = SHEET_ROWS - len(export.title_rows) - 1  # the title rows and the headers take their rows
+        if job.rows_total > room:
+            job.write(state=State.REFUSED, finished_at=timezone.now(), message=_(
+                "Có %(count)s dòng, quá %(limit)s dòng, giới hạn của một trang tính Excel. Hãy lọc bớt (theo năm, "
+                "theo sổ, theo đơn vị) rồi xuất lại.") % {"count": _number(job.rows_total), "limit": _number(room)})
+            return job
         report = job.reporter()
         name = write_export(export, report, job)
         job.write(state=State.DONE, file=name, result_count=job.rows_read, finished_at=timezone.now())

@@ -221,3 +221,17 @@ def test_the_violations_export_above_the_threshold_is_a_task_scoped_by_the_askin
     assert rows[0] == ["Các trường hợp vi phạm năm 2026"]
     assert sorted(row[0] for row in rows[3:]) == sorted([agency.dept_a.name] * 2 + [agency.dept_b.name] * 2)
     assert login(agency.head_a).get(reverse("exports:download", args=[job.pk])).status_code == 404
+
+
+def test_an_export_past_the_rows_of_one_excel_sheet_is_refused_with_what_to_do(agency, login, documents, media,  # noqa: F811
+                                                                             threshold, monkeypatch):
+    """2,000,000 documents of the Office's register unfiltered do not fit one sheet (1,048,576
+    rows): a workbook written past it does not open. Here the sheet is made 3 rows long."""
+    monkeypatch.setattr(exports, "SHEET_ROWS", 3)  # the headers' row and two rows of data
+    client = login(agency.clerk)
+    response = client.get(reverse("documents:export_xlsx"))
+    job = ExportJob.objects.get()
+    assert (job.state, job.rows_total, job.file.name) == ("refused", 3, "") and stored(media) == []
+    page = client.get(response["Location"]).content.decode()
+    assert "Có 3 dòng, quá 2 dòng, giới hạn của một trang tính Excel. Hãy lọc bớt" in page
+    assert reverse("exports:download", args=[job.pk]) not in page and "hx-trigger" not in page
