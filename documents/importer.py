@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -795,8 +796,15 @@ class Reading:
                              r.values["number_symbol"].lower())}
         by_identity: dict[tuple, dict] = {}
         if dates:
-            for d in Document.objects.filter(direction=direction, document_date__in=dates,
-                                             number_symbol__in=symbols).values(*LOOKUP_FIELDS):
+            candidates = Document.objects.filter(direction=direction, document_date__in=dates)
+            if connection.vendor == "postgresql":
+                # Through the index on (UPPER(number_symbol), document_date): at province scale a
+                # chunk's dates alone match tens of thousands of documents.
+                candidates = candidates.annotate(symbol_upper=Upper("number_symbol")).filter(
+                    symbol_upper__in={symbol.upper() for symbol in symbols})
+            else:
+                candidates = candidates.filter(number_symbol__in=symbols)
+            for d in candidates.order_by().values(*LOOKUP_FIELDS):
                 by_identity.setdefault((d["number_symbol"].lower(), search_key(d["issuer"]), d["document_date"]), d)
 
         number_header = _located(plan, "number" if direction == Direction.INCOMING else "number_symbol")
