@@ -103,7 +103,7 @@ SELECT 'dept_officer', 'dept_officer:' || COALESCE(CAST(g.department_id AS text)
         OR g.officer_id IN (SELECT officer_id FROM grouped GROUP BY officer_id HAVING COUNT(*) > 1))
 )
 """
-# A month (or a closed month's candidate) with no rows yet for the metric: one plain INSERT, no
+# A month with no rows yet for the metric: one plain INSERT, no
 # comparison with rows that cannot exist (issue 16: the first computation cost 3.4x the raw
 # aggregate). The
 # month's ReportMonth row, locked by compute_month's first statement, keeps two computations of
@@ -149,6 +149,56 @@ ON CONFLICT (month, metric, scope_key) DO UPDATE SET
 DELETE_STALE = "DELETE FROM {snapshot} WHERE month = %s AND metric = %s AND scope = '" + STALE + "'"
 
 
+# A closed month (reports/months.py): its figures are computed into a temporary table (no WAL,
+# no index) and compared there with the frozen ones; the candidate is written only when they
+# differ (issue 16: writing the whole candidate, comparing, then deleting it when nothing had
+# changed cost 3x the raw aggregate).
+CANDIDATE_FIGURES = "CREATE TEMPORARY TABLE candidate_figures AS " + SCOPED_CTES + """
+SELECT CAST(%s AS varchar(1)) AS metric, scope, scope_key, department_id, officer_id, numerator, denominator, excluded
+  FROM scoped
+"""
+CANDIDATE_FIGURES_MORE = """
+INSERT INTO candidate_figures (metric, scope, scope_key, department_id, officer_id, numerator, denominator, excluded)
+""" + SCOPED_CTES + """
+SELECT %s, scope, scope_key, department_id, officer_id, numerator, denominator, excluded FROM scoped
+"""
+CANDIDATE_DIFFERS = """
+SELECT EXISTS (SELECT metric, scope_key, numerator, denominator, excluded FROM candidate_figures
+               EXCEPT SELECT metric, scope_key, numerator, denominator, excluded FROM {frozen} WHERE month = %s)
+    OR EXISTS (SELECT metric, scope_key, numerator, denominator, excluded FROM {frozen} WHERE month = %s
+               EXCEPT SELECT metric, scope_key, numerator, denominator, excluded FROM candidate_figures)
+"""
+CANDIDATE_WRITE = """
+INSERT INTO {snapshot} (month, metric, scope, scope_key, department_id, officer_id, numerator, denominator,
+                        excluded, computed_at)
+SELECT %s, metric, scope, scope_key, department_id, officer_id, numerator, denominator, excluded, %s
+  FROM candidate_figures
+"""
+
+
+def _compute_candidate(cursor, start, end, month_value, now, computed_at) -> dict[str, int]:
+    """A closed month's recomputation: the candidate is kept (and pending) only if it differs
+    from the frozen figures; otherwise any pending one is dropped."""
+    tables = {"snapshot": CandidateSnapshot._meta.db_table, "department": Department._meta.db_table,
+              "frozen": Snapshot._meta.db_table}
+    for index, (metric, rows) in enumerate(((Metric.ELECTRONIC_EXCHANGE, e_grouped_rows(start, end)),
+                                            (Metric.ELECTRONIC_DOSSIERS, h_grouped_rows(start, end)))):
+        grouped_sql, grouped_params = rows.query.sql_with_params()
+        statement = CANDIDATE_FIGURES if index == 0 else CANDIDATE_FIGURES_MORE
+        cursor.execute(statement.format(grouped=grouped_sql, **tables), [*grouped_params, metric])
+    cursor.execute(CANDIDATE_DIFFERS.format(**tables), [month_value, month_value])
+    differs = bool(cursor.fetchone()[0])
+    cursor.execute(f"DELETE FROM {tables['snapshot']} WHERE month = %s", [month_value])  # nosec B608
+    if differs:
+        cursor.execute(CANDIDATE_WRITE.format(**tables), [month_value, now])
+    cursor.execute("SELECT metric, COUNT(*) FROM candidate_figures GROUP BY metric")
+    written = {metric: 0 for metric in (Metric.ELECTRONIC_EXCHANGE, Metric.ELECTRONIC_DOSSIERS)}
+    written.update(cursor.fetchall())
+    cursor.execute("DROP TABLE candidate_figures")
+    ReportMonth.objects.filter(month=start).update(candidate_at=computed_at if differs else None)
+    return written
+
+
 # The month's "as of" time, set unless the month is closed; a row comes back only if it was set
 # (an open month), so the state is read and written in one statement (SQLite ≥ 3.35, PostgreSQL).
 MONTH_COMPUTED = """
@@ -161,8 +211,8 @@ RETURNING id
 @transaction.atomic
 def compute_month(month: datetime.date) -> dict[str, int]:
     """Recompute every snapshot of one month; returns the number of scopes per metric. For a
-    closed month the figures go to the candidate table and the frozen snapshots stay as they
-    are (`months.candidate_written` keeps the candidate only if it differs from them)."""
+    closed month the figures go to the candidate table, only if they differ from the frozen
+    snapshots, which stay as they are (`_compute_candidate`)."""
     start = month_start(month)
     end = next_month(start)
     computed_at = timezone.now()
@@ -171,8 +221,10 @@ def compute_month(month: datetime.date) -> dict[str, int]:
     with connection.cursor() as cursor:
         cursor.execute(MONTH_COMPUTED.format(table=ReportMonth._meta.db_table), [month_value, now])
         closed = cursor.fetchone() is None
-    target = CandidateSnapshot if closed else Snapshot
-    tables = {"snapshot": target._meta.db_table, "department": Department._meta.db_table}
+    if closed:
+        with connection.cursor() as cursor:
+            return _compute_candidate(cursor, start, end, month_value, now, computed_at)
+    tables = {"snapshot": Snapshot._meta.db_table, "department": Department._meta.db_table}
     written = {}
     with connection.cursor() as cursor:
         # The metrics this month already has rows for (figures to compare with, stale rows to drop).
@@ -195,10 +247,6 @@ def compute_month(month: datetime.date) -> dict[str, int]:
             cursor.execute(f"SELECT metric, COUNT(*) FROM {tables['snapshot']} WHERE month = %s GROUP BY metric",  # nosec B608
                            [month_value])
             written.update(cursor.fetchall())
-    if closed:
-        from .months import candidate_written
-
-        candidate_written(ReportMonth.objects.get(month=start), computed_at)
     return written
 
 
