@@ -361,7 +361,7 @@ def main():
                 sys.exit(f"gunicorn did not start (see {log.name})")
             time.sleep(0.5)
         before = uptime()
-        print(f"gunicorn {' '.join(gunicorn_cmd[2:])}", flush=True)
+        print(" ".join(gunicorn_cmd), flush=True)
         print(f"before: {before}", flush=True)
         prefix = OUT / f"load-{args.label}"
         # locust is not a dependency of the portal: LOCUST names it when it lives elsewhere (its own venv).
