@@ -23,7 +23,6 @@ import io
 import os
 import random
 import resource
-import subprocess
 import sys
 import tempfile
 import time

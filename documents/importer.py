@@ -51,7 +51,7 @@ from recordsportal.xlsx import Sheet, XlsxError, column_letter, open_sheet
 from . import rules
 from .choices import Confidentiality, Direction, Form, Kind, PaperReason, Status, Urgency, kind_from_label
 from .models import Document, NumberCounter
-from .services import TEXT_FIELDS, raise_counter_to, series_for
+from .services import raise_counter_to, series_for
 
 # A province's register of a year is tens of thousands of rows; the task reads 100,000 in a few
 # seconds with flat memory (bench/bench_import.py). The file-size and zip-bomb limits are checked

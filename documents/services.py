@@ -553,6 +553,7 @@ def register_import_discard(*, acting_user: User, record: RegisterImport) -> boo
     logging.getLogger(__name__).info("Register import %s (%s) discarded by user %s", record.pk, locked.original_name, acting_user.pk)
     return True
 
+
 # --- the register import as a Celery task (issues 14 and 16) -------------------------------------
 # The upload is checked as a file and stored in the request (documents/views/imports.py); the
 # dry run and the import are one task with a flag (documents.tasks.register_import_task) that
