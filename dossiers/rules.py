@@ -200,6 +200,14 @@ def paper_reasons(dossier, items) -> list[str]:
 # --- preconditions -------------------------------------------------------------------------------
 
 
+def hand_over_problems(user, department) -> list[str]:
+    """May `user` hand over the dossiers of people of `department` (an officer who leaves or
+    moves)? Only its head: the dossiers stay in the department that formed them."""
+    if department is None or not heads_department(user, department):
+        return [_("Chỉ trưởng đơn vị của người bàn giao được bàn giao hồ sơ của họ.")]
+    return []
+
+
 def edit_problems(user, dossier) -> list[str]:
     """Adding, removing or reordering items, and changing the dossier's particulars."""
     problems = []

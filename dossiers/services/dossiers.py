@@ -289,9 +289,7 @@ def dossier_reopen(*, acting_user: User, dossier: Dossier) -> Dossier:
 def dossiers_hand_over(*, acting_user: User, from_officer: User, to_officer: User) -> int:
     """An officer who leaves or moves hands over all their dossiers not yet archived; the
     dossiers stay in the department that formed them."""
-    department = from_officer.department
-    if not (department and rules.heads_department(acting_user, department)) and not acting_user.has_role(Role.OFFICE):
-        raise DomainError(_("Chỉ trưởng đơn vị hoặc Văn phòng được bàn giao hồ sơ."))
+    _refuse(rules.hand_over_problems(acting_user, from_officer.department))
     if from_officer == to_officer:
         raise DomainError(_("Chọn người nhận bàn giao khác người bàn giao."), field="to_officer")
     dossiers = list(Dossier.objects.select_for_update().filter(officer=from_officer).exclude(status=Status.ARCHIVED))

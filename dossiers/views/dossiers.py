@@ -94,7 +94,7 @@ def dossier_list(request):
         "has_overdue": request.GET.get("due") != "overdue" and visible.overdue(today).exists(),
         "today": today,
         "query_string": without(request.GET, "page"),
-        "can_hand_over": bool(request.user.department and rules.heads_department(request.user, request.user.department)),
+        "can_hand_over": not rules.hand_over_problems(request.user, request.user.department),
     })
 
 
@@ -314,7 +314,7 @@ def restore(request, pk):
 def hand_over(request):
     """A head moves all dossiers of an officer who leaves to a colleague (same department)."""
     department = request.user.department
-    if not (department and rules.heads_department(request.user, department)):
+    if rules.hand_over_problems(request.user, department):
         return redirect("dossiers:list")
     form = HandOverForm(request.POST or None, department=department)
     if request.method == "POST" and form.is_valid():

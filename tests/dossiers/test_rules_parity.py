@@ -96,3 +96,25 @@ def test_a_retention_list_is_offered_exactly_when_the_service_makes_it(agency, l
         assert submit == ["Danh mục chưa có hồ sơ nào."]
         assert _done(lambda: services.retention_list_submit(acting_user=user, retention_list=retention_list)) == (
             False, " ".join(submit))
+
+
+@pytest.mark.parametrize("actor", ["officer_a", "officer_a2", "head_a", "head_b", "clerk", "leader"])
+def test_hand_over_is_offered_exactly_when_the_service_hands_over(agency, login, actor):
+    """One rule (rules.hand_over_problems) for the button, the page and the service: the head of
+    the leaving officer's department, nobody else (issue 13: the service also let the Office
+    through, which no page offered)."""
+    from django.urls import reverse
+
+    user = getattr(agency, actor)
+    services.dossier_open(acting_user=agency.officer_a, title="A", retention_years=5)
+    problems = rules.hand_over_problems(user, user.department)
+    client = login(user)
+    listing = client.get(reverse("dossiers:list"))
+    assert (reverse("dossiers:hand_over") in listing.content.decode()) == (not problems)
+    page = client.get(reverse("dossiers:hand_over"))
+    assert (page.status_code == 200) == (not problems)
+    done, message = _done(lambda: services.dossiers_hand_over(
+        acting_user=user, from_officer=agency.officer_a, to_officer=agency.officer_a2))
+    expected = rules.hand_over_problems(user, agency.officer_a.department)
+    assert (done, message) == (not expected, " ".join(expected))
+    assert done == (actor == "head_a")
