@@ -146,7 +146,9 @@ ON CONFLICT (month, metric, scope_key) DO UPDATE SET
     scope = excluded.scope, numerator = excluded.numerator, denominator = excluded.denominator,
     excluded = excluded.excluded, computed_at = excluded.computed_at
 """
-DELETE_STALE = "DELETE FROM {snapshot} WHERE month = %s AND metric = %s AND scope = '" + STALE + "'"
+# Once for both metrics, and only after an upsert that wrote something (a settled month's nightly
+# refresh writes nothing: no delete, no recount; issue 16).
+DELETE_STALE = "DELETE FROM {snapshot} WHERE month = %s AND scope = '" + STALE + "'"
 
 
 # A closed month (reports/months.py): its figures are computed into a temporary table (no WAL,
@@ -225,28 +227,29 @@ def compute_month(month: datetime.date) -> dict[str, int]:
         with connection.cursor() as cursor:
             return _compute_candidate(cursor, start, end, month_value, now, computed_at)
     tables = {"snapshot": Snapshot._meta.db_table, "department": Department._meta.db_table}
-    written = {}
     with connection.cursor() as cursor:
-        # The metrics this month already has rows for (figures to compare with, stale rows to drop).
-        cursor.execute(f"SELECT DISTINCT metric FROM {tables['snapshot']} WHERE month = %s", [month_value])  # nosec B608
-        present = {row[0] for row in cursor.fetchall()}
+        # The scopes this month already has per metric (figures to compare with, stale rows to drop).
+        cursor.execute(f"SELECT metric, COUNT(*) FROM {tables['snapshot']} WHERE month = %s GROUP BY metric",  # nosec B608
+                       [month_value])
+        written = dict(cursor.fetchall())
+        upserted = False
         for metric, rows in ((Metric.ELECTRONIC_EXCHANGE, e_grouped_rows(start, end)),
                              (Metric.ELECTRONIC_DOSSIERS, h_grouped_rows(start, end))):
             grouped_sql, grouped_params = rows.query.sql_with_params()
-            if metric not in present:
+            if metric not in written:
                 cursor.execute(INSERT_NEW.format(grouped=grouped_sql, **tables),
                                [*grouped_params, month_value, metric, now])
                 written[metric] = cursor.rowcount
                 continue
-            written[metric] = 0
             cursor.execute(UPSERT.format(grouped=grouped_sql, **tables),
                            [*grouped_params, month_value, metric, now, month_value, metric, month_value, metric])
-            cursor.execute(DELETE_STALE.format(**tables), [month_value, metric])
-        if present:
-            # The scopes a refresh left: counted once for both metrics.
+            upserted = upserted or cursor.rowcount != 0  # rows changed or marked stale (-1: unknown)
+        if upserted:
+            cursor.execute(DELETE_STALE.format(**tables), [month_value])
+            # The scopes the refresh left: counted once for both metrics.
             cursor.execute(f"SELECT metric, COUNT(*) FROM {tables['snapshot']} WHERE month = %s GROUP BY metric",  # nosec B608
                            [month_value])
-            written.update(cursor.fetchall())
+            written = dict.fromkeys(written, 0) | dict(cursor.fetchall())
     return written
 
 

@@ -58,3 +58,23 @@ def test_a_closed_month_unchanged_leaves_no_candidate_and_a_change_leaves_one(ag
     assert ReportMonth.objects.get(month=MARCH).candidate_at is not None
     assert CandidateSnapshot.objects.get(month=MARCH, metric="E", scope_key="agency").numerator == 0
     assert Snapshot.objects.get(month=MARCH, metric="E", scope_key="agency").numerator == 1  # frozen
+
+
+def test_a_refresh_of_an_unchanged_month_writes_nothing_and_counts_nothing_again(agency, make_document):
+    make_document(agency.dept_a, agency.officer_a)
+    first = compute_month(MARCH)
+    with CaptureQueriesContext(connection) as ctx:
+        again = compute_month(MARCH)
+    table = Snapshot._meta.db_table
+    # The month's state, one upsert per metric (writing no row), and no stale delete or recount.
+    assert writes(ctx) == [["INSERT", "INTO", "reports_reportmonth"], ["INSERT", "INTO", table], ["INSERT", "INTO", table]]
+    assert again == first and first["E"] == Snapshot.objects.filter(month=MARCH, metric="E").count() > 0
+    assert sum(q["sql"].count("COUNT(*) FROM") for q in ctx.captured_queries) == 1
+
+
+def test_a_refresh_that_empties_a_metric_reports_no_scope_for_it(agency, make_document):
+    document = make_document(agency.dept_a, agency.officer_a)
+    assert compute_month(MARCH)["E"] > 0
+    Document.objects.filter(pk=document.pk).update(is_deleted=True)
+    written = compute_month(MARCH)
+    assert written["E"] == 0 == Snapshot.objects.filter(month=MARCH, metric="E").count()
