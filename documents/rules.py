@@ -409,3 +409,32 @@ def default_copies(recipients: str, recipient_departments) -> int:
     ";" or a new line, internal departments) and the two file copies."""
     external = [r for r in recipients.replace("\n", ";").split(";") if r.strip()]
     return len(external) + len(recipient_departments or []) + 2
+
+
+# --- the Office's own actions: registering, numbering, importing, declaring paper -------------
+# Each page of these actions is the Office's (role_required(Role.OFFICE) on the view, a 403 for
+# anyone else); the services ask the same rule, so a call from elsewhere (API, task) is refused
+# with the same reason.
+
+def _office_only(user, message) -> list[str]:
+    return [] if user.has_role(Role.OFFICE) else [message]
+
+
+def register_incoming_problems(user) -> list[str]:
+    return _office_only(user, _("Chỉ văn thư được đăng ký văn bản đến."))
+
+
+def issue_outgoing_problems(user) -> list[str]:
+    return _office_only(user, _("Chỉ văn thư được cấp số văn bản đi."))
+
+
+def declare_paper_problems(user) -> list[str]:
+    return _office_only(user, _("Chỉ văn phòng được ghi văn bản là văn bản giấy."))
+
+
+def register_import_problems(user) -> list[str]:
+    return _office_only(user, _("Chỉ văn thư được nhập sổ đăng ký văn bản."))
+
+
+def register_import_discard_problems(user) -> list[str]:
+    return _office_only(user, _("Chỉ văn thư được xóa lần nhập sổ."))

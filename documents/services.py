@@ -121,11 +121,6 @@ def find_duplicate(*, number_symbol: str, issuer: str, document_date, exclude_pk
     return next((doc for doc in candidates if search_key(doc.issuer) == key), None)
 
 
-def _require_role(user: User, *roles: str, message: str) -> None:
-    if not user.has_role(*roles):
-        raise DomainError(message)
-
-
 def _refuse(problems: list[str], field: str | None = None) -> None:
     """Refuse with the reasons documents/rules.py gives (the page shows the same ones)."""
     if problems:
@@ -166,7 +161,7 @@ def incoming_register(
     """The Office registers an incoming document; its arrival number is the next in the year.
     Its form follows what the portal holds (documents/rules.py `incoming_form`): electronic with
     a file of its content, paper without one (with `paper_reason`, "unjustified" when none)."""
-    _require_role(acting_user, Role.OFFICE, message=_("Chỉ văn thư được đăng ký văn bản đến."))
+    _refuse(rules.register_incoming_problems(acting_user))
     attachments = list(attachments)
     problem = rules.incoming_form_problem(form=form, confidentiality=confidentiality, has_content=bool(attachments))
     if problem:
@@ -345,7 +340,7 @@ def outgoing_issue(
     """The Office numbers and issues an outgoing document (`15/QĐ-BQL`, `123/BQL-VP`).
     Internal documents are numbered the same way in their own series."""
     if direction == Direction.OUTGOING:
-        _require_role(acting_user, Role.OFFICE, message=_("Chỉ văn thư được cấp số văn bản đi."))
+        _refuse(rules.issue_outgoing_problems(acting_user))
     if direction == Direction.INTERNAL and not recipient_departments:
         raise DomainError(_("Văn bản nội bộ phải gửi tới ít nhất một phòng, đơn vị."), field="recipient_departments")
     # Electronic only with a digitally signed PDF (documents/rules.py `issued_form`), checked
@@ -516,7 +511,7 @@ def unevidenced_count_as_paper(*, acting_user: User, since: datetime.date) -> in
     and the date chosen. Earlier ones stay as declared, listed until fixed. Returns how many."""
     from .querysets import unevidenced_electronic
 
-    _require_role(acting_user, Role.OFFICE, message=_("Chỉ văn phòng được ghi văn bản là văn bản giấy."))
+    _refuse(rules.declare_paper_problems(acting_user))
     if since is None:
         raise DomainError(_("Chọn ngày bắt đầu tính là văn bản giấy."), field="since")
     ids = list(unevidenced_electronic().filter(register_date__gte=since).values_list("pk", flat=True))
@@ -540,7 +535,7 @@ def register_import_discard(*, acting_user: User, record: RegisterImport) -> boo
 
     The file is deleted once the deletion of the row is committed: a rollback must not leave a
     row pointing at a missing file."""
-    _require_role(acting_user, Role.OFFICE, message=_("Chỉ văn thư được xóa lần nhập sổ."))
+    _refuse(rules.register_import_discard_problems(acting_user))
     locked = RegisterImport.objects.select_for_update().filter(pk=record.pk).first()
     if locked is None:
         return False
@@ -567,7 +562,7 @@ def register_import_start(*, acting_user: User, record: RegisterImport, confirm:
     then queues the task. Refused when the file went in or a run of it is going on."""
     from recordsportal.progress import ProgressRow
 
-    _require_role(acting_user, Role.OFFICE, message=_("Chỉ văn thư được nhập sổ đăng ký văn bản."))
+    _refuse(rules.register_import_problems(acting_user))
     State = ProgressRow.State
     with transaction.atomic():
         locked = RegisterImport.objects.select_for_update().filter(pk=record.pk).first()

@@ -127,3 +127,33 @@ def test_the_trash_is_refused_with_the_rules_messages(agency, incoming):
         "Văn bản đã ở trong thùng rác.")
     assert not rules.restore_problems(agency.clerk, document)
     services.document_restore(acting_user=agency.clerk, document=document)
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_the_offices_own_actions_are_refused_with_the_rules_messages(agency, actor):
+    """Registering, numbering and declaring paper are the Office's: the service refuses anyone
+    else with the message of the rule in documents/rules.py, and lets the Office through."""
+    user = getattr(agency, actor)
+    cases = [
+        (rules.register_incoming_problems, lambda: services.incoming_register(
+            acting_user=user, number_symbol="77/UBND-KT", issuer="UBND tỉnh", summary="V/v thử",
+            document_date=datetime.date(2026, 3, 2), arrival_date=datetime.date(2026, 3, 3))),
+        (rules.issue_outgoing_problems, lambda: services.outgoing_issue(
+            acting_user=user, kind="CV", summary="V/v thử", department=agency.dept_a)),
+        (rules.declare_paper_problems, lambda: services.unevidenced_count_as_paper(
+            acting_user=user, since=datetime.date(2026, 1, 1))),
+    ]
+    for rule, call in cases:
+        problems = rule(user)
+        assert (not problems) == user.has_role("office"), (rule.__name__, actor)
+        try:
+            with transaction.atomic():
+                call()
+                raise Undo
+        except Undo:
+            assert not problems, rule.__name__
+        except DomainError as error:
+            if problems:
+                assert error.message == " ".join(problems), rule.__name__
+            else:  # the Office passed the rule; a refusal must then be about the data, not the role
+                assert "Chỉ văn" not in error.message, (rule.__name__, error.message)
