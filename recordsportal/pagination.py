@@ -44,11 +44,15 @@ class QuickPage:
 MAX_PAGE = 2000  # beyond this, narrow the filters (deep OFFSETs are slow and nobody reads them)
 
 
-def quick_page(queryset, page_param, page_size: int = 50) -> QuickPage:
+def _page_number(page_param) -> int:
     try:
-        number = max(1, min(int(page_param or 1), MAX_PAGE))
+        return max(1, min(int(page_param or 1), MAX_PAGE))
     except (TypeError, ValueError):
-        number = 1
+        return 1
+
+
+def quick_page(queryset, page_param, page_size: int = 50) -> QuickPage:
+    number = _page_number(page_param)
     offset = (number - 1) * page_size
     rows = list(queryset[offset : offset + page_size + 1])
     return QuickPage(rows=rows[:page_size], number=number, page_size=page_size, has_next=len(rows) > page_size)
@@ -65,12 +69,24 @@ def capped_count(queryset, cap: int = COUNT_CAP) -> tuple[int, bool]:
     return min(counted, cap), counted > cap
 
 
-def counted_page(queryset, page_param, page_size: int = 50, cap: int = COUNT_CAP) -> QuickPage:
+def counted_page(queryset, page_param, page_size: int = 50, cap: int = COUNT_CAP, narrow=None) -> QuickPage:
     """quick_page with the number of matching rows ("1.234 văn bản", or "hơn 10.000"). A first
-    page that holds every row needs no count query at all."""
-    page = quick_page(queryset, page_param, page_size)
+    page that holds every row needs no count query at all.
+
+    `narrow`, if given, returns the same rows as a queryset cheaper to count and to page deep
+    into (a small scope read over its ids: `DocumentQuerySet.in_small_scope`); it is called
+    only when needed, and the first page keeps `queryset`, whose newest rows an index finds at
+    once."""
+    narrowed = []
+
+    def cheaper():
+        if not narrowed:
+            narrowed.append(narrow() if narrow else queryset)
+        return narrowed[0]
+
+    page = quick_page(queryset if _page_number(page_param) == 1 else cheaper(), page_param, page_size)
     if page.number == 1 and not page.has_next:
         page.total, page.total_capped = len(page.rows), False
     else:
-        page.total, page.total_capped = capped_count(queryset, cap)
+        page.total, page.total_capped = capped_count(cheaper(), cap)
     return page

@@ -28,7 +28,8 @@ def register_list(request):
     """Every register the user may see, filtered, searched and sorted; the number of matches is
     counted up to 10,000 (a LIMIT 10001 subquery, never a COUNT over millions)."""
     documents = DocumentFilter(request.GET, queryset=list_queryset(request.user), request=request)
-    page = counted_page(documents.qs, request.GET.get("page"))
+    queryset = documents.qs
+    page = counted_page(queryset, request.GET.get("page"), narrow=queryset.in_small_scope)
     context = {
         "filter": documents,
         "filter_fields": [documents.form[name] for name in SHOWN_FILTERS],
