@@ -158,7 +158,7 @@ def test_small_scope_register_list_reads_its_page_and_count_over_the_scope_ids(
     assert narrowed == plain and len(plain) >= 2
     steps = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("(SELECT") and " UNION " in q["sql"]]
     assert len(steps) == 1, [q["sql"][:120] for q in ctx.captured_queries]
-    assert "LIMIT 20001" in steps[0], steps[0]
+    assert "LIMIT 15001" in steps[0], steps[0]
 
     def reads(captured):  # the page and the count, over the ids
         return [q["sql"] for q in captured if q["sql"].startswith(('SELECT "documents_document"."id", ', "SELECT COUNT(*)"))
