@@ -11,7 +11,6 @@ the unacknowledged message back (acks_late) and runs it again."""
 
 from decimal import Decimal
 
-import psycopg
 import pytest
 from django.db import connection
 from django.urls import reverse
@@ -23,6 +22,7 @@ from backlog.models import Inventory, InventoryImport, InventoryLine
 from ..conftest import require
 from ..dossiers.test_plan_import_worker import forget_queue
 from ..faults.conftest import (
+    second_session,
     celery_publishing_to, database_url_for_subprocess, kill_group, start_worker, stop_group, tail, wait_until,
     workdir,  # noqa: F401  (fixture)
 )
@@ -103,9 +103,7 @@ def test_a_worker_killed_while_saving_leaves_the_draft_as_it_was_and_the_redeliv
     database_url = database_url_for_subprocess()
     record = services.inventory_import_start(acting_user=agency.head_a, inventory=inventory,
                                              upload=upload_file(inventory_xlsx(inventory)))
-    settings = connection.settings_dict
-    lock = psycopg.connect(host=settings["HOST"] or "127.0.0.1", port=settings["PORT"] or 5432, user=settings["USER"],
-                           password=settings["PASSWORD"] or None, dbname=settings["NAME"], autocommit=False)
+    lock = second_session()
     workers, result = [], None
     media = str(workdir / "media")
     try:

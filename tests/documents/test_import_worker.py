@@ -13,7 +13,6 @@ second worker with a 5-second visibility timeout, which gets the unacknowledged 
 import datetime
 import io
 
-import psycopg
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -25,6 +24,7 @@ from documents.models import Document, RegisterImport
 
 from ..conftest import require
 from ..faults.conftest import (
+    second_session,
     celery_publishing_to, database_url_for_subprocess, kill_group, start_worker, stop_group, tail, wait_until,
     workdir,  # noqa: F401  (fixture)
 )
@@ -126,9 +126,7 @@ def test_a_worker_killed_while_writing_leaves_nothing_and_the_redelivered_task_i
     record.save()
     services.register_import_start(acting_user=agency.clerk, record=record, confirm=True)
 
-    settings = connection.settings_dict
-    lock = psycopg.connect(host=settings["HOST"] or "127.0.0.1", port=settings["PORT"] or 5432, user=settings["USER"],
-                           password=settings["PASSWORD"] or None, dbname=settings["NAME"], autocommit=False)
+    lock = second_session()
     workers, result = [], None
     try:
         with lock.cursor() as cursor:

@@ -10,7 +10,6 @@ gets the unacknowledged message back (acks_late) and runs it again."""
 
 import io
 
-import psycopg
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -23,6 +22,7 @@ from dossiers.models import FilePlan, FilePlanEntry, FilePlanHeading, PlanImport
 
 from ..conftest import require
 from ..faults.conftest import (
+    second_session,
     celery_publishing_to, database_url_for_subprocess, kill_group, start_worker, stop_group, tail, wait_until,
     workdir,  # noqa: F401  (fixture)
 )
@@ -114,9 +114,7 @@ def test_a_worker_killed_while_saving_leaves_nothing_and_the_redelivered_task_co
     database_url = database_url_for_subprocess()
     record = services.file_plan_import_start(acting_user=agency.head_a, plan=plan,
                                              upload=SimpleUploadedFile("danh-muc.xlsx", plan_xlsx()))
-    settings = connection.settings_dict
-    lock = psycopg.connect(host=settings["HOST"] or "127.0.0.1", port=settings["PORT"] or 5432, user=settings["USER"],
-                           password=settings["PASSWORD"] or None, dbname=settings["NAME"], autocommit=False)
+    lock = second_session()
     workers, result = [], None
     media = str(workdir / "media")
     try:

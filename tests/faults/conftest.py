@@ -118,6 +118,17 @@ def database_url_for_subprocess() -> str:
     return f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{settings['NAME']}"
 
 
+def second_session(*, autocommit: bool = False):
+    """A second session on the test database, outside Django's: to hold a row lock that blocks a
+    worker mid-task, or to watch pg_stat_activity while it waits."""
+    import psycopg
+    from django.db import connection
+
+    settings = connection.settings_dict
+    return psycopg.connect(host=settings["HOST"] or "127.0.0.1", port=settings["PORT"] or 5432, user=settings["USER"],
+                           password=settings["PASSWORD"] or None, dbname=settings["NAME"], autocommit=autocommit)
+
+
 # --- Celery -------------------------------------------------------------------------------------
 
 @contextlib.contextmanager

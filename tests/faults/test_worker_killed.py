@@ -20,7 +20,6 @@ import time
 import uuid
 from collections import defaultdict
 
-import psycopg
 import pytest
 from django.db import connection
 
@@ -31,6 +30,7 @@ from reports.models import ReportMonth, Snapshot
 
 from ..conftest import require
 from .conftest import (
+    second_session,
     celery_publishing_to, children_of, database_url_for_subprocess, kill_group, start_worker, stop_group, tail,
     wait_until,
 )
@@ -157,12 +157,9 @@ def test_a_worker_killed_mid_computation_is_replaced_and_the_month_ends_complete
     stale = Snapshot.objects.create(month=MARCH, metric="H", scope="agency", scope_key="agency", numerator=0, denominator=99)
     database_url = database_url_for_subprocess()
     queue = f"faults-{uuid.uuid4().hex[:8]}"
-    settings = connection.settings_dict
-    params = {"host": settings["HOST"] or "127.0.0.1", "port": settings["PORT"] or 5432, "user": settings["USER"],
-              "password": settings["PASSWORD"] or None, "dbname": settings["NAME"]}
-    lock = psycopg.connect(**params, autocommit=False)
+    lock = second_session()
     # pg_stat_activity is a snapshot taken once per transaction: observe from an autocommit session.
-    observer = psycopg.connect(**params, autocommit=True)
+    observer = second_session(autocommit=True)
     workers, result = [], None
     try:
         with lock.cursor() as cursor:
