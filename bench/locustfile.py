@@ -320,6 +320,28 @@ class Officer(PortalUser):
         self.page(f"/dossiers/{pk}/", "dossier detail", expect="Đã thêm văn bản")
 
 
+# Every request's start, duration, route and outcome, for bench/run_load.py to split the run into
+# the login burst and the steady state after it (locust's own statistics cover the whole run).
+TIMELINE = os.environ.get("LOAD_TIMELINE", "")
+_timeline: list[tuple[float, float, str, int]] = []
+
+
+@events.request.add_listener
+def _record(request_type, name, response_time, exception=None, **kwargs):
+    if TIMELINE:
+        # The event fires when the response is complete: it started response_time ms earlier.
+        _timeline.append((time.time() - response_time / 1000, response_time, f"{request_type} {name}",
+                          int(exception is not None)))
+
+
+@events.quitting.add_listener
+def _write_timeline(environment, **kwargs):
+    if TIMELINE:
+        with open(TIMELINE, "w", encoding="utf-8") as f:
+            f.write("start,ms,failed,route\n")  # the route last: it may contain a comma
+            f.writelines(f"{start:.3f},{ms:.1f},{failed},{route}\n" for start, ms, route, failed in _timeline)
+
+
 @events.quitting.add_listener
 def _fail_on_errors(environment, **kwargs):
     # locust already exits 1 on any failed request; say so in one line for the runner's log.

@@ -23,14 +23,20 @@
    generator (locust) and this runner, and the whole machine (/proc/stat), so what the other
    engineers' work took is the rest. `--server-cpus 0 --generator-cpus 1` pins gunicorn and
    locust with taskset (PostgreSQL is shared and stays unpinned).
+5. Splits the run at the last login answered (bench/out/timeline-LABEL.csv: every request's start
+   and time, written by the locustfile): the login burst (all users log in within the spawn,
+   each login a deliberately slow password hash), the settling after it (--settle s) and the
+   steady state, each with exact p50/p95/p99; the steady state per route against the target,
+   with the server's CPU per request in it. In addition to the whole run's figures above it.
 
 Refuses a database whose name does not contain "bench". Exit status: locust's (1 if any request
 failed).
 """
 
 import argparse
-import resource
 import json
+import math
+import resource
 import os
 import secrets
 import shutil
@@ -103,6 +109,9 @@ class CpuSampler(threading.Thread):
         self.first: dict[int, float] = {}
         self.last: dict[int, float] = {}
         self.stop_event = threading.Event()
+        # (time, server CPU-s so far, machine busy CPU-s so far) after each sample: the server's
+        # CPU of a part of the run (the steady state after the logins).
+        self.series: list[tuple[float, float, float]] = []
         self.machine_start = machine_busy_seconds()
         self.self_start = resource.getrusage(resource.RUSAGE_SELF)
         self.sample(initial=True)
@@ -140,6 +149,14 @@ class CpuSampler(threading.Thread):
                 continue
             self.first.setdefault(pid, value if initial else 0.0)
             self.last[pid] = max(value, self.last.get(pid, 0.0))
+        server = sum(self.last[pid] - self.first[pid] for pid in self.last
+                     if self.kinds[pid] in ("gunicorn", "postgres (bench database)"))
+        self.series.append((time.time(), server, machine_busy_seconds()[0] - self.machine_start[0]))
+
+    def at(self, moment: float) -> tuple[float, float]:
+        """(server, machine) CPU seconds used from the start up to the last sample before `moment`."""
+        before = [(server, machine) for t, server, machine in self.series if t <= moment]
+        return before[-1] if before else (0.0, 0.0)
 
     def run(self):
         while not self.stop_event.wait(self.interval):
@@ -281,6 +298,75 @@ def summarise(stats: list[dict], duration: float) -> list[tuple]:
     return rows
 
 
+def exact(values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile of exact times (locust's histogram rounds them to 2 figures)."""
+    if not values:
+        return 0.0
+    values = sorted(values)
+    return values[max(0, min(len(values), math.ceil(fraction * len(values))) - 1)]
+
+
+def read_timeline(path: Path) -> list[tuple[float, float, bool, str]]:
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        next(f)
+        for line in f:
+            start, ms, failed, route = line.rstrip("\n").split(",", 3)
+            rows.append((float(start), float(ms), failed == "1", route))
+    return rows
+
+
+def phases(timeline: list[tuple[float, float, bool, str]], settle: float, sampler: "CpuSampler") -> list[str]:
+    """The run split at the last login: the burst (every simulated user logging in within the
+    spawn), the settling after it, and the steady state, each with its own percentiles; the
+    steady state per route against the target, with the server's CPU per request in it."""
+    if not timeline:
+        return ["no timeline: phases not computed"]
+    t0 = min(r[0] for r in timeline)
+    end = max(r[0] + r[1] / 1000 for r in timeline)
+    logins = [r for r in timeline if "login" in r[3]]
+    logins_done = max((r[0] + r[1] / 1000 for r in logins), default=t0)
+    steady_from = logins_done + settle
+
+    def line(label, rows, span):
+        ms = [r[1] for r in rows]
+        return (f"{label[:44]:<44} {len(rows):>6} {sum(r[2] for r in rows):>5} {len(rows) / span if span else 0:>6.2f} "
+                f"{exact(ms, .5):>6.0f} {exact(ms, .95):>6.0f} {exact(ms, .99):>6.0f} {max(ms, default=0):>7.0f}")
+
+    pages = [r for r in timeline if "login" not in r[3]]
+    burst = [r for r in pages if r[0] < logins_done]
+    settling = [r for r in pages if logins_done <= r[0] < steady_from]
+    steady = [r for r in pages if r[0] >= steady_from]
+    header = f"{'':<44} {'reqs':>6} {'fails':>5} {'req/s':>6} {'p50':>6} {'p95':>6} {'p99':>6} {'max':>7}"
+    lines = [
+        "phases (exact percentiles of each request's time, by when it started; 0 s = the first request):",
+        header,
+        line(f"logins (form and POST), 0-{logins_done - t0:.1f} s", logins, logins_done - t0),
+        line(f"pages during the login burst, 0-{logins_done - t0:.1f} s", burst, logins_done - t0),
+        line(f"pages while settling, {logins_done - t0:.1f}-{steady_from - t0:.1f} s", settling, settle),
+        line(f"pages in the steady state, {steady_from - t0:.1f}-{end - t0:.1f} s", steady, end - steady_from),
+    ]
+    (server_a, machine_a), (server_b, machine_b) = sampler.at(steady_from), sampler.at(end)
+    served = [r for r in timeline if steady_from <= r[0] < end]
+    if served and server_b > server_a:
+        span = end - steady_from
+        lines.append(f"steady state: server CPU {server_b - server_a:.1f} CPU-s for {len(served)} requests = "
+                     f"{(server_b - server_a) * 1000 / len(served):.0f} ms per request; whole machine "
+                     f"{(machine_b - machine_a) / span * 50:.0f} % busy (2 cores)")
+    lines += ["steady state per route (logins: none after the burst):",
+              f"{'route':<44} {'reqs':>6} {'fails':>5} {'req/s':>6} {'p50':>6} {'p95':>6} {'p99':>6} {'max':>7}  target p95 <= {TARGET_P95} ms"]
+    span = end - steady_from
+    for route in sorted({r[3] for r in steady}):
+        rows = [r for r in steady if r[3] == route]
+        ms = [r[1] for r in rows]
+        verdict = "ok" if exact(ms, .95) <= TARGET_P95 and not any(r[2] for r in rows) else "MISSED"
+        lines.append(f"{line(route, rows, span)}  {verdict}")
+    ms = [r[1] for r in steady]
+    verdict = "ok" if exact(ms, .95) <= TARGET_P95 and not any(r[2] for r in steady) else "MISSED"
+    lines.append(f"{line('Steady state, all pages', steady, span)}  {verdict}")
+    return lines
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--users", type=int, default=50)
@@ -298,6 +384,9 @@ def main():
     # server's core (PostgreSQL is shared with the other engineers and is not pinned).
     parser.add_argument("--server-cpus", default="")
     parser.add_argument("--generator-cpus", default="")
+    # Seconds after the last login answered before the steady state is counted (the queue the
+    # burst left behind drains first); reported on their own as "settling".
+    parser.add_argument("--settle", type=float, default=10.0)
     parser.add_argument("--skip-prep", action="store_true")
     parser.add_argument("--prep-only", action="store_true")
     args = parser.parse_args()
@@ -376,7 +465,9 @@ def main():
         sampler = CpuSampler(server.pid, urlparse(url).path.lstrip("/"))
         locust_cpu_start = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.monotonic()
-        locust = subprocess.Popen(locust_cmd, env={**os.environ, "LOAD_USERS": str(users_file), "LOAD_PASSWORD": PASSWORD},
+        timeline_file = OUT / f"timeline-{args.label}.csv"
+        locust = subprocess.Popen(locust_cmd, env={**os.environ, "LOAD_USERS": str(users_file), "LOAD_PASSWORD": PASSWORD,
+                                                   "LOAD_TIMELINE": str(timeline_file)},
                                   cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         sampler.generator_pid = locust.pid
         sampler.start()
@@ -436,6 +527,7 @@ def main():
         f"  server CPU per request: {per_request:.0f} ms (gunicorn + bench backends, {total} requests, logins included), "
         f"i.e. at most {2000 / per_request if per_request else 0:.0f} req/s on 2 idle cores",
     ]
+    lines += phases(read_timeline(timeline_file) if timeline_file.exists() else [], args.settle, sampler)
     failures = Path(f"{prefix}_failures.csv")
     if failures.exists() and len(failures.read_text().splitlines()) > 1:
         lines.append("failures:")
