@@ -148,6 +148,7 @@ DOC_COLUMNS = [
     "assigned_at", "completed_at", "search_text", "created_at", "updated_at", "is_deleted",
     "assigned_by_id", "created_by_id", "department_id", "officer_id", "return_reason", "paper_reason",
 ]
+SEARCH_TEXT = DOC_COLUMNS.index("search_text")
 DOC_TABLES = [
     "documents_document_co_handlers", "documents_document_recipient_departments", "documents_attachment",
     "documents_handlingnote", "documents_historicaldocument", "documents_document", "documents_numbercounter",
@@ -449,7 +450,8 @@ def load(args, departments):
                     others = {rng.choice(dept_ids) for _ in range(1 + int(rng.random() * 2))}
                     co_rows.append((row[0], officer, others))
                 elif direction == "internal":
-                    rec_rows.append((row[0], {rng.choice(dept_ids) for _ in range(1 + int(rng.random() * 3))}))
+                    rec_rows.append((row[0], {rng.choice(dept_ids) for _ in range(1 + int(rng.random() * 3))},
+                                     row[SEARCH_TEXT]))
                 if n % 250_000 == 0:
                     print(f"  {n:,} documents, {n / (time.monotonic() - started):,.0f} rows/s", flush=True)
         copied = time.monotonic() - started
@@ -460,10 +462,13 @@ def load(args, departments):
                 for user in picked:
                     copy.write_row((doc, user))
                     co += 1
-        with raw.copy("COPY documents_document_recipient_departments (document_id, department_id) FROM STDIN") as copy:
-            for doc, depts in rec_rows:
+        # With the document's search text: the copy a head's search reads (migration documents/0014),
+        # which the trigger would fill, but triggers are off during this load.
+        with raw.copy("COPY documents_document_recipient_departments (document_id, department_id, search_text) "
+                      "FROM STDIN") as copy:
+            for doc, depts, search_text in rec_rows:
                 for dept in depts:
-                    copy.write_row((doc, dept))
+                    copy.write_row((doc, dept, search_text))
                     rec += 1
         counters = _rows.counters
         with raw.copy("COPY documents_numbercounter (series, year, last_number) FROM STDIN") as copy:
@@ -504,6 +509,9 @@ def check(n, text):
                           FROM documents_document GROUP BY 1, 2) d ON d.series = c.series AND d.register_year = c.year
                           WHERE d.m <> c.last_number""")
         assert cursor.fetchone()[0] == 0, "counters disagree with the documents"
+        cursor.execute("""SELECT count(*) FROM documents_document_recipient_departments r
+                          JOIN documents_document d ON d.id = r.document_id WHERE r.search_text IS DISTINCT FROM d.search_text""")
+        assert cursor.fetchone()[0] == 0, "the recipients' copy of the search text differs from the documents'"
     for doc in Document.objects.filter(pk__in=range(1, n + 1, max(1, n // 2000))):
         expected = search_key(f"{doc.number_symbol} {doc.summary} {doc.issuer}")
         assert doc.search_text == expected, (doc.pk, doc.search_text, expected)
