@@ -10,7 +10,7 @@ from recordsportal.params import YearField
 
 from .choices import Direction, Form
 from .exports import BOOK_DIRECTIONS
-from . import importer
+from . import importer, rules
 from .importer import IMPORT_DIRECTIONS, fields_for
 
 NOT_IN_FILE = ""
@@ -35,22 +35,24 @@ class ImportUploadForm(BootstrapFormMixin, forms.Form):
             "size": importer.MAX_IMPORT_BYTES // (1024 * 1024)}
 
 
-FORM_BY_RULE = ""
+FORM_NOT_CHOSEN = ""
 
 
 class ImportMappingForm(BootstrapFormMixin, forms.Form):
     """For each field of the register, which column of the file feeds it; and, for a file with
-    no form column, the form of every row as the clerk states it (documents/rules.py: an
-    imported row brings no file, so without a statement it is a paper document)."""
+    no form column, the form of every row as the clerk states it: required then, with nothing
+    chosen in advance (documents/rules.py `import_form_problem`: an imported row brings no
+    file, and the portal does not pick a form in the clerk's place)."""
 
     form_for_all = forms.ChoiceField(
         label=_("Hình thức của mọi dòng (khi tệp không có cột Hình thức)"), required=False,
         choices=[
-            (FORM_BY_RULE, _("Chưa chọn: ghi là văn bản giấy, vì hệ thống không có tệp nội dung của các văn bản này")),
-            (Form.PAPER, _("Giấy: các văn bản được nhận, xử lý bằng giấy")),
+            (FORM_NOT_CHOSEN, _("— Chọn hình thức —")),
+            (Form.PAPER, _("Giấy: các văn bản được nhận, xử lý bằng giấy (lý do bản giấy: không có lý do chính đáng, "
+                           "trừ văn bản mật)")),
             (Form.ELECTRONIC, _("Điện tử: đã được xử lý trên hệ thống quản lý văn bản của tỉnh")),
         ],
-        help_text=_("Chỉ dùng khi không chọn cột cho “Hình thức”; văn bản mật luôn là văn bản giấy. Văn bản điện tử "
+        help_text=_("Bắt buộc khi không chọn cột cho “Hình thức”; văn bản mật luôn là văn bản giấy. Văn bản điện tử "
                     "không có tệp trên hệ thống sẽ có trong danh sách “Khai là điện tử nhưng chưa có tệp” để Văn "
                     "phòng bổ sung."),
     )
@@ -77,6 +79,10 @@ class ImportMappingForm(BootstrapFormMixin, forms.Form):
             if value in used:
                 self.add_error(name, _("Cột này đã được chọn cho “%(other)s”.") % {"other": self.fields[used[value]].label})
             used[value] = name
+        problem = rules.import_form_problem(form_column=cleaned.get("form") not in (None, NOT_IN_FILE),
+                                            form_for_all=cleaned.get("form_for_all") or "")
+        if problem and "form" not in self.errors:
+            self.add_error("form_for_all", problem)
         return cleaned
 
     def mapping(self) -> dict[str, int]:

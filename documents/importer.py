@@ -719,9 +719,10 @@ class Reading:
             or Kind.OFFICIAL_LETTER
         )
 
-        # The form by the rules of documents/rules.py: an imported row brings no file, so it is
-        # paper unless the register (its form column) or the clerk (for every row, at the
-        # mapping step) states it was handled electronically; a confidential one never is.
+        # The form by the rules of documents/rules.py: an imported row brings no file, so its form
+        # is the one the register (its form column) or the clerk (for every row, at the mapping
+        # step: required without a form column, `import_form_problem`) states; a confidential
+        # one is never electronic. Until stated, the dry run shows paper and nothing goes in.
         cell_form = values.get("form")
         stated = cell_form or (plan.form_for_all if confidentiality == Confidentiality.NORMAL else None) or None
         if direction == Direction.INCOMING:
@@ -1035,6 +1036,11 @@ def run(upload, *, direction: str, mapping: dict | None, skip_registered_duplica
     if plan.missing:
         # Without the required columns no row can be read: the mapping step comes first.
         return plan, None
+    if confirm:
+        # Nothing goes in with a form nobody stated (the dry run shows the rows meanwhile).
+        problem = rules.import_form_problem(form_column="form" in mapping, form_for_all=plan.form_for_all)
+        if problem:
+            raise DomainError(problem)
 
     reading = Reading(plan, skip_registered_duplicates)
     staging = tempfile.TemporaryFile(prefix="register-import-") if confirm else None

@@ -436,5 +436,15 @@ def register_import_problems(user) -> list[str]:
     return _office_only(user, _("Chỉ văn thư được nhập sổ đăng ký văn bản."))
 
 
+def import_form_problem(*, form_column: bool, form_for_all: str) -> str | None:
+    """Why a register file cannot be imported as it is mapped: an imported row brings no file,
+    so a file without a form column needs the clerk's statement of the form of every row, made
+    at the mapping step; the portal never picks one in the clerk's place (issue 14, 6)."""
+    if form_column or form_for_all in Form.values:
+        return None
+    return _("Tệp không có cột Hình thức: hãy chọn hình thức của mọi dòng (giấy hoặc điện tử); "
+             "hệ thống không tự chọn thay.")
+
+
 def register_import_discard_problems(user) -> list[str]:
     return _office_only(user, _("Chỉ văn thư được xóa lần nhập sổ."))

@@ -563,6 +563,10 @@ def register_import_start(*, acting_user: User, record: RegisterImport, confirm:
     from recordsportal.progress import ProgressRow
 
     _refuse(rules.register_import_problems(acting_user))
+    if confirm:
+        problem = rules.import_form_problem(form_column="form" in record.mapping, form_for_all=record.form_for_all)
+        if problem:
+            raise DomainError(problem, field="form_for_all")
     State = ProgressRow.State
     with transaction.atomic():
         locked = RegisterImport.objects.select_for_update().filter(pk=record.pk).first()

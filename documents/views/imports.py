@@ -19,7 +19,7 @@ from recordsportal.services import DomainError
 from recordsportal.text import normalize_text
 from recordsportal.xlsx import XlsxError, xlsx_response
 
-from .. import import_template, importer, services
+from .. import import_template, importer, rules, services
 from ..attachments import sha256_of
 from ..forms_io import ImportMappingForm, ImportUploadForm
 from ..models import RegisterImport
@@ -74,6 +74,9 @@ def import_upload(request):
             if importer.missing_required(record.mapping, direction):
                 messages.info(request, _("Tiêu đề cột của tệp khác mẫu: hãy chọn cột tương ứng cho từng trường."))
                 return redirect("documents:import_mapping", pk=record.pk)
+            if _form_unstated(record):
+                messages.info(request, _form_unstated(record))
+                return redirect("documents:import_mapping", pk=record.pk)
             _run(request, record, confirm=False)
             return redirect("documents:import_preview", pk=record.pk)
     recent = _imports_for(request.user)[:RECENT_IMPORTS]
@@ -114,7 +117,7 @@ def import_preview(request, pk):
     dry run found, or what went in."""
     record = get_visible_or_404(_imports_for(request.user), pk=pk)
     pending = record.status == RegisterImport.Status.UPLOADED
-    if pending and importer.missing_required(record.mapping, record.direction):
+    if pending and (importer.missing_required(record.mapping, record.direction) or _form_unstated(record)):
         return redirect("documents:import_mapping", pk=record.pk)
     if request.headers.get("HX-Request"):
         return render(request, "documents/_import_run.html", _context(record))
@@ -135,6 +138,11 @@ def import_preview(request, pk):
     return render(request, "documents/import_preview.html", _context(record))
 
 
+def _form_unstated(record) -> str | None:
+    """Why the import waits at the mapping step for the form of its rows (documents/rules.py)."""
+    return rules.import_form_problem(form_column="form" in record.mapping, form_for_all=record.form_for_all)
+
+
 def _context(record):
     return {"record": record, "preview": record.preview or {}, "limit": importer.PREVIEW_LIMIT}
 
@@ -146,6 +154,9 @@ def import_confirm(request, pk):
     if record.status == RegisterImport.Status.IMPORTED:
         messages.info(request, _("Tệp này đã được nhập."))
         return redirect("documents:import_preview", pk=record.pk)
+    if _form_unstated(record):
+        messages.error(request, _form_unstated(record))
+        return redirect("documents:import_mapping", pk=record.pk)
     skip_registered = request.POST.get("skip_registered") == "1"
     _run(request, record, confirm=True, skip_registered=skip_registered)
     record.refresh_from_db()

@@ -136,7 +136,7 @@ def test_it_uses_the_users_mapping_when_headers_differ(agency):
     assert Document.objects.count() == 0
 
     mapping = {"number": 0, "register_date": 1, "issuer": 2, "number_symbol": 3, "document_date": 4, "summary": 5}
-    result = do_import(agency, data, mapping=mapping)
+    result = do_import(agency, data, mapping=mapping, form_for_all=Form.PAPER)  # no form column: stated
     assert result.created == 2
     doc = Document.objects.get(number=8)
     assert (doc.issuer, doc.number_symbol, doc.summary) == ("Sở Xây dựng", "02/SXD-QLXD", "Về việc B")
@@ -303,7 +303,7 @@ def test_it_imports_an_outgoing_register(agency):
              "Các phòng", "VP", 5, ""],
             ["07/BQL-VP", "11/02/2026", "V/v báo cáo tình hình", "Trần Lãnh Đạo", "UBND tỉnh", "VP", 2, ""]]
     result = register_import(acting_user=agency.clerk, upload=upload(xlsx_bytes(headers, rows)), mapping=None,
-                             direction=Direction.OUTGOING)
+                             direction=Direction.OUTGOING, form_for_all=Form.PAPER)
     assert result.created == 2
     decision = Document.objects.get(number=15)
     assert (decision.direction, decision.kind, decision.series, decision.copies) == ("outgoing", Kind.DECISION, "outgoing", 5)
@@ -369,7 +369,8 @@ def test_it_asks_for_a_mapping_when_headers_differ(agency, login):
     assert "Cột này đã được chọn cho" in refused.content.decode()
     # The preview refuses to run without the required columns.
     assert client.get(reverse("documents:import_preview", args=[record.pk]))["Location"] == response["Location"]
-    response = client.post(response["Location"], {"number": "0", "register_date": "1", "issuer": "2", "summary": "3"})
+    response = client.post(response["Location"], {"number": "0", "register_date": "1", "issuer": "2", "summary": "3",
+                                                  "form_for_all": "paper"})  # no form column: stated
     assert response["Location"] == reverse("documents:import_preview", args=[record.pk])
     record.refresh_from_db()
     assert record.mapping == {"number": 0, "register_date": 1, "issuer": 2, "summary": 3}

@@ -11,6 +11,7 @@ from django.urls import reverse
 from documents.choices import Direction, Form, PaperReason
 from documents.importer import ImportRejected, import_preview, register_import
 from documents.models import Document, RegisterImport
+from recordsportal.services import DomainError
 from tests.conftest import xlsx_bytes, xlsx_upload
 
 pytestmark = pytest.mark.django_db
@@ -107,35 +108,78 @@ def test_the_received_medium_is_read_apart_from_the_form(agency):
     assert errors_of(xlsx(HEADERS, body))[0].startswith("Dòng 2, cột I (Hình thức nhận): hình thức nhận “Fax” không hợp lệ")
 
 
-def test_a_file_without_a_form_column_gives_paper_rows_unless_the_clerk_chooses(agency):
+def test_a_file_without_a_form_column_is_not_imported_until_the_clerk_chooses_the_form(agency):
     headers = HEADERS[:8]
     body = [row[:8] for row in rows()]
-    do_import(agency, xlsx(headers, body))
-    assert set(Document.objects.values_list("form", "paper_reason")) == {(Form.PAPER, PaperReason.UNJUSTIFIED)}
-
-    Document.all_objects.all().delete()
-    do_import(agency, xlsx(headers, body), form_for_all=Form.ELECTRONIC)
-    assert set(Document.objects.values_list("form", "paper_reason")) == {(Form.ELECTRONIC, "")}
+    with pytest.raises(DomainError, match="Tệp không có cột Hình thức: hãy chọn hình thức của mọi dòng"):
+        do_import(agency, xlsx(headers, body))
+    assert not Document.all_objects.exists()  # no silent default
 
 
-def test_the_mapping_step_asks_for_the_form_of_every_row(agency, login):
+@pytest.mark.parametrize(("chosen", "stored"), [
+    (Form.PAPER, (Form.PAPER, PaperReason.UNJUSTIFIED)),  # paper needs a reason; none given is unjustified
+    (Form.ELECTRONIC, (Form.ELECTRONIC, "")),
+])
+def test_the_form_chosen_at_the_mapping_step_is_given_to_every_row(agency, chosen, stored):
+    headers = HEADERS[:8] + ["Độ mật"]
+    body = [row[:8] + ["Thường"] for row in rows()]
+    body[0][-1] = "Mật"
+    do_import(agency, xlsx(headers, body), form_for_all=chosen)
+    normal = Document.objects.filter(confidentiality="normal")
+    assert normal.count() == 2 and set(normal.values_list("form", "paper_reason")) == {stored}
+    # A confidential row is paper whatever was chosen, for the reason the law gives.
+    assert Document.objects.filter(confidentiality="secret").values_list("form", "paper_reason").get() == (
+        Form.PAPER, PaperReason.CONFIDENTIAL)
+
+
+def test_the_mapping_step_requires_the_form_of_every_row(agency, login):
     client = login(agency.clerk)
     headers = HEADERS[:8]
     body = [row[:8] for row in rows()]
-    client.post(reverse("documents:import_upload"), {"direction": "incoming", "file": xlsx_upload(xlsx(headers, body))})
+    response = client.post(reverse("documents:import_upload"),
+                           {"direction": "incoming", "file": xlsx_upload(xlsx(headers, body))})
     record = RegisterImport.objects.get()
-    page = client.get(reverse("documents:import_preview", args=[record.pk])).content.decode()
-    assert 'data-testid="import-form-notice"' in page and "Tệp không có cột Hình thức." in page
-    mapping_page = client.get(reverse("documents:import_mapping", args=[record.pk])).content.decode()
-    assert 'name="form_for_all"' in mapping_page and 'value="electronic"' in mapping_page
-    posted = {name: str(index) for name, index in record.mapping.items()} | {"form_for_all": "electronic"}
-    assert client.post(reverse("documents:import_mapping", args=[record.pk]), posted).status_code == 302
+    mapping_url = reverse("documents:import_mapping", args=[record.pk])
+    assert response["Location"] == mapping_url  # asked at the mapping step, before any dry run
+    # Neither the preview nor the confirmation goes past it.
+    assert client.get(reverse("documents:import_preview", args=[record.pk]))["Location"] == mapping_url
+    assert client.post(reverse("documents:import_confirm", args=[record.pk]))["Location"] == mapping_url
+    assert not Document.objects.exists()
+
+    page = client.get(mapping_url).content.decode()
+    assert "Tệp không có cột Hình thức" in page
+    choice = page.split('name="form_for_all"', 1)[1].split("</select>", 1)[0]
+    assert '<option value="" selected>— Chọn hình thức —' in choice  # nothing chosen in the clerk's place
+    assert '<option value="paper">' in choice and '<option value="electronic">' in choice
+    posted = {name: str(index) for name, index in record.mapping.items()}
+    refused = client.post(mapping_url, posted)
+    assert refused.status_code == 200
+    errors = refused.context["form"].errors
+    assert list(errors) == ["form_for_all"] and "hãy chọn hình thức của mọi dòng" in errors["form_for_all"][0]
+    html = refused.content.decode()
+    field = html.split('<select name="form_for_all"', 1)[1].split("</select>", 1)[0]
+    assert 'class="form-select is-invalid"' in field and 'id="id_form_for_all_error"' in html
+    assert '<option value="5" selected>' in html  # the columns chosen are kept
+    record.refresh_from_db()
+    assert record.form_for_all == "" and record.file  # the upload is kept, nothing was chosen for the clerk
+
+    assert client.post(mapping_url, posted | {"form_for_all": "electronic"}).status_code == 302
     record.refresh_from_db()
     assert record.form_for_all == Form.ELECTRONIC
     assert "Văn thư đã chọn: mọi dòng là văn bản điện tử" in client.get(
         reverse("documents:import_preview", args=[record.pk])).content.decode()
     client.post(reverse("documents:import_confirm", args=[record.pk]))
     assert set(Document.objects.values_list("form", flat=True)) == {Form.ELECTRONIC}
+
+
+def test_a_file_with_a_form_column_needs_no_choice_for_every_row(agency, login):
+    client = login(agency.clerk)
+    response = client.post(reverse("documents:import_upload"),
+                           {"direction": "incoming", "file": xlsx_upload(xlsx(HEADERS, rows()))})
+    record = RegisterImport.objects.get()
+    assert response["Location"] == reverse("documents:import_preview", args=[record.pk])
+    posted = {name: str(index) for name, index in record.mapping.items()}
+    assert client.post(reverse("documents:import_mapping", args=[record.pk]), posted).status_code == 302
 
 
 def test_a_confidential_row_is_never_electronic(agency):

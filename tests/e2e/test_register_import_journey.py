@@ -1,6 +1,6 @@
 """The register import in Chromium (issues 14 and 16): the clerk uploads a register whose header
-sits below title rows and which has no form column, chooses the form for every row at the mapping
-step, imports; then uploads a corrected register and reads the changes field by field before
+sits below title rows and which has no form column, is asked (and must answer) the form for every
+row at the mapping step, imports; then uploads a corrected register and reads the changes field by field before
 confirming. Screenshots of the mapping step and of the changes."""
 
 import datetime
@@ -44,17 +44,18 @@ def test_the_clerk_maps_the_form_imports_and_reads_the_changes_of_a_corrected_re
     form = page.get_by_test_id("import-upload")
     form.locator("input[type=file]").set_input_files(register(tmp_path / "so-den-2026.xlsx"))
     form.get_by_role("button", name="Tải lên và kiểm tra").click()
-    page.wait_for_url(f"{live_server.url}/documents/import/*/")
-    notice = page.get_by_test_id("import-form-notice")
-    assert "Tệp không có cột Hình thức." in notice.inner_text()
-    assert "tiêu đề cột ở dòng 3" in page.content()
-    notice.get_by_role("link", name="Chọn hình thức cho mọi dòng").click()
+    # No form column: the mapping step asks for the form of every row, nothing chosen in advance.
     page.wait_for_url(f"{live_server.url}/documents/import/*/mapping/")
+    assert "Tệp không có cột Hình thức" in page.content()
+    page.get_by_test_id("import-mapping").get_by_role("button", name="Lưu và chạy thử").click()
+    assert "hãy chọn hình thức của mọi dòng" in page.locator("#id_form_for_all_error").inner_text()
+    screenshot(page, "documents-import-mapping-form-required")
     page.select_option("#id_form_for_all", "electronic")
     screenshot(page, "documents-import-mapping")
     page.get_by_test_id("import-mapping").get_by_role("button", name="Lưu và chạy thử").click()
     page.wait_for_url(f"{live_server.url}/documents/import/*/")
     assert "Văn thư đã chọn: mọi dòng là văn bản điện tử" in page.get_by_test_id("import-form-notice").inner_text()
+    assert "tiêu đề cột ở dòng 3" in page.content()
     page.get_by_test_id("import-confirm").get_by_role("button").click()
     page.wait_for_url(f"{live_server.url}/documents/import/*/")
     assert "Đã nhập 12 văn bản" in page.get_by_test_id("import-result").inner_text()
@@ -64,6 +65,9 @@ def test_the_clerk_maps_the_form_imports_and_reads_the_changes_of_a_corrected_re
     form = page.get_by_test_id("import-upload")
     form.locator("input[type=file]").set_input_files(register(tmp_path / "so-den-2026-dinh-chinh.xlsx", corrected=True))
     form.get_by_role("button", name="Tải lên và kiểm tra").click()
+    page.wait_for_url(f"{live_server.url}/documents/import/*/mapping/")
+    page.select_option("#id_form_for_all", "electronic")
+    page.get_by_test_id("import-mapping").get_by_role("button", name="Lưu và chạy thử").click()
     page.wait_for_url(f"{live_server.url}/documents/import/*/")
     changes = page.get_by_test_id("import-changes")
     text = changes.inner_text()

@@ -240,12 +240,14 @@ def build_world() -> World:
     own.update(exchange_world(a, "own", 1))
     other.update(exchange_world(a, "other", 2))
 
-    headers = ["Số đến", "Ngày đến", "Tác giả", "Số, ký hiệu", "Ngày văn bản", "Tên loại", "Trích yếu"]
+    # With a form column: a file without one waits at the mapping step (documents/rules.py import_form_problem).
+    headers = ["Số đến", "Ngày đến", "Tác giả", "Số, ký hiệu", "Ngày văn bản", "Tên loại", "Trích yếu", "Hình thức"]
     register_import = RegisterImport(
         direction=Direction.INCOMING, original_name="so-den.xlsx", size=1, sha256="0" * 64, headers=headers,
         mapping=importer.auto_mapping(headers, Direction.INCOMING), created_by=a.clerk)
     register_import.file.save("upload.xlsx", ContentFile(_xlsx(headers, [
-        [7, "05/01/2026", "UBND tỉnh", "01/UBND-KT", "04/01/2026", "Công văn", "Về kế hoạch năm 2026"]])), save=True)
+        [7, "05/01/2026", "UBND tỉnh", "01/UBND-KT", "04/01/2026", "Công văn", "Về kế hoạch năm 2026", "Giấy"]])),
+        save=True)
     own["register_import"] = register_import
 
     secret = _document(a.dept_a, a.officer_a2, 3, summary=SECRET_SUMMARY, confidentiality=Confidentiality.SECRET)
