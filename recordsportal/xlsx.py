@@ -2,9 +2,10 @@
 
 Out: openpyxl's write-only mode (flat memory for 100,000 rows) and every user-supplied text
 written as text, never as a formula (`=HYPERLINK(...)` typed into a summary must not run).
-In: size, zip-bomb and row limits checked before openpyxl parses anything; read-only mode with
-`reset_dimensions()` (a file may declare A1:A1 and hold 300,000 rows); defusedxml installed so
-XML entity attacks are refused. Errors carry a Vietnamese message naming the problem.
+In: size, zip-bomb and row limits checked, and DTDs refused, before anything is parsed; then a
+streaming reader of the sheet's XML (`stream_rows`, lxml with entities and the network off) gives
+the values openpyxl's read-only mode would, without trusting the size a file declares (it may say
+A1:A1 and hold 300,000 rows). Errors carry a Vietnamese message naming the problem.
 """
 
 import datetime
@@ -19,16 +20,11 @@ from defusedxml import ElementTree
 from django.http import FileResponse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from lxml import etree
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-
-# Every sheet read here is opened read-only and `reset_dimensions()`-ed: the size a file declares
-# is never used. openpyxl looks for it when it opens the sheet and, in a file without one (any
-# streamed export), parses every row to find out: seconds for 100,000 rows, before the first row.
-ReadOnlyWorksheet._get_size = lambda self: None
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -164,7 +160,7 @@ def _refuse_dtds(upload, parts) -> None:
 
 # What openpyxl and the XML/zip layers raise for a damaged workbook once it is parsed: the zip
 # check passes a container whose sheet XML is truncated, and that only shows while reading rows.
-DAMAGED = (ElementTree.ParseError, zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, TypeError,
+DAMAGED = (ElementTree.ParseError, etree.LxmlError, zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, TypeError,
            IndexError, AttributeError, OSError)
 
 
@@ -194,6 +190,217 @@ def open_sheet(upload, **options) -> Sheet:
     return Sheet(headers=sheet.headers, rows=guarded(sheet.rows), header_row=sheet.header_row)
 
 
+# --- the streaming reader (issue 16) -----------------------------------------------------------
+# openpyxl's read-only mode builds a dict and a cell per value and loads the whole shared-strings
+# table when the workbook is opened (seconds for a 100,000-row register, before the first row).
+# This reader walks the sheet's XML with lxml's iterparse, one <row> at a time (each row's
+# elements dropped once read: flat memory), and reads the shared strings only as far as the
+# rows reached so far need them (the header of a register needs the first few dozen). Values are
+# the ones openpyxl gives in read-only, data-only mode: shared and inline strings, numbers as int
+# or float, dates for numbers in a date style (the workbook's epoch), booleans, the cached result
+# of a formula, the error text ("#N/A") of an error cell.
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_ROW, _C, _V, _IS, _T, _R, _SI = (_MAIN + name for name in ("row", "c", "v", "is", "t", "r", "si"))
+
+
+def _parse(part):
+    return etree.parse(part, etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
+
+
+def _iterparse(part, tag):
+    return etree.iterparse(part, events=("end",), tag=tag, resolve_entities=False, no_network=True)
+
+
+def _text(element) -> str:
+    """The text of a string item (<si> or <is>): its plain <t> and its rich-text runs' <t>,
+    phonetic runs left out, as openpyxl's `Text.content`."""
+    parts = []
+    for child in element:
+        if child.tag == _T:
+            parts.append(child.text or "")
+        elif child.tag == _R:
+            for grandchild in child:
+                if grandchild.tag == _T:
+                    parts.append(grandchild.text or "")
+    return "".join(parts)
+
+
+class _SharedStrings:
+    """The shared-strings table, parsed forward only as far as an index asked for."""
+
+    def __init__(self, archive, name):
+        self.strings: list[str] = []
+        self._part = archive.open(name) if name else None
+        self._events = _iterparse(self._part, _SI) if name else iter(())
+
+    def __getitem__(self, index: int) -> str:
+        strings = self.strings
+        while index >= len(strings):
+            try:
+                _event, element = next(self._events)
+            except StopIteration:
+                raise IndexError(index) from None
+            strings.append(_text(element).replace("x005F_", ""))
+            element.clear()
+            while element.getprevious() is not None:
+                del element.getparent()[0]
+        return strings[index]
+
+    def close(self):
+        if self._part is not None:
+            self._part.close()
+
+
+def _resolve(base: str, target: str) -> str:
+    import posixpath
+
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(base), target))
+
+
+def _date_styles(archive, name) -> tuple[set[int], set[int]]:
+    """The cell styles (indexes of cellXfs) whose number format is a date, and those of a
+    duration, by openpyxl's own tests of a format."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
+
+    dates: set[int] = set()
+    durations: set[int] = set()
+    if not name:
+        return dates, durations
+    with archive.open(name) as part:
+        root = _parse(part)
+    custom = {int(f.get("numFmtId")): f.get("formatCode") or ""
+              for f in root.iterfind(f"{_MAIN}numFmts/{_MAIN}numFmt")}
+    for index, xf in enumerate(root.iterfind(f"{_MAIN}cellXfs/{_MAIN}xf")):
+        number = int(xf.get("numFmtId", 0))
+        code = custom.get(number, BUILTIN_FORMATS.get(number))
+        if code is None:
+            continue
+        if is_date_format(code):
+            dates.add(index)
+        if is_timedelta_format(code):
+            durations.add(index)
+    return dates, durations
+
+
+_COLUMNS: dict[str, int] = {}
+
+
+def _column(letters: str) -> int:
+    index = _COLUMNS.get(letters)
+    if index is None:
+        index = 0
+        for char in letters:
+            index = index * 26 + ord(char) - 64
+        if len(_COLUMNS) < 20_000:
+            _COLUMNS[letters] = index
+    return index
+
+
+def stream_rows(upload, sheet_name: str | None = None) -> Iterator[tuple]:
+    """Every row of the first (or the named) worksheet, as openpyxl's `iter_rows(values_only=True)`
+    gives them in read-only mode: a tuple up to the row's last cell, an empty tuple for a row
+    missing from the XML. The upload passed `check_upload`."""
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel, from_ISO8601
+
+    upload.seek(0)
+    archive = zipfile.ZipFile(upload)
+    strings = None
+    try:
+        with archive.open("xl/workbook.xml") as part:
+            workbook = _parse(part)
+        properties = workbook.find(f"{_MAIN}workbookPr")
+        date1904 = properties is not None and properties.get("date1904", "").lower() in ("1", "true")
+        epoch = CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
+        relations = {}
+        if "xl/_rels/workbook.xml.rels" in archive.namelist():
+            with archive.open("xl/_rels/workbook.xml.rels") as part:
+                for relation in _parse(part).iter(f"{_RELS}Relationship"):
+                    relations[relation.get("Id")] = (relation.get("Type", "").rsplit("/", 1)[-1],
+                                                     _resolve("xl/workbook.xml", relation.get("Target", "")))
+        by_type = {kind: target for kind, target in relations.values()}
+        sheets = [(sheet.get("name"), relations.get(sheet.get(_R_ID))) for sheet in workbook.iter(f"{_MAIN}sheet")]
+        worksheets = [(name, relation[1]) for name, relation in sheets if relation and relation[0] == "worksheet"]
+        if sheet_name is not None:
+            worksheets = [(name, target) for name, target in worksheets if name == sheet_name]
+        if not worksheets:
+            raise KeyError(sheet_name or "worksheet")
+        target = worksheets[0][1]
+        names = set(archive.namelist())
+        dates, durations = _date_styles(archive, by_type.get("styles") if by_type.get("styles") in names else None)
+        strings = _SharedStrings(archive, by_type.get("sharedStrings") if by_type.get("sharedStrings") in names else None)
+    except BaseException:
+        archive.close()
+        raise
+    return _rows(archive, target, strings, dates, durations, epoch, from_excel, from_ISO8601)
+
+
+def _rows(archive, target, strings, dates, durations, epoch, from_excel, from_ISO8601):
+    expected = 0  # the number of the last row given
+    try:
+        with archive.open(target) as part:
+            for _event, row in _iterparse(part, _ROW):
+                number = row.get("r")
+                number = int(number) if number else expected + 1
+                while expected + 1 < number:
+                    expected += 1
+                    yield ()
+                if number <= expected:  # a row out of order: openpyxl passes over it too
+                    row.clear()
+                    continue
+                expected = number
+                cells: dict[int, object] = {}
+                column = 0
+                # The cells and their values in document order (row.iter in C: a proxy per
+                # element and no path lookups, twice as fast as cell.find per cell).
+                for element in row.iter(_C, _V, _IS):
+                    tag = element.tag
+                    if tag == _C:
+                        where = element.get("r")
+                        column = _column(where.rstrip("0123456789")) if where else column + 1
+                        kind, style = element.get("t", "n"), element.get("s")
+                        cells[column] = None
+                    elif tag == _V:
+                        if kind == "inlineStr":
+                            continue
+                        value = element.text or None
+                        if value is not None:
+                            if kind == "s":
+                                value = strings[int(value)]
+                            elif kind == "n":
+                                value = float(value) if ("." in value or "E" in value or "e" in value) else int(value)
+                                if style and int(style) in dates:
+                                    try:
+                                        value = from_excel(value, epoch, timedelta=int(style) in durations)
+                                    except (OverflowError, ValueError):
+                                        value = "#VALUE!"
+                            elif kind == "b":
+                                value = bool(int(value))
+                            elif kind == "d":
+                                value = from_ISO8601(value)
+                        cells[column] = value
+                    elif kind == "inlineStr":
+                        cells[column] = _text(element)
+                row.clear()
+                while row.getprevious() is not None:
+                    del row.getparent()[0]
+                if not cells:
+                    yield ()
+                    continue
+                values = [None] * column
+                for index, value in cells.items():
+                    if index <= column:
+                        values[index - 1] = value
+                yield tuple(values)
+    finally:
+        strings.close()
+        archive.close()
+
+
 # How far down a header is looked for when the caller scores candidate rows (`header_score`): an
 # export from another system often opens with the agency's name, the register's title and a date.
 HEADER_SCAN_ROWS = 10
@@ -206,17 +413,13 @@ def _open_sheet(upload, *, sheet_name: str | None = None, header_row: int = 1, m
     none scores above 0). The rows above it are titles and are not read as data."""
     check_upload(upload, **limits)
     try:
-        workbook = load_workbook(upload, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        rows = stream_rows(upload, sheet_name)
+    except KeyError:
+        if sheet_name:
+            raise XlsxError(_("Không tìm thấy trang tính “%(name)s” trong tệp.") % {"name": sheet_name}) from None
+        raise _damaged() from None
+    except Exception as exc:  # a damaged workbook raises many kinds
         raise _damaged() from exc
-    if sheet_name:
-        if sheet_name not in workbook.sheetnames:
-            raise XlsxError(_("Không tìm thấy trang tính “%(name)s” trong tệp.") % {"name": sheet_name})
-        ws = workbook[sheet_name]
-    else:
-        ws = workbook.worksheets[0]
-    ws.reset_dimensions()  # the declared dimension may lie
-    rows = ws.iter_rows(values_only=True)
     if header_score is not None:
         rows, header_row = _find_header(rows, header_score, header_row)
     headers: list[str] = []
@@ -246,7 +449,6 @@ def _open_sheet(upload, *, sheet_name: str | None = None, header_row: int = 1, m
             if values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                 continue
             yield number, tuple(values[: len(headers)]) + (None,) * (len(headers) - len(values))
-        workbook.close()
 
     return Sheet(headers=headers, rows=data_rows(), header_row=header_row)
 
