@@ -20,7 +20,8 @@ candidate figures instead, which the Office accepts or discards.
 import datetime
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Q, Value
+from django.db.models import Count, IntegerField, Q, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from documents.choices import Confidentiality, Form
@@ -39,12 +40,19 @@ def documents_counted_for_e(start: datetime.date, end: datetime.date):
     return Document.objects.filter(register_date__gte=start, register_date__lt=end)
 
 
+def _count(**filter_) -> Cast:
+    """COUNT as an integer: the scopes' SUMs over it are then bigint sums, not the numeric sums of
+    bigint COUNTs (a month's ~2,000 grouped rows are summed three ways; issue 16). A month's
+    count per department and officer is far below 2^31."""
+    return Cast(Count("id", **filter_), IntegerField())
+
+
 def e_grouped_rows(start, end):
     counted = Q(confidentiality=Confidentiality.NORMAL) if exclude_confidential() else Q()
     return documents_counted_for_e(start, end).values("department_id", "officer_id").annotate(
-        numerator=Count("id", filter=counted & Q(form=Form.ELECTRONIC)),
-        denominator=Count("id", filter=counted) if exclude_confidential() else Count("id"),
-        excluded=Count("id", filter=~counted) if exclude_confidential() else Value(0),
+        numerator=_count(filter=counted & Q(form=Form.ELECTRONIC)),
+        denominator=_count(filter=counted) if exclude_confidential() else _count(),
+        excluded=_count(filter=~counted) if exclude_confidential() else Value(0),
     ).order_by()
 
 
@@ -53,8 +61,8 @@ def h_grouped_rows(start, end):
     from dossiers.models import Dossier
 
     return Dossier.objects.filter(opened_on__gte=start, opened_on__lt=end).values("department_id", "officer_id").annotate(
-        numerator=Count("id", filter=Q(form=Form.ELECTRONIC)),
-        denominator=Count("id"),
+        numerator=_count(filter=Q(form=Form.ELECTRONIC)),
+        denominator=_count(),
         excluded=Value(0),
     ).order_by()
 
@@ -62,8 +70,9 @@ def h_grouped_rows(start, end):
 # The grouped rows (one per department and officer) are summed into the three kinds of scope in
 # one statement: the documents are read once, by the GROUP BY the ORM wrote. A department's
 # figures include its units: a grouped row counts for its department and every department above
-# it (`ancestry`, walked up the parent links: a few hundred pairs). The result is a few thousand
-# rows: inserted straight into the snapshots the first time a month is computed, otherwise
+# it (`ancestry`, walked up the parent links: a few hundred pairs). Each officer's rows are summed
+# once (`per_officer`), which also tells which officers were counted for several departments. The
+# result is a few thousand rows: inserted straight into the snapshots the first time a month is computed, otherwise
 # upserted where they changed, the stale ones deleted.
 SCOPED_CTES = """
 WITH RECURSIVE ancestry (department_id, ancestor_id) AS (
@@ -74,6 +83,13 @@ WITH RECURSIVE ancestry (department_id, ancestor_id) AS (
      WHERE up.parent_id IS NOT NULL
 ),
 grouped AS ({grouped}),
+per_officer AS (
+SELECT officer_id, COUNT(*) AS departments, MIN(department_id) AS department_id,
+       SUM(numerator) AS numerator, SUM(denominator) AS denominator, SUM(excluded) AS excluded
+  FROM grouped
+ WHERE officer_id IS NOT NULL
+ GROUP BY officer_id
+),
 scoped AS (
 SELECT 'agency' AS scope, 'agency' AS scope_key, CAST(NULL AS bigint) AS department_id,
        CAST(NULL AS bigint) AS officer_id,
@@ -87,20 +103,16 @@ SELECT 'department', 'department:' || a.ancestor_id, a.ancestor_id, CAST(NULL AS
   JOIN ancestry a ON a.department_id = g.department_id
  GROUP BY a.ancestor_id
 UNION ALL
-SELECT 'officer', 'officer:' || g.officer_id,
-       CASE WHEN COUNT(*) = 1 THEN MIN(g.department_id) END, g.officer_id,
-       SUM(g.numerator), SUM(g.denominator), SUM(g.excluded)
-  FROM grouped g
- WHERE g.officer_id IS NOT NULL
- GROUP BY g.officer_id
+SELECT 'officer', 'officer:' || officer_id, CASE WHEN departments = 1 THEN department_id END, officer_id,
+       numerator, denominator, excluded
+  FROM per_officer
 UNION ALL
 SELECT 'dept_officer', 'dept_officer:' || COALESCE(CAST(g.department_id AS text), '-') || ':'
        || COALESCE(CAST(g.officer_id AS text), '-'), g.department_id, g.officer_id,
        g.numerator, g.denominator, g.excluded
   FROM grouped g
  WHERE g.department_id IS NOT NULL
-   AND (g.officer_id IS NULL
-        OR g.officer_id IN (SELECT officer_id FROM grouped GROUP BY officer_id HAVING COUNT(*) > 1))
+   AND (g.officer_id IS NULL OR g.officer_id IN (SELECT officer_id FROM per_officer WHERE departments > 1))
 )
 """
 # A month with no rows yet for the metric: one plain INSERT, no
