@@ -353,6 +353,31 @@ class TrustRoot(models.Model):
         return self.name
 
 
+class RevocationList(models.Model):
+    """A certificate revocation list (CRL) of a CA the agency trusts, uploaded by the
+    administrator next to the trust roots: the intranet cannot fetch CRLs or ask OCSP, so the
+    lists the CA publishes are brought in as data. A signed PDF whose signer one of them lists
+    as revoked is shown "revoked" (documents/signatures.py)."""
+
+    name = models.CharField(_("tên"), max_length=200)
+    der = models.BinaryField(editable=False)
+    issuer = models.CharField(_("CA ban hành"), max_length=500, editable=False)
+    fingerprint = models.CharField(_("SHA-256"), max_length=64, unique=True, editable=False)
+    this_update = models.DateTimeField(_("ngày ban hành danh sách"), null=True, editable=False)
+    next_update = models.DateTimeField(_("cập nhật tiếp theo"), null=True, editable=False)
+    revoked_count = models.PositiveIntegerField(_("số chứng thư bị thu hồi"), default=0, editable=False)
+    is_active = models.BooleanField(_("đang dùng"), default=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-this_update", "name"]
+        verbose_name = _("danh sách chứng thư bị thu hồi (CRL)")
+        verbose_name_plural = _("danh sách chứng thư bị thu hồi (CRL)")
+
+    def __str__(self):
+        return self.name
+
+
 def register_import_path(instance, filename):
     # A generated name: the uploaded name is kept in `original_name`, never used on disk.
     today = timezone.localdate()

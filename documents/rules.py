@@ -12,6 +12,7 @@ from recordsportal.access import leads
 from recordsportal.roles import Role
 
 from .choices import Confidentiality, Direction, Form, PaperReason, Status
+from .signatures import SignatureStatus
 
 
 def is_handler(user, document) -> bool:
@@ -353,7 +354,12 @@ def form_explanation(document, attachments=None) -> tuple[str, str]:
         if document.direction == Direction.INCOMING:
             return Form.ELECTRONIC, _("nội dung có trên hệ thống (%(name)s) và được xử lý trên hệ thống.") % {
                 "name": attachments[0].original_name}
-        signed = next(a for a in attachments if a.is_signed)
+        signed = next((a for a in attachments if a.signature_status == SignatureStatus.VERIFIED), None) or next(
+            a for a in attachments if a.is_signed)
+        if signed.signature_status == SignatureStatus.REVOKED:
+            # Shown, not hidden: the file is signed and intact, but its signer's certificate is revoked.
+            return Form.ELECTRONIC, _("tệp %(name)s có chữ ký số của %(signer)s, nhưng chứng thư số của người ký "
+                                      "đã bị thu hồi.") % {"name": signed.original_name, "signer": signed.signer_name or "—"}
         return Form.ELECTRONIC, _("tệp %(name)s có chữ ký số của %(signer)s.") % {
             "name": signed.original_name, "signer": signed.signer_name or "—"}
     reason = document.get_paper_reason_display() if document.paper_reason else str(PaperReason.UNJUSTIFIED.label)

@@ -3,10 +3,12 @@ electronic only when its issued file is a digitally signed PDF (Decree 30/2020, 
 
 Read with pyHanko and validated against the trust roots the administrator uploads (the
 government CA's certificates, `TrustRoot`), offline: the intranet has no internet, so OCSP and
-CRL are never fetched and revocation is "unknown" unless the file itself says otherwise. The
-result says separately whether the signature is intact and covers the file, whether the signer's
-certificate leads to a trust root, and whether it had expired or was revoked; a damaged or
-unsigned file is reported as such, never raised.
+CRL are never fetched. Revocation is read from the revocation lists the administrator uploads
+beside the trust roots (`RevocationList`, the CRLs the CA publishes) and from those the file
+itself carries (its DSS); with neither it is "unknown". The result says separately whether the
+signature is intact and covers the file, whether the signer's certificate leads to a trust root,
+whether it had expired, and whether it was revoked (a status of its own); a damaged or unsigned
+file is reported as such, never raised.
 """
 
 import datetime
@@ -25,13 +27,15 @@ logger = logging.getLogger(__name__)
 class SignatureStatus(models.TextChoices):
     VERIFIED = "verified", gettext_lazy("Đã ký số, xác thực được người ký")
     SIGNED_UNVERIFIED = "signed", gettext_lazy("Đã ký số, chưa xác thực được người ký")
+    REVOKED = "revoked", gettext_lazy("Đã ký số, chứng thư người ký đã bị thu hồi")
     UNSIGNED = "unsigned", gettext_lazy("Không có chữ ký số")
     INVALID = "invalid", gettext_lazy("Chữ ký số không hợp lệ")
 
 
 # The statuses that evidence an electronic issued document: a signature that is intact and
-# covers the whole file. Whether the signer is verified is shown beside it, distinctly.
-SIGNED = (SignatureStatus.VERIFIED, SignatureStatus.SIGNED_UNVERIFIED)
+# covers the whole file. Whether the signer is verified, or known revoked, is shown beside it,
+# distinctly (a revoked signer is a signer not verified, as before revocation lists were read).
+SIGNED = (SignatureStatus.VERIFIED, SignatureStatus.SIGNED_UNVERIFIED, SignatureStatus.REVOKED)
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,24 @@ def trust_roots() -> list:
     return roots
 
 
+def revocation_lists() -> list:
+    """The administrator's active revocation lists (CRLs), as asn1crypto certificate lists."""
+    from asn1crypto import crl
+
+    from .models import RevocationList
+
+    lists = []
+    for pk, der in RevocationList.objects.filter(is_active=True).values_list("pk", "der"):
+        try:
+            loaded = crl.CertificateList.load(bytes(der))
+            loaded.native  # noqa: B018 — parse it all now: a damaged row fails here, not mid-check
+        except ValueError:
+            logger.warning("revocation list %s is not a readable CRL; skipped", pk)
+            continue
+        lists.append(loaded)
+    return lists
+
+
 def run_outside_event_loop(function, *args, **kwargs):
     """pyHanko's synchronous API runs its own asyncio loop, which fails in a thread where a loop
     is already running (an async server, or a test driving a browser through Playwright's sync
@@ -86,13 +108,17 @@ def _signer_name(cert) -> str:
     return subject.get("common_name") or cert.subject.human_friendly
 
 
-def check_pdf(data: bytes, roots=None) -> SignatureCheck:
-    """The signature status of a PDF's bytes. Never raises for a bad file."""
+def check_pdf(data: bytes, roots=None, crls=None) -> SignatureCheck:
+    """The signature status of a PDF's bytes. Never raises for a bad file. The trust data is the
+    administrator's (trust roots and revocation lists) unless the caller gives it: `roots`, and
+    `crls` (none when only `roots` is given: a caller inside an event loop cannot read them)."""
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
-    roots = trust_roots() if roots is None else roots
+    if roots is None:
+        roots, crls = trust_roots(), revocation_lists() if crls is None else crls
+    crls = crls or []
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         signatures = reader.embedded_signatures
@@ -105,22 +131,25 @@ def check_pdf(data: bytes, roots=None) -> SignatureCheck:
 
     def validate():
         # The context is made where it is used: it holds asyncio state tied to its thread's loop.
-        # Nothing is fetched; the revocation data the file carries (its DSS: CRLs, OCSP responses
-        # and certificates, as a PAdES-LT signer embeds them) is used, so a signer the file itself
-        # shows revoked is reported revoked instead of verified.
+        # Nothing is fetched; the administrator's revocation lists and the revocation data the
+        # file carries (its DSS: CRLs, OCSP responses and certificates, as a PAdES-LT signer
+        # embeds them) are used, so a signer either shows revoked is reported revoked.
         # pyHanko consults revocation data only for a certificate naming where to find it unless
-        # asked to require it: the file's data is checked that way first, for a revocation.
-        options = {"trust_roots": roots, "allow_fetching": False, "revocation_mode": "soft-fail"}
-        embedded = _embedded_revocation_context(reader, {**options, "revocation_mode": "require"})
-        if embedded is not None:
-            status = validate_pdf_signature(signature, embedded)
-            if status.revoked:
-                return status
+        # asked to require it: the data is checked that way first. Revoked: that is the answer;
+        # valid: the signer's revocation was checked; neither (no list covers the signer, or a
+        # list is out of date): the check is made again without requiring it (revocation unknown).
+        options = {"trust_roots": roots, "allow_fetching": False, "revocation_mode": "soft-fail", "crls": crls}
+        required = {**options, "revocation_mode": "require"}
+        embedded = _embedded_revocation_context(reader, required)
+        if embedded is not None or crls:
+            status = validate_pdf_signature(signature, embedded or ValidationContext(**required))
+            if status.revoked or (status.intact and status.valid and status.trusted):
+                return status, True
         return validate_pdf_signature(signature, _embedded_revocation_context(reader, options)
-                                      or ValidationContext(**options))
+                                      or ValidationContext(**options)), False
 
     try:
-        status = run_outside_event_loop(validate)
+        status, revocation_checked = run_outside_event_loop(validate)
     except Exception:  # noqa: BLE001 — a corrupted signature is a status
         logger.info("PDF signature could not be validated", exc_info=True)
         return SignatureCheck(SignatureStatus.INVALID, note=_("Chữ ký số bị hỏng, không kiểm tra được."))
@@ -141,13 +170,17 @@ def check_pdf(data: bytes, roots=None) -> SignatureCheck:
             "date": not_after.strftime("%d/%m/%Y")})
     if status.revoked:
         notes.append(_("Chứng thư số của người ký đã bị thu hồi."))
+        return SignatureCheck(SignatureStatus.REVOKED, name, signed_at, " ".join(notes))
+    if revocation_checked:
+        notes.append(_("Chứng thư số của người ký không có trong danh sách thu hồi (CRL) đang dùng."))
     else:
-        notes.append(_("Tình trạng thu hồi: không rõ (mạng nội bộ không tra cứu OCSP/CRL)."))
-    if status.trusted and not status.revoked:
+        notes.append(_("Tình trạng thu hồi: không rõ (mạng nội bộ không tra cứu OCSP/CRL; chưa có danh sách "
+                       "thu hồi nào của CA này do quản trị viên tải lên)."))
+    if status.trusted:
         return SignatureCheck(SignatureStatus.VERIFIED, name, signed_at, " ".join(notes))
     if not roots:
         notes.insert(0, _("Chưa có chứng thư gốc tin cậy nào do quản trị viên tải lên."))
-    elif not status.revoked:
+    else:
         notes.insert(0, _("Chứng thư số của người ký không dẫn tới chứng thư gốc tin cậy hoặc không còn hiệu lực."))
     return SignatureCheck(SignatureStatus.SIGNED_UNVERIFIED, name, signed_at, " ".join(notes))
 

@@ -61,6 +61,27 @@ class TestAuthority:
         return out.getvalue()
 
 
+    def revocation_list(self, *serials, next_update=None) -> bytes:
+        """This authority's CRL (DER) listing the certificates of `serials` (None: left out) as
+        revoked yesterday, published an hour ago, next due in a week unless `next_update`."""
+        now = datetime.datetime.now(datetime.timezone.utc)
+        builder = (x509.CertificateRevocationListBuilder().issuer_name(self.root_cert.subject)
+                   .last_update(now - datetime.timedelta(hours=1))
+                   .next_update(next_update or now + datetime.timedelta(days=7)))
+        for serial in serials:
+            if serial is not None:
+                builder = builder.add_revoked_certificate(
+                    x509.RevokedCertificateBuilder().serial_number(serial)
+                    .revocation_date(now - datetime.timedelta(days=1)).build())
+        return builder.sign(self.root_key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
+
+    @staticmethod
+    def signer_serial(signed: bytes) -> int:
+        """The serial number of the certificate that signed the PDF `signed`."""
+        from pyhanko.pdf_utils.reader import PdfFileReader
+
+        return PdfFileReader(io.BytesIO(signed), strict=False).embedded_signatures[0].signer_cert.serial_number
+
     def with_revocation_list(self, signed: bytes, *, revoked: bool = True) -> bytes:
         """`signed` with this authority's CRL in its DSS (as a PAdES-LT signer embeds it), listing
         the file's signer as revoked yesterday, or listing no one."""
@@ -69,14 +90,7 @@ class TestAuthority:
         from pyhanko.sign.validation.dss import DocumentSecurityStore
 
         signature = PdfFileReader(io.BytesIO(signed), strict=False).embedded_signatures[0]
-        now = datetime.datetime.now(datetime.timezone.utc)
-        builder = (x509.CertificateRevocationListBuilder().issuer_name(self.root_cert.subject)
-                   .last_update(now - datetime.timedelta(hours=1)).next_update(now + datetime.timedelta(days=7)))
-        if revoked:
-            builder = builder.add_revoked_certificate(
-                x509.RevokedCertificateBuilder().serial_number(signature.signer_cert.serial_number)
-                .revocation_date(now - datetime.timedelta(days=1)).build())
-        crl = builder.sign(self.root_key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
+        crl = self.revocation_list(signature.signer_cert.serial_number if revoked else None)
         out = io.BytesIO(signed)
         DocumentSecurityStore.add_dss(out, signature.pkcs7_content, crls=[asn1_crl.CertificateList.load(crl)])
         return out.getvalue()

@@ -530,6 +530,7 @@ ADMIN_MODELS = {
     "backlog_inventory": ("inventory", True),
     "backlog_deadlinemiss": ("deadline_miss", False),
     "documents_trustroot": ("trust_root", False),  # the administrator's trust roots for signed PDFs (issue 14)
+    "documents_revocationlist": ("revocation_list", False),  # and the CAs' revocation lists (CRLs), beside them
 }
 # Non-administrators (signed in or not) are sent to the admin's login page.
 ADMIN_DENIED = "302L 302L 302L 302L"

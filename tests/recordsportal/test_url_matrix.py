@@ -214,7 +214,7 @@ def build_world() -> World:
 
     from backlog import services as backlog_services
     from backlog.models import DeadlineMiss
-    from documents.models import TrustRoot
+    from documents.models import RevocationList, TrustRoot
     from documents import importer
     from documents.choices import Confidentiality, Direction
     from documents.models import RegisterImport
@@ -269,6 +269,7 @@ def build_world() -> World:
         deadline_miss=DeadlineMiss.objects.create(campaign=campaign_b, department=a.dept_b, kind="missing",
                                                   deadline=deadline),
         trust_root=TrustRoot.objects.create(name="CA thử", der=b"0", fingerprint="0" * 64, subject="CA thử"),
+        revocation_list=RevocationList.objects.create(name="CRL thử", der=b"0", fingerprint="0" * 64),
         department_type=ContentType.objects.get_for_model(Department).pk,
     )
     for _name, (obj, simple_history) in matrix.ADMIN_MODELS.items():
