@@ -41,6 +41,7 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--show-repeats", action="store_true")
     parser.add_argument("--only", default="")
+    parser.add_argument("--skip", default="", help="leave out the routes whose name contains this")
     args = parser.parse_args()
     if "bench" not in urlparse(os.environ.get("DATABASE_URL", "")).path:
         sys.exit("refusing to run: DATABASE_URL must name a database containing 'bench'")
@@ -92,6 +93,8 @@ def main():
     ]
     if args.only:
         routes = [r for r in routes if args.only in r[1]]
+    if args.skip:
+        routes = [r for r in routes if args.skip not in r[1]]
     clients = {}
     # CPU ms: this process's CPU time per request (Python, templates, the client side of the
     # queries), which a loaded machine inflates far less than the wall time.
