@@ -42,6 +42,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl.utils.datetime import from_excel
 
 from recordsportal import audit
+from recordsportal.dates import first_year
 from recordsportal.models import Department, User
 from recordsportal.roles import Role
 from recordsportal.services import DomainError
@@ -354,6 +355,13 @@ def parse_date(value) -> datetime.date | None:
             return converted.date()
         raise CellError(_("ngày không hợp lệ “%(value)s”, cần dạng dd/mm/yyyy") % {"value": value})
     text = normalize_text(str(value)).split(" ")[0]  # "03/03/2026 08:15" -> the date
+    if (len(text) == 10 and text[2] == text[5] == "/" and text[:2].isdecimal() and text[3:5].isdecimal()
+            and text[6:].isdecimal()):
+        # What the first pattern matches, as registers write it (dd/mm/yyyy), without a regex.
+        try:
+            return datetime.date(int(text[6:]), int(text[3:5]), int(text[:2]))
+        except ValueError:
+            raise CellError(_("“%(value)s” không phải là ngày có thật") % {"value": text}) from None
     for pattern in DATE_PATTERNS:
         match = pattern.match(text)
         if match:
@@ -393,11 +401,17 @@ def _choice_parser(choices, extra: dict[str, str], what: str):
     table.update({search_key(value): value for value, _label in choices})
     table.update(extra)
 
+    known: dict[str, str] = {}  # the texts met so far (a register repeats a handful): keyed once
+
     def parse(value):
+        if isinstance(value, str) and value in known:
+            return known[value]
         if value is None or not str(value).strip():
             return None
         key = search_key(str(value))
         if key in table:
+            if isinstance(value, str) and len(known) < 1000:
+                known[value] = table[key]
             return table[key]
         raise CellError(
             _("%(what)s “%(value)s” không hợp lệ; dùng một trong: %(choices)s")
@@ -539,6 +553,9 @@ class Directory:
         return self._resolve("officer", raw, department_id)
 
     def _resolve(self, what, raw, department_id):
+        found = self._cache.get((what, raw, department_id)) if isinstance(raw, str) else None
+        if found is not None and not isinstance(found, CellError):
+            return found  # the same text of a cell, met before
         text = normalize_text(str(raw)) if raw is not None else ""
         if not text:
             return None
@@ -552,6 +569,8 @@ class Directory:
         found = self._cache[cache_key]
         if isinstance(found, CellError):
             raise found
+        if isinstance(raw, str) and len(self._cache) < 100_000:
+            self._cache[(what, raw, department_id)] = found
         return found
 
     def _find_department(self, text) -> int:
@@ -614,6 +633,8 @@ class Reading:
         self.skip_registered = skip_registered_duplicates
         self.fields = [f for f in fields_for(plan.direction) if f.name in plan.mapping]
         self.directory = Directory()
+        # What the date rule accepts (recordsportal/dates.py), for the rows that need not ask it.
+        self.earliest, self.today = datetime.date(first_year(), 1, 1), timezone.localdate()
         self.seen_key: dict[int, int] = {}
         self.seen_identity: dict[int, int] = {}
         self.seen_number: dict[int, int] = {}
@@ -730,7 +751,8 @@ class Reading:
             if problem:
                 error("form", problem)
                 return None
-            values["form"] = rules.incoming_form(form=stated, confidentiality=confidentiality, has_content=False)
+            values["form"] = rules.incoming_form(form=stated, confidentiality=confidentiality, has_content=False,
+                                                 handled_in_portal=False)  # handled in the register it comes from
         else:
             if cell_form == Form.ELECTRONIC and confidentiality != Confidentiality.NORMAL:
                 error("form", _("văn bản mật không được phát hành dưới dạng điện tử"))
@@ -747,16 +769,23 @@ class Reading:
             values["received_medium"] = medium or values["form"]
             if "received_medium" in mapping:
                 compare.append("received_medium")
-            # The same date rule as the registration form and the API (documents/rules.py).
-            problems = rules.incoming_date_problems(document_date=values.get("document_date"),
-                                                    arrival_date=values["register_date"])
+            # The same date rule as the registration form and the API (documents/rules.py),
+            # asked only of the dates it could refuse: both between the first year and today, the
+            # document's on or before its arrival, it has nothing to say (and its labels and
+            # today's date cost more than the rest of the row).
+            arrival, dated = values["register_date"], values.get("document_date")
+            if self.earliest <= arrival <= self.today and (dated is None or self.earliest <= dated <= arrival):
+                problems = {}
+            else:
+                problems = rules.incoming_date_problems(document_date=dated, arrival_date=arrival)
             for name, problem in problems.items():
                 error("register_date" if name == "arrival_date" else name, problem)
             if problems:
                 return None
         else:
             values.pop("received_medium", None)
-            problem = rules.issue_date_problem(values["register_date"])
+            problem = (None if self.earliest <= values["register_date"] <= self.today
+                       else rules.issue_date_problem(values["register_date"]))
             if problem:
                 error("register_date", problem)
                 return None
