@@ -281,7 +281,25 @@ def available_actions(user, document, receipt=None) -> set[str]:
 # --- evidence of "electronic" (DOMAIN.md §2, issue 14) ------------------------------------------
 # One rule for the registration form, the API, the services and the register import: an incoming
 # document is processed electronically only when its content is in the portal (an electronic
-# original or a scan attached on arrival); without a file it is a paper document, and says so.
+# original or a scan attached on arrival) and it is handled in the portal (`handled_in_portal`);
+# without a file it is a paper document, and says so.
+
+
+def handled_in_portal(document) -> bool:
+    """Whether an incoming document is distributed and handled through the portal (DOMAIN.md §5).
+    One registered here is: its handling chain (submission, assignment, dispatch, completion)
+    exists only here. One imported from a register kept elsewhere (`import_key`) was handled
+    there, until the Office submits it or leadership assigns it here."""
+    if not document.import_key:
+        return True
+    return bool(document.submitted_at or document.assigned_at) or document.status != Status.REGISTERED
+
+
+def content_in_portal_while_handled(document) -> bool:
+    """Whether content attached now arrives while the document is handled in the portal: a scan
+    attached once the handling is done (or to a document still handled elsewhere) is a copy for
+    the file, not the means of handling — the document circulated on paper."""
+    return handled_in_portal(document) and document.status != Status.DONE
 
 
 def incoming_form_problem(*, form: str | None, confidentiality: str, has_content: bool) -> str | None:
@@ -296,13 +314,15 @@ def incoming_form_problem(*, form: str | None, confidentiality: str, has_content
     return None
 
 
-def incoming_form(*, form: str | None, confidentiality: str, has_content: bool) -> str:
+def incoming_form(*, form: str | None, confidentiality: str, has_content: bool, handled_in_portal: bool) -> str:
     """The form of an incoming document: the one asked for when the evidence allows it
     (`incoming_form_problem` refuses otherwise), else electronic exactly when its content is in
-    the portal and it is not confidential."""
+    the portal, it is handled in the portal (`handled_in_portal`) and it is not confidential."""
     if form:
         return form
-    return Form.ELECTRONIC if has_content and confidentiality == Confidentiality.NORMAL else Form.PAPER
+    if has_content and handled_in_portal and confidentiality == Confidentiality.NORMAL:
+        return Form.ELECTRONIC
+    return Form.PAPER
 
 
 def paper_reason_for(*, form: str, confidentiality: str, reason: str | None) -> str:
@@ -365,6 +385,13 @@ def form_explanation(document, attachments=None) -> tuple[str, str]:
     reason = document.get_paper_reason_display() if document.paper_reason else str(PaperReason.UNJUSTIFIED.label)
     if document.direction == Direction.INCOMING and not attachments:
         return Form.PAPER, _("%(reason)s; hệ thống không có tệp nội dung của văn bản.") % {"reason": reason}
+    if document.direction == Direction.INCOMING and document.confidentiality == Confidentiality.NORMAL:
+        if not handled_in_portal(document):
+            return Form.PAPER, _("%(reason)s; văn bản nhập từ sổ đăng ký ngoài hệ thống, chưa được trình, giao xử lý "
+                                 "trên hệ thống.") % {"reason": reason}
+        if document.completed_at and all(a.uploaded_at >= document.completed_at for a in attachments):
+            return Form.PAPER, _("%(reason)s; tệp nội dung được đính kèm sau khi văn bản đã xử lý xong (văn bản "
+                                 "lưu chuyển bằng giấy).") % {"reason": reason}
     return Form.PAPER, str(reason)
 
 

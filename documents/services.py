@@ -166,7 +166,8 @@ def incoming_register(
     problem = rules.incoming_form_problem(form=form, confidentiality=confidentiality, has_content=bool(attachments))
     if problem:
         raise DomainError(problem, field="form")
-    form = rules.incoming_form(form=form, confidentiality=confidentiality, has_content=bool(attachments))
+    form = rules.incoming_form(form=form, confidentiality=confidentiality, has_content=bool(attachments),
+                               handled_in_portal=True)  # registered here: its handling chain runs here
     arrival_date = arrival_date or timezone.localdate()
     # The register year follows the arrival date, which may not be in the future (documents/rules.py).
     for field, problem in rules.incoming_date_problems(document_date=document_date, arrival_date=arrival_date).items():
@@ -209,13 +210,31 @@ def incoming_submit(*, acting_user: User, document: Document, leader: User | Non
     _refuse(rules.submit_problems(acting_user, document))
     if leader is not None and not (leader.is_active and leader.has_role(Role.LEADERSHIP)):
         raise DomainError(_("%(name)s không phải lãnh đạo Ban.") % {"name": leader.full_name}, field="leader")
+    changes = {"status": Status.SUBMITTED, "submitted_to": leader, "submitted_at": timezone.now(), "return_reason": ""}
+    reason = _("Trình %(to)s") % {"to": leader.full_name if leader else _("lãnh đạo Ban")}
+    becomes_electronic = _handled_here_from_now(document)
+    if becomes_electronic:
+        changes.update(form=Form.ELECTRONIC, paper_reason="")
+        reason = f"{reason}. {becomes_electronic}"
     _claim_or_refuse(document, rules.submit_problems, acting_user, expected={"status": Status.REGISTERED},
-                     changes={"status": Status.SUBMITTED, "submitted_to": leader, "submitted_at": timezone.now(),
-                              "return_reason": ""},
-                     reason=_("Trình %(to)s") % {"to": leader.full_name if leader else _("lãnh đạo Ban")})
+                     changes=changes, reason=reason)
     leaders = [leader] if leader else User.objects.with_role(Role.LEADERSHIP).filter(is_active=True)
     notices.submitted(document, leaders=leaders)
     return document
+
+
+def _handled_here_from_now(document: Document) -> str:
+    """When an incoming document imported from a register kept elsewhere, paper because it was
+    handled there, is now submitted or assigned here with its content in the portal, it becomes
+    electronic (documents/rules.py `incoming_form`): the reason for its history row, else ""."""
+    if document.form != Form.PAPER or rules.handled_in_portal(document) or not document.attachments.exists():
+        return ""
+    becomes = rules.incoming_form(form=None, confidentiality=document.confidentiality, has_content=True,
+                                  handled_in_portal=True)
+    if becomes != Form.ELECTRONIC:
+        return ""
+    return _("Văn bản nhập từ sổ ngoài hệ thống, có tệp nội dung, nay được xử lý trên hệ thống: chuyển sang xử lý "
+             "điện tử.")
 
 
 def assignment_problems(*, document: Document, department: Department | None, officer: User | None,
@@ -254,6 +273,9 @@ def incoming_assign(
     document = _locked(document)
     _refuse(rules.assign_problems(acting_user, document)
             + assignment_problems(document=document, department=department, officer=officer, deadline=deadline))
+    becomes_electronic = _handled_here_from_now(document)
+    if becomes_electronic:
+        document.form, document.paper_reason = Form.ELECTRONIC, ""
     document.department = department
     document.officer = officer
     document.direction_note = direction_note
@@ -266,7 +288,7 @@ def incoming_assign(
     if document.status in (Status.REGISTERED, Status.SUBMITTED, Status.ASSIGNED):
         document.status = Status.ASSIGNED
     text = direction_note or _("Giao %(department)s chủ trì.") % {"department": department.name}
-    document._change_reason = text
+    document._change_reason = f"{text} {becomes_electronic}" if becomes_electronic else text
     _save(document, acting_user)
     before = set(document.co_handlers.values_list("pk", flat=True))
     document.co_handlers.set(co_handlers or [])
@@ -483,7 +505,8 @@ def attachments_add(*, acting_user: User, document: Document, uploads) -> list[A
         return attached
     if document.form == Form.PAPER:
         if document.direction == Direction.INCOMING:
-            becomes = rules.incoming_form(form=None, confidentiality=document.confidentiality, has_content=True)
+            becomes = rules.incoming_form(form=None, confidentiality=document.confidentiality, has_content=True,
+                                          handled_in_portal=rules.content_in_portal_while_handled(document))
             evidence = attached[0]
             reason = _("Đính kèm bản số hóa “%(name)s”: văn bản chuyển sang xử lý điện tử.")
         else:
