@@ -34,9 +34,12 @@ def home(request):
         context["departments"] = _departments_with_counts().order_by("path")
         context["user_count"] = User.objects.filter(is_active=True).count()
     elif role == Role.DEPARTMENT_HEAD:
+        # Only the names are shown: the led departments and their units, chosen by the database
+        # (not all 200 departments with their member counts, head and parent, filtered here).
         paths = managed_department_paths(user)
-        context["managed_departments"] = [
-            d for d in _departments_with_counts().order_by("path") if any(d.path.startswith(p) for p in paths)
-        ]
+        under = Q(pk__in=[])
+        for path in paths:
+            under |= Q(path__startswith=path)
+        context["managed_departments"] = list(Department.objects.active().filter(under).order_by("path"))
     template = HOME_TEMPLATES.get(role, "home/no_role.html")
     return render(request, template, context)

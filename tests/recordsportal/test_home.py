@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -67,3 +69,25 @@ def test_vietnamese_even_when_the_browser_prefers_english(agency, login):
     client = login(agency.officer_a)
     page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "Việc của tôi" in page and 'lang="vi"' in page
+
+
+def test_department_head_home_names_the_led_departments_and_their_units_as_before(agency, login):
+    """The head's line of departments is chosen by the database (issue 16: it read all the
+    agency's departments with their member counts and filtered them in Python); the same names
+    in the same order as that filter gives, inactive units left out."""
+    from recordsportal.models import Department
+    from tests.factories import DepartmentFactory
+
+    deep = DepartmentFactory(name="Nhóm <Một> & Hai", abbreviation="N1", parent=agency.unit_a1)
+    DepartmentFactory(name="Tổ đã giải thể", abbreviation="GT", parent=agency.dept_a, is_active=False)
+    DepartmentFactory(name="Tổ của phòng khác", abbreviation="TK", parent=agency.dept_b)
+    client = login(agency.head_a)
+    client.get(reverse("home"))
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(reverse("home")).content.decode()
+    # Not every department of the agency with its members counted, as the Office's home does.
+    assert not any("member_count" in q["sql"] for q in ctx.captured_queries)
+    paths = [agency.dept_a.path]
+    before = [d.name for d in Department.objects.active().order_by("path") if any(d.path.startswith(p) for p in paths)]
+    assert before == ["Phòng Quản lý Đầu tư", "Tổ Thẩm định", deep.name]
+    assert '<p class="text-muted">Phòng Quản lý Đầu tư, Tổ Thẩm định, Nhóm &lt;Một&gt; &amp; Hai</p>' in page
