@@ -32,6 +32,9 @@ class Snapshot(models.Model):
     running a month twice leaves the same rows. A department's figures include its units.
     """
 
+    # The key is the primary key: no surrogate id, whose index a month's first computation
+    # filled with ~4,000 entries nobody reads (issue 16).
+    pk = models.CompositePrimaryKey("month", "metric", "scope_key")
     month = models.DateField(help_text="First day of the month.")
     metric = models.CharField(max_length=1, choices=Metric.choices)
     scope = models.CharField(max_length=12, choices=ScopeKind.choices)
@@ -54,14 +57,13 @@ class Snapshot(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["month", "metric", "scope_key"], name="snapshot_one_per_month_metric_scope"),
             models.CheckConstraint(condition=Q(numerator__lte=models.F("denominator")), name="snapshot_numerator_le_denominator"),
         ]
         # Every index leads with the month (issue 16): a month's ~4,000 rows are written together,
         # so their entries go side by side instead of into thousands of pages across the years
         # (four indexes led by the scope, the department or the officer made a month's first
         # computation cost 4.5x the raw aggregate). The dashboard reads given scopes of listed
-        # months (querysets.months_list) through the unique index; the drill-down a department's
+        # months (querysets.months_list) through the primary key; the drill-down a department's
         # officers through (month, department).
         indexes = [
             models.Index(fields=["month", "department"], name="snapshot_month_department"),
@@ -224,6 +226,7 @@ class CandidateSnapshot(models.Model):
     """A recomputed figure of a closed month, waiting for the Office's decision (same shape as
     `Snapshot`; written by the same statement)."""
 
+    pk = models.CompositePrimaryKey("month", "metric", "scope_key")
     month = models.DateField()
     metric = models.CharField(max_length=1, choices=Metric.choices)
     scope = models.CharField(max_length=12, choices=ScopeKind.choices)
@@ -237,8 +240,3 @@ class CandidateSnapshot(models.Model):
     denominator = models.PositiveIntegerField(default=0)
     excluded = models.PositiveIntegerField(default=0)
     computed_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["month", "metric", "scope_key"], name="candidate_one_per_month_metric_scope"),
-        ]

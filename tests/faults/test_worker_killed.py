@@ -165,7 +165,8 @@ def test_a_worker_killed_mid_computation_is_replaced_and_the_month_ends_complete
         with lock.cursor() as cursor:
             cursor.execute("SELECT pg_backend_pid()")
             lock_pid = cursor.fetchone()[0]
-            cursor.execute(f"SELECT id FROM {Snapshot._meta.db_table} WHERE id = %s FOR UPDATE", [stale.pk])
+            cursor.execute(f"SELECT 1 FROM {Snapshot._meta.db_table} WHERE month = %s AND metric = %s AND scope_key = %s"
+                           " FOR UPDATE", [stale.month, stale.metric, stale.scope_key])
 
         # Worker 1 with the production visibility timeout: nothing is given back while it lives.
         first_log = workdir / "worker-1.log"
@@ -229,17 +230,24 @@ def test_a_worker_killed_mid_computation_is_replaced_and_the_month_ends_complete
         assert stored_snapshots() == expected
         month = ReportMonth.objects.get(month=MARCH)  # one row for the month, computed, still open
         assert month.computed_at is not None and month.closed_at is None
-        # Unduplicated: one row per (month, metric, scope), enforced by the unique constraint too.
+        # Unduplicated: one row per (month, metric, scope), enforced by the primary key too.
         rows = Snapshot.objects.filter(month=MARCH)
         assert rows.count() == len(expected) == len(set(rows.values_list("metric", "scope_key")))
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'snapshot_one_per_month_metric_scope'")
-            assert cursor.fetchone()[0] == "UNIQUE (month, metric, scope_key)"
+            cursor.execute("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'p' AND conrelid = %s::regclass",
+                           [Snapshot._meta.db_table])
+            assert cursor.fetchone()[0] == "PRIMARY KEY (month, metric, scope_key)"
+
+        def row_versions():  # the transaction that wrote each row: a rewritten row gets a new one
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT metric, scope_key, xmin::text FROM {Snapshot._meta.db_table} WHERE month = %s", [MARCH])
+                return set(cursor.fetchall())
+
         # The same figures as a fresh computation in this process, which changes no row.
-        ids = set(rows.values_list("pk", flat=True))
+        versions = row_versions()
         compliance.compute_month(MARCH)
         assert stored_snapshots() == expected
-        assert set(Snapshot.objects.filter(month=MARCH).values_list("pk", flat=True)) == ids
+        assert row_versions() == versions
     finally:
         lock.close()
         observer.close()
