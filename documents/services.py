@@ -6,6 +6,8 @@ registration gives its number back: the register never skips or repeats.
 
 import datetime
 import logging
+import tempfile
+import zlib
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -565,9 +567,11 @@ def register_import_discard(*, acting_user: User, record: RegisterImport) -> boo
     if locked.status == RegisterImport.Status.IMPORTED:
         raise DomainError(_("Tệp này đã được nhập; lần nhập được giữ làm bằng chứng và không xóa được."))
     storage, name = locked.file.storage, locked.file.name
+    parsed = (locked.preview or {}).get("parsed", {}).get("name")
     locked.delete()
-    if name:
-        transaction.on_commit(lambda: storage.delete(name))
+    for stored in (name, parsed):
+        if stored:
+            transaction.on_commit(lambda stored=stored: storage.delete(stored))
     logging.getLogger(__name__).info("Register import %s (%s) discarded by user %s", record.pk, locked.original_name, acting_user.pk)
     return True
 
@@ -644,20 +648,31 @@ def register_import_run(*, register_import_id: int, confirm: bool) -> RegisterIm
                      updated_count=result.updated, skipped_count=result.skipped,
                      result_count=result.created + result.updated, imported_at=now, finished_at=now)
 
+    kept = (record.preview or {}).get("parsed") or {}
+    fingerprint = importer.parsed_fingerprint(
+        file_identity=f"{record.file.name}:{record.size}:{record.sha256}", direction=record.direction,
+        mapping=record.mapping, form_for_all=record.form_for_all)
     try:
         with record.file.open("rb") as handle:
             if confirm:
+                parsed = _parsed_rows(record, kept, fingerprint)
                 plan, _result = importer.run(handle, confirm=True, acting_user=record.created_by, on_saving=saving,
-                                             begin_write=begin, end_write=end, **options)
+                                             begin_write=begin, end_write=end, parsed=parsed, **options)
                 if plan.missing:
                     raise DomainError(_("Chưa chọn cột cho: %(fields)s.") % {
                         "fields": ", ".join(str(f.label) for f in plan.missing)})
             else:
-                plan, _result = importer.run(handle, **options)
+                with tempfile.TemporaryFile(prefix="register-import-parsed-") as keep:
+                    plan, _result = importer.run(handle, keep_parsed=keep, **options)
+                    preview = _import_summary(plan)
+                    _forget_parsed(record, kept)
+                    if plan.ok and not plan.missing:
+                        preview["parsed"] = _keep_parsed(record, keep, fingerprint)
                 report.flush()
-                record.write(state=State.DONE, finished_at=timezone.now(), preview=_import_summary(plan),
+                record.write(state=State.DONE, finished_at=timezone.now(), preview=preview,
                              error_count=plan.error_count, errors=[str(e) for e in plan.errors])
     except _AlreadyImported:
+        _forget_parsed(record, kept)
         return RegisterImport.objects.get(pk=record.pk)
     except importer.ImportRejected as rejected:
         report.flush()
@@ -672,7 +687,54 @@ def register_import_run(*, register_import_id: int, confirm: bool) -> RegisterIm
         logging.getLogger(__name__).exception("Register import %s failed", record.pk)
         record.write(state=State.FAILED, finished_at=timezone.now(), message=_(
             "Lỗi hệ thống khi nhập tệp (đã ghi nhật ký cho quản trị viên). Bấm “Chạy lại” để thử lại."))
+    if confirm:
+        _forget_parsed(record, kept)  # used once: a run cut off before here finds it again
     return record
+
+
+# The rows a dry run parsed, kept for the import that follows it (documents/importer.py,
+# ParsedRows): a file beside the upload, named with its SHA-256 and what the parsing depended
+# on in `preview["parsed"]`; used by the import only when both still hold, deleted once used.
+
+
+def _keep_parsed(record: RegisterImport, keep, fingerprint: str) -> dict:
+    import hashlib
+
+    from django.core.files import File
+
+    keep.seek(0)
+    digest = hashlib.sha256()
+    while block := keep.read(1 << 20):
+        digest.update(block)
+    keep.seek(0)
+    name = record.file.storage.save(f"{record.file.name}.parsed", File(keep))
+    return {"name": name, "sha256": digest.hexdigest(), "fingerprint": fingerprint}
+
+
+def _parsed_rows(record: RegisterImport, kept: dict, fingerprint: str):
+    import hashlib
+
+    from . import importer
+
+    if not kept or kept.get("fingerprint") != fingerprint:
+        return None
+    try:
+        with record.file.storage.open(kept["name"], "rb") as handle:
+            data = handle.read()
+        if hashlib.sha256(data).hexdigest() != kept.get("sha256"):
+            raise ValueError("the kept rows changed on the disk")
+        return importer.ParsedRows(data)
+    except (OSError, ValueError, KeyError, TypeError, zlib.error) as error:
+        logging.getLogger(__name__).warning("Register import %s reads its file again: %s", record.pk, error)
+        return None
+
+
+def _forget_parsed(record: RegisterImport, kept: dict) -> None:
+    if kept.get("name"):
+        try:
+            record.file.storage.delete(kept["name"])
+        except OSError:
+            logging.getLogger(__name__).warning("Register import %s: %s not deleted", record.pk, kept["name"])
 
 
 class _AlreadyImported(Exception):
