@@ -88,3 +88,29 @@ def field_in_row(field, row=""):
     if field.widget_type == "checkbox" and "form-check-input" not in field.field.widget.attrs.get("class", ""):
         attrs["class"] = f"{field.field.widget.attrs.get('class', '')} form-check-input".strip()
     return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag
+def department_rows(departments, people_url):
+    """The rows of the agency's departments on the Office's, leadership's and administrator's home
+    (templates/home/_departments.html), built in Python with one escape per value: as a template
+    loop, 200 departments' rows were ~12 ms of the page's CPU (issue 16). The same HTML as the loop
+    they replace (compared in tests/recordsportal/test_department_rows.py)."""
+    from html import escape
+
+    from django.utils.formats import localize
+    from django.utils.safestring import mark_safe
+
+    link = escape(str(people_url))
+    out = []
+    for d in departments:
+        head = (d.head.full_name if d.head_id and d.head else "") or "—"
+        out.append(
+            "\n        <tr>\n"
+            f'          <td class="tree-indent-{d.depth}">{escape(d.name)}</td>\n'
+            f'          <td><span class="badge text-bg-light">{escape(d.abbreviation)}</span></td>\n'
+            f"          <td>{escape(head)}</td>\n"
+            f'          <td class="text-end"><a href="{link}?department={d.pk}">{escape(str(localize(d.member_count)))}</a></td>\n'
+            "        </tr>\n      "
+        )
+    return mark_safe("".join(out))  # nosec B308, B703: every value above is escaped, an integer or our own markup
