@@ -108,7 +108,7 @@ def render_select(widget, name, value, attrs=None, renderer=None):
         else:
             parts.append(option(option_value, label))
     parts.append(mark_safe("</select>"))  # nosec B308 B703: constant
-    # Every part is a constant or came through format_html, which escaped its arguments.
+    # Every part is a constant, came through format_html or is an option whose values were escaped.
     return mark_safe("".join(parts))  # nosec B308 B703
 
 
