@@ -143,6 +143,13 @@ def register_ids(client, url) -> list[int]:
     return [int(pk) for pk in re.findall(r'href="/documents/(\d+)/"', client.get(url).content.decode())]
 
 
+def register_page(client, url) -> tuple[list[int], str]:
+    """The page's ids and the count it shows ("1.234 văn bản phù hợp · trang 2, …")."""
+    html = client.get(url).content.decode()
+    shown = re.search(r'data-testid="result-count">([^<]*)<', html)
+    return [int(pk) for pk in re.findall(r'href="/documents/(\d+)/"', html)], shown.group(1) if shown else ""
+
+
 @pytest.mark.parametrize("query", ["", "?direction=incoming", "?page=2", "?sort=number"])
 def test_small_scope_register_list_reads_its_page_and_count_over_the_scope_ids(
         agency, documents, login, monkeypatch, query):
@@ -155,12 +162,13 @@ def test_small_scope_register_list_reads_its_page_and_count_over_the_scope_ids(
     client = login(agency.head_a)
     url = reverse("documents:list") + query
     with CaptureQueriesContext(connection) as ctx:
-        narrowed = register_ids(client, url)
-    # Exactly the rows, in the order, of the plain query (the scope too large to be narrowed).
+        narrowed = register_page(client, url)
+    # Exactly the rows, in the order, and the count of the plain query (the scope too large to
+    # be narrowed, and a filter on top: counted by a COUNT query as ever).
     monkeypatch.setattr(querysets, "SMALL_SCOPE_IDS", 1)
     with CaptureQueriesContext(connection) as plain_ctx:
-        plain = register_ids(client, url)
-    assert narrowed == plain and len(plain) >= 2
+        plain = register_page(client, url)
+    assert narrowed == plain and len(plain[0]) >= 2 and "văn bản" in plain[1]
     steps = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("(SELECT") and " UNION " in q["sql"]]
     assert len(steps) == 1, [q["sql"][:120] for q in ctx.captured_queries]
     assert "LIMIT 15001" in steps[0], steps[0]
@@ -170,15 +178,20 @@ def test_small_scope_register_list_reads_its_page_and_count_over_the_scope_ids(
                 and '"documents_document"."id" = ANY(' in q["sql"]]
 
     assert not reads(plain_ctx.captured_queries)
+    assert [q for q in plain_ctx.captured_queries if q["sql"].startswith("SELECT COUNT(*)") and "documents_document" in q["sql"]]
     reads = reads(ctx.captured_queries)
-    assert len(reads) == (2 if "page=2" in query else 1), [q["sql"][:120] for q in ctx.captured_queries]
-    if "direction" in query:
-        return  # on these few rows another filter's index may rightly serve it
-    # The count by the primary key, not a read of the table. (Which index serves the page the
-    # planner decides from the number of ids: on these few rows, a date index may do.)
-    plan = explain(next(sql for sql in reads if sql.startswith("SELECT COUNT(*)")))
-    assert "Index Cond: (id = ANY" in plan, plan
-    assert "Backward" not in plan, plan
+    if "direction" not in query:
+        # No filter but the scope: the scope's ids are the rows, their number the count shown.
+        # No COUNT query at all (it read each id by the primary key: 38,000 buffers for a unit
+        # head's 9,700 documents), only the page over the ids after the first.
+        assert not [q for q in ctx.captured_queries if q["sql"].startswith("SELECT COUNT(*)") and "documents_document" in q["sql"]]
+        assert len(reads) == (1 if "page=2" in query else 0), [q["sql"][:120] for q in ctx.captured_queries]
+        return
+    assert len(reads) == 1, [q["sql"][:120] for q in ctx.captured_queries]
+    # A filter on top (on these few rows another filter's index may rightly serve the count):
+    # the count over the ids, not a read of the table.
+    assert reads[0].startswith("SELECT COUNT(*)"), reads[0][:120]
+    assert "Backward" not in explain(reads[0]), explain(reads[0])
 
 
 def test_the_agency_register_is_not_narrowed_to_ids(agency, documents, login):
@@ -189,3 +202,72 @@ def test_the_agency_register_is_not_narrowed_to_ids(agency, documents, login):
     with CaptureQueriesContext(connection) as ctx:
         assert register_ids(client, reverse("documents:list"))
     assert not [q for q in ctx.captured_queries if " UNION " in q["sql"]]
+
+
+def count_queries(captured) -> int:
+    return len([q for q in captured if "COUNT(" in q["sql"].upper() and "documents_document" in q["sql"]])
+
+
+def test_count_known_from_the_scope_ids_is_the_plain_count_and_forgotten_after_a_filter(
+        agency, documents, monkeypatch):
+    """The scope's ids read for a narrowed register or search give its count without a COUNT
+    query — only while no filter narrows the rows further (issue 16)."""
+    require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
+    from recordsportal.pagination import capped_count
+
+    head = agency.head_a
+    plain = Document.objects.visible_to(head)
+    expected = len(list(plain.values_list("pk", flat=True)))
+    incoming = plain.filter(direction=Direction.INCOMING).count()
+    assert 0 < incoming < expected
+
+    with CaptureQueriesContext(connection) as ctx:
+        narrowed = Document.objects.visible_to(head).in_small_scope()
+        assert narrowed.count() == expected
+        assert capped_count(narrowed, cap=10) == (10, True)
+    assert count_queries(ctx.captured_queries) == 0
+    # Another filter after: counted by a query, and right.
+    with CaptureQueriesContext(connection) as ctx:
+        assert narrowed.filter(direction=Direction.INCOMING).count() == incoming
+        assert narrowed.exclude(direction=Direction.INCOMING).count() == expected - incoming
+    assert count_queries(ctx.captured_queries) == 2
+    # A filter before the narrowing: the ids are the scope's, not the rows', so a query too.
+    filtered = Document.objects.visible_to(head).filter(direction=Direction.INCOMING).in_small_scope()
+    with CaptureQueriesContext(connection) as ctx:
+        assert filtered.count() == incoming
+    assert count_queries(ctx.captured_queries) == 1
+
+    # A scope over SMALL_SCOPE_IDS: at least the ids read, enough for a capped count below them.
+    monkeypatch.setattr(querysets, "SMALL_SCOPE_IDS", 5)
+    large = Document.objects.visible_to(head).in_small_scope()
+    with CaptureQueriesContext(connection) as ctx:
+        assert capped_count(large, cap=3) == (3, True)
+    assert count_queries(ctx.captured_queries) == 0
+    with CaptureQueriesContext(connection) as ctx:  # more than it knows: counted
+        assert capped_count(large, cap=expected + 5) == (expected, False)
+        assert large.count() == expected
+    assert count_queries(ctx.captured_queries) == 2
+
+
+def test_count_of_a_scoped_search_is_its_matches_without_a_count_query(agency, documents, monkeypatch):
+    require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
+    monkeypatch.setattr(querysets, "RARE_MATCHES", 1)  # the scope is read: its matches are the rows
+    for user in (agency.head_a, agency.officer_a):
+        expected = len(list(Document.objects.visible_to(user).filter(search_text__contains="quyet dinh")))
+        found = Document.objects.visible_to(user).search("Quyết định")
+        with CaptureQueriesContext(connection) as ctx:
+            assert found.count() == expected
+        assert count_queries(ctx.captured_queries) == 0
+        # A filter after the search: a COUNT query, and the right number.
+        incoming = Document.objects.visible_to(user).filter(
+            search_text__contains="quyet dinh", direction=Direction.INTERNAL).count()
+        with CaptureQueriesContext(connection) as ctx:
+            assert found.filter(direction=Direction.INTERNAL).count() == incoming
+        # (No matches at all: `pk IN ()`, which Django answers without a query.)
+        assert count_queries(ctx.captured_queries) == (1 if expected else 0)
+    # A rare word's ids are the agency's matches, not the scope's: counted by a query.
+    monkeypatch.setattr(querysets, "RARE_MATCHES", 2000)
+    rare = Document.objects.visible_to(agency.head_a).search("dau tu")
+    with CaptureQueriesContext(connection) as ctx:
+        assert rare.count() == len(list(Document.objects.visible_to(agency.head_a).filter(search_text__contains="dau tu")))
+    assert count_queries(ctx.captured_queries) >= 1
