@@ -78,3 +78,17 @@ def test_a_refresh_that_empties_a_metric_reports_no_scope_for_it(agency, make_do
     Document.objects.filter(pk=document.pk).update(is_deleted=True)
     written = compute_month(MARCH)
     assert written["E"] == 0 == Snapshot.objects.filter(month=MARCH, metric="E").count()
+
+
+@pytest.mark.parametrize("exclude_confidential", [True, False])
+def test_the_grouped_statements_compiled_once_are_the_orms_for_each_month(settings, exclude_confidential):
+    """compliance.grouped_statements reuses the ORM's SQL compiled with placeholder dates: for any
+    month it is the statement the querysets give, the month's dates in it, per setting."""
+    from reports.compliance import e_grouped_rows, grouped_statements, h_grouped_rows
+
+    settings.COMPLIANCE_EXCLUDE_CONFIDENTIAL = exclude_confidential
+    for start, end in ((MARCH, datetime.date(2026, 4, 1)), (datetime.date(2025, 12, 1), datetime.date(2026, 1, 1))):
+        expected = [(metric, *rows.query.sql_with_params())
+                    for metric, rows in (("E", e_grouped_rows(start, end)), ("H", h_grouped_rows(start, end)))]
+        assert [(metric, sql, tuple(params)) for metric, sql, params in grouped_statements(start, end)] == \
+            [(metric, sql, tuple(params)) for metric, sql, params in expected]
