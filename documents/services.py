@@ -567,11 +567,12 @@ def register_import_discard(*, acting_user: User, record: RegisterImport) -> boo
     if locked.status == RegisterImport.Status.IMPORTED:
         raise DomainError(_("Tệp này đã được nhập; lần nhập được giữ làm bằng chứng và không xóa được."))
     storage, name = locked.file.storage, locked.file.name
-    parsed = (locked.preview or {}).get("parsed", {}).get("name")
+    kept = (locked.preview or {}).get("parsed") or {}
     locked.delete()
-    for stored in (name, parsed):
-        if stored:
-            transaction.on_commit(lambda stored=stored: storage.delete(stored))
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+    if kept:
+        transaction.on_commit(lambda: _forget_parsed(locked, kept))
     logging.getLogger(__name__).info("Register import %s (%s) discarded by user %s", record.pk, locked.original_name, acting_user.pk)
     return True
 
@@ -693,22 +694,44 @@ def register_import_run(*, register_import_id: int, confirm: bool) -> RegisterIm
 
 
 # The rows a dry run parsed, kept for the import that follows it (documents/importer.py,
-# ParsedRows): a file beside the upload, named with its SHA-256 and what the parsing depended
-# on in `preview["parsed"]`; used by the import only when both still hold, deleted once used.
+# ParsedRows): a file in the worker's temporary folder (not in the media storage, where the
+# upload is the import's only file), its path, SHA-256 and what the parsing depended on in
+# `preview["parsed"]`; used by the import only when all still hold (an import run by another
+# machine's worker reads the upload), deleted once used, with a discarded import, or after a week.
+
+KEPT_DAYS = 7
+
+
+def _kept_folder():
+    from pathlib import Path
+
+    folder = Path(tempfile.gettempdir()) / "recordsportal-import-rows"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return folder
 
 
 def _keep_parsed(record: RegisterImport, keep, fingerprint: str) -> dict:
     import hashlib
+    import os
+    import time
+    import uuid
 
-    from django.core.files import File
-
+    folder = _kept_folder()
+    for old in folder.glob("*.rows"):  # the dry runs never followed by their import
+        try:
+            if old.stat().st_mtime < time.time() - KEPT_DAYS * 86400:
+                old.unlink()
+        except OSError:
+            pass
     keep.seek(0)
+    path = folder / f"{record.pk}-{uuid.uuid4().hex}.rows"
     digest = hashlib.sha256()
-    while block := keep.read(1 << 20):
-        digest.update(block)
-    keep.seek(0)
-    name = record.file.storage.save(f"{record.file.name}.parsed", File(keep))
-    return {"name": name, "sha256": digest.hexdigest(), "fingerprint": fingerprint}
+    with open(path, "wb") as out:
+        while block := keep.read(1 << 20):
+            digest.update(block)
+            out.write(block)
+    os.chmod(path, 0o600)
+    return {"path": str(path), "sha256": digest.hexdigest(), "fingerprint": fingerprint}
 
 
 def _parsed_rows(record: RegisterImport, kept: dict, fingerprint: str):
@@ -719,22 +742,26 @@ def _parsed_rows(record: RegisterImport, kept: dict, fingerprint: str):
     if not kept or kept.get("fingerprint") != fingerprint:
         return None
     try:
-        with record.file.storage.open(kept["name"], "rb") as handle:
+        with open(kept["path"], "rb") as handle:
             data = handle.read()
         if hashlib.sha256(data).hexdigest() != kept.get("sha256"):
             raise ValueError("the kept rows changed on the disk")
         return importer.ParsedRows(data)
     except (OSError, ValueError, KeyError, TypeError, zlib.error) as error:
-        logging.getLogger(__name__).warning("Register import %s reads its file again: %s", record.pk, error)
+        logging.getLogger(__name__).info("Register import %s reads its file again: %s", record.pk, error)
         return None
 
 
 def _forget_parsed(record: RegisterImport, kept: dict) -> None:
-    if kept.get("name"):
+    import os
+
+    if kept.get("path"):
         try:
-            record.file.storage.delete(kept["name"])
+            os.unlink(kept["path"])
+        except FileNotFoundError:
+            pass
         except OSError:
-            logging.getLogger(__name__).warning("Register import %s: %s not deleted", record.pk, kept["name"])
+            logging.getLogger(__name__).warning("Register import %s: %s not deleted", record.pk, kept["path"])
 
 
 class _AlreadyImported(Exception):

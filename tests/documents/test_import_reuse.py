@@ -5,6 +5,7 @@ again all the same, and the kept rows are used once and then deleted."""
 
 import datetime
 import io
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,6 +16,7 @@ from documents import importer
 from documents.models import Document, RegisterImport
 from documents.tasks import register_import_task
 from recordsportal.models import Department
+from tests.conftest import stored_files
 
 pytestmark = pytest.mark.django_db
 
@@ -83,12 +85,12 @@ def test_the_import_after_a_dry_run_does_not_read_the_file_again_and_saves_the_s
     data = xlsx(1_200)
     record = dry_run(client, data)
     kept = record.preview["parsed"]
-    assert (media / kept["name"]).exists()
+    assert Path(kept["path"]).exists() and len(stored_files(media)) == 1  # the upload only, in the media
     opened = reads(monkeypatch)
     record = confirm(client, record)
     assert opened == []  # the rows came from the dry run
     assert (record.created_count, record.rows_read) == (1_200, 1_200)
-    assert not (media / kept["name"]).exists()  # used once
+    assert not Path(kept["path"]).exists()  # used once
     reused = documents()
 
     # The same file imported by reading it (no dry run kept) gives the same documents.
@@ -118,7 +120,7 @@ def test_the_file_is_read_again_when_a_department_changed_since_the_dry_run(agen
 def test_the_file_is_read_again_when_the_kept_rows_were_altered_on_the_disk(agency, login, held, media, monkeypatch):
     client = login(agency.clerk)
     record = dry_run(client, xlsx(30))
-    path = media / record.preview["parsed"]["name"]
+    path = Path(record.preview["parsed"]["path"])
     path.write_bytes(path.read_bytes() + b"x")
     opened = reads(monkeypatch)
     assert confirm(client, record).created_count == 30
@@ -149,7 +151,7 @@ def test_discarding_an_import_deletes_the_kept_rows_with_the_upload(agency, logi
                                                                    django_capture_on_commit_callbacks):
     client = login(agency.clerk)
     record = dry_run(client, xlsx(30))
-    path = media / record.preview["parsed"]["name"]
+    path = Path(record.preview["parsed"]["path"])
     assert path.exists()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("documents:import_delete", args=[record.pk]))
