@@ -1,7 +1,9 @@
 """Import a register exported by the provincial e-office system (.xlsx, Vietnamese headers).
 
 One reading of the file drives both steps (`run`), streamed in chunks of CHUNK rows so memory
-stays flat whatever the size (openpyxl read-only; the rows read so far are not kept):
+stays flat whatever the size (recordsportal.xlsx's streaming reader; the rows read so far are not
+kept). The dry run keeps the rows it parsed (`ParsedRows`), and the import that follows checks
+those instead of reading the file again while nothing the parsing depends on has changed:
 
 1. **Dry run** (`import_preview`, or the task with `confirm=False`): every row is read and
    checked; each problem is reported by row, column letter and header, in Vietnamese (“Dòng 5,
