@@ -114,6 +114,11 @@ class DocumentQuerySet(models.QuerySet):
         self._known_count = None
         super()._filter_or_exclude_inplace(negate, args, kwargs)
 
+    def extra(self, *args, **kwargs):
+        clone = super().extra(*args, **kwargs)
+        clone._scope_only, clone._known_count = False, None  # its `where` narrows the rows too
+        return clone
+
     def _rows_are_the_scope(self) -> bool:
         """No filter since `visible_to` (the ordering and select_related change no rows)."""
         query = self.query
@@ -128,7 +133,8 @@ class DocumentQuerySet(models.QuerySet):
     def count(self):
         """As Django's, but without a query when the ids already read tell the number of rows
         (`_known_count`): `capped_count`'s `[:10001].count()` of a head's register or search."""
-        if self._known_count is not None and self._result_cache is None:
+        if (self._known_count is not None and self._result_cache is None and not self.query.is_empty()
+                and not self.query.combinator):  # not after none() or a union
             known, exact = self._known_count
             low, high = self.query.low_mark, self.query.high_mark
             if exact:

@@ -230,7 +230,11 @@ def test_count_known_from_the_scope_ids_is_the_plain_count_and_forgotten_after_a
     with CaptureQueriesContext(connection) as ctx:
         assert narrowed.filter(direction=Direction.INCOMING).count() == incoming
         assert narrowed.exclude(direction=Direction.INCOMING).count() == expected - incoming
-    assert count_queries(ctx.captured_queries) == 2
+        assert narrowed.extra(where=["direction = %s"], params=[Direction.INCOMING]).count() == incoming
+    assert count_queries(ctx.captured_queries) == 3
+    assert narrowed.none().count() == 0
+    assert narrowed.values_list("pk", flat=True).union(
+        Document.objects.filter(department=agency.dept_b).values_list("pk", flat=True)).count() > expected
     # A filter before the narrowing: the ids are the scope's, not the rows', so a query too.
     filtered = Document.objects.visible_to(head).filter(direction=Direction.INCOMING).in_small_scope()
     with CaptureQueriesContext(connection) as ctx:
