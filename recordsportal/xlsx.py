@@ -243,7 +243,11 @@ class _SharedStrings:
                 _event, element = next(self._events)
             except StopIteration:
                 raise IndexError(index) from None
-            strings.append(_text(element).replace("x005F_", ""))
+            if len(element) == 1 and element[0].tag == _T:  # plain text, the common case
+                text = element[0].text or ""
+            else:
+                text = _text(element)
+            strings.append(text.replace("x005F_", "") if "x005F_" in text else text)
             element.clear()
             while element.getprevious() is not None:
                 del element.getparent()[0]
@@ -341,6 +345,8 @@ def stream_rows(upload, sheet_name: str | None = None) -> Iterator[tuple]:
 
 def _rows(archive, target, strings, dates, durations, epoch, from_excel, from_ISO8601):
     expected = 0  # the number of the last row given
+    table = strings.strings  # the strings read so far (the table reads further when asked)
+    columns = _COLUMNS
     try:
         with archive.open(target) as part:
             for _event, row in _iterparse(part, _ROW):
@@ -353,7 +359,10 @@ def _rows(archive, target, strings, dates, durations, epoch, from_excel, from_IS
                     row.clear()
                     continue
                 expected = number
-                cells: dict[int, object] = {}
+                # The values in a list as the cells come (in column order, as writers put them;
+                # a cell out of order overwrites its place); trimmed or padded to the row's last
+                # cell at the end, as openpyxl does.
+                values: list = []
                 column = 0
                 # The cells and their values in document order (row.iter in C: a proxy per
                 # element and no path lookups, twice as fast as cell.find per cell).
@@ -361,40 +370,52 @@ def _rows(archive, target, strings, dates, durations, epoch, from_excel, from_IS
                     tag = element.tag
                     if tag == _C:
                         where = element.get("r")
-                        column = _column(where.rstrip("0123456789")) if where else column + 1
+                        if where:
+                            letters = where.rstrip("0123456789")
+                            column = columns.get(letters) or _column(letters)
+                        else:
+                            column += 1
                         kind, style = element.get("t", "n"), element.get("s")
-                        cells[column] = None
+                        size = len(values)
+                        if column > size:
+                            if column > size + 1:
+                                values.extend([None] * (column - size - 1))
+                            values.append(None)
+                        else:
+                            values[column - 1] = None
                     elif tag == _V:
-                        if kind == "inlineStr":
+                        value = element.text
+                        if not value:
+                            if kind != "inlineStr":
+                                values[column - 1] = None
                             continue
-                        value = element.text or None
-                        if value is not None:
-                            if kind == "s":
-                                value = strings[int(value)]
-                            elif kind == "n":
-                                value = float(value) if ("." in value or "E" in value or "e" in value) else int(value)
-                                if style and int(style) in dates:
-                                    try:
-                                        value = from_excel(value, epoch, timedelta=int(style) in durations)
-                                    except (OverflowError, ValueError):
-                                        value = "#VALUE!"
-                            elif kind == "b":
-                                value = bool(int(value))
-                            elif kind == "d":
-                                value = from_ISO8601(value)
-                        cells[column] = value
+                        if kind == "s":
+                            value = int(value)
+                            value = table[value] if value < len(table) else strings[value]
+                        elif kind == "n":
+                            value = float(value) if ("." in value or "E" in value or "e" in value) else int(value)
+                            if style and int(style) in dates:
+                                try:
+                                    value = from_excel(value, epoch, timedelta=int(style) in durations)
+                                except (OverflowError, ValueError):
+                                    value = "#VALUE!"
+                        elif kind == "inlineStr":
+                            continue
+                        elif kind == "b":
+                            value = bool(int(value))
+                        elif kind == "d":
+                            value = from_ISO8601(value)
+                        values[column - 1] = value
                     elif kind == "inlineStr":
-                        cells[column] = _text(element)
+                        values[column - 1] = _text(element)
                 row.clear()
                 while row.getprevious() is not None:
                     del row.getparent()[0]
-                if not cells:
+                if not values:
                     yield ()
                     continue
-                values = [None] * column
-                for index, value in cells.items():
-                    if index <= column:
-                        values[index - 1] = value
+                if column < len(values):
+                    del values[column:]
                 yield tuple(values)
     finally:
         strings.close()
