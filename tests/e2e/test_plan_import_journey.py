@@ -71,7 +71,9 @@ def test_a_running_import_moves_on_the_page_by_itself(agency, plan, live_server,
     # The task writes its row; the page follows without a reload.
     record.write(rows_read=1_200, error_count=0)
     page.get_by_text("Đã đọc 1.200 / 1.500 dòng").wait_for(timeout=5_000)
-    assert page.get_by_test_id("plan-import-progress").locator(".progress-bar").evaluate("el => el.style.width") == "80%"
+    # portal.js sets the width after htmx has swapped the card in: wait for it, the text comes first.
+    page.wait_for_function("() => document.querySelector('[data-testid=plan-import-progress] .progress-bar')"
+                           ".style.width === '80%'", timeout=5_000)
     record.write(state=PlanImport.State.DONE, rows_read=1_500, result_count=1_480, finished_at=timezone.now())
     page.get_by_test_id("plan-import-result").wait_for(timeout=5_000)
     assert "Đã nhập 1.480 hồ sơ" in page.get_by_test_id("plan-import-result").inner_text()
