@@ -60,12 +60,23 @@ def documents(agency, make_document):
     # Enough of the department's rows for its covering index to beat its plain index plus the
     # heap, as on the bench's 100,000 (the planner's costs on a handful of rows are a toss-up).
     day = made["dept"].register_date
-    Document.objects.bulk_create([
-        Document(direction=Direction.INCOMING, series="bulk", register_year=day.year, number=i,
-                 number_symbol=f"{i}/BULK", summary="Văn bản thử", register_date=day, document_date=day,
-                 department=department, search_text=f"{i}/bulk van ban thu " + "x" * 200)
-        for i, department in enumerate([agency.dept_a, agency.unit_a1, agency.dept_b] * 1000, start=1)
-    ])
+    Document.objects.bulk_create(
+        [
+            Document(
+                direction=Direction.INCOMING,
+                series="bulk",
+                register_year=day.year,
+                number=i,
+                number_symbol=f"{i}/BULK",
+                summary="Văn bản thử",
+                register_date=day,
+                document_date=day,
+                department=department,
+                search_text=f"{i}/bulk van ban thu " + "x" * 200,
+            )
+            for i, department in enumerate([agency.dept_a, agency.unit_a1, agency.dept_b] * 1000, start=1)
+        ]
+    )
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE documents_document")
         cursor.execute("VACUUM ANALYZE documents_document_recipient_departments")
@@ -73,7 +84,8 @@ def documents(agency, make_document):
 
 
 def test_small_scope_search_of_common_words_reads_the_scope_by_its_own_indexes_not_the_date_index(
-        agency, documents, monkeypatch):
+    agency, documents, monkeypatch
+):
     require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
     monkeypatch.setattr(querysets, "RARE_MATCHES", 1)  # the words are common: the scope is read
     with CaptureQueriesContext(connection) as ctx:
@@ -96,9 +108,12 @@ def test_small_scope_search_of_common_words_reads_the_scope_by_its_own_indexes_n
     # Which ids to look up: the recipient rows of the head's departments whose copy of the search
     # text holds the words, one range per department of `doc_recipient_search` (migration
     # documents/0014), not every document sent to them (~29,600 lookups for a head of ten units).
-    assert re.search(r"Index Only Scan using doc_recipient_search .*\n(.*\n)?\s*Filter: \(\(strpos\(search_text", covering), covering
-    # Not the date index, not the trigram bitmap whose selectivity PostgreSQL misjudges.
-    assert "register_date" not in plan and "Backward" not in plan, plan
+    assert re.search(
+        r"Index Only Scan using doc_recipient_search .*\n(.*\n)?\s*Filter: \(\(strpos\(search_text", covering
+    ), covering
+    # Not the date index, not the trigram bitmap whose selectivity PostgreSQL misjudges. (The
+    # dates are read with the ids, from the same entries: the column is named, no index of it.)
+    assert not walks_a_date_index(plan) and "Backward" not in plan, plan
     assert "doc_search_trgm" not in plan, plan
     assert_page_read_by_ids(ctx)
 
@@ -108,14 +123,22 @@ def test_small_scope_search_of_a_rare_word_asks_the_trigram_index_alone(agency, 
     with CaptureQueriesContext(connection) as ctx:
         found = list(Document.objects.visible_to(agency.head_a).search("VinFast"))
     assert [d.pk for d in found] == [documents["unit"].pk]
-    probe = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('SELECT "documents_document"."id" AS "pk"')
-             and "LIKE" in q["sql"]]
+    probe = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if q["sql"].startswith('SELECT "documents_document"."id" AS "pk"') and "LIKE" in q["sql"]
+    ]
     assert len(probe) == 1, [q["sql"][:120] for q in ctx.captured_queries]
     # As the probe runs it: only the trigram bitmap may serve it, bounded by LIMIT and a timeout.
     plan = explain(probe[0], "enable_indexscan")
     assert "Bitmap Index Scan on doc_search_trgm" in plan, plan
     assert "LIMIT 2001" in probe[0], probe[0]
     assert_page_read_by_ids(ctx)
+
+
+def walks_a_date_index(plan: str) -> bool:
+    """An index ordered by register_date: the plain one, doc_date_scope or doc_direction_scope."""
+    return bool(re.search(r"(using|Scan on) (\S*register_date\S*|doc_date_scope|doc_direction_scope) ", plan))
 
 
 def assert_page_read_by_ids(ctx):
@@ -132,11 +155,14 @@ def test_officer_search_of_common_words_reads_their_own_documents_by_index(agenc
     with CaptureQueriesContext(connection) as ctx:
         mine = list(Document.objects.visible_to(agency.officer_b).search("quyet dinh"))
     assert mine == []
-    steps = [q["sql"] for q in ctx.captured_queries
-             if q["sql"].startswith('SELECT "documents_document"."id" AS "pk"') and "strpos" in q["sql"].lower()]
+    steps = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if q["sql"].startswith('SELECT "documents_document"."id" AS "pk"') and "strpos" in q["sql"].lower()
+    ]
     assert len(steps) == 1, [q["sql"][:120] for q in ctx.captured_queries]
     plan = explain(steps[0])
-    assert "officer" in plan and "Backward" not in plan and "register_date" not in plan, plan
+    assert "officer" in plan and "Backward" not in plan and not walks_a_date_index(plan), plan
 
 
 def register_ids(client, url) -> list[int]:
@@ -152,7 +178,8 @@ def register_page(client, url) -> tuple[list[int], str]:
 
 @pytest.mark.parametrize("query", ["", "?direction=incoming", "?page=2", "?sort=number"])
 def test_small_scope_register_list_reads_its_page_and_count_over_the_scope_ids(
-        agency, documents, login, monkeypatch, query):
+    agency, documents, login, monkeypatch, query
+):
     """A unit head's register at 2M documents: PostgreSQL guessed 1.5M rows for the scope's OR
     (9,700 in fact), so the capped count read the whole table (1 s) and a deep page walked the
     date index through it (1.7 s). The page and the count are read over the scope's ids."""
@@ -174,17 +201,29 @@ def test_small_scope_register_list_reads_its_page_and_count_over_the_scope_ids(
     assert "LIMIT 15001" in steps[0], steps[0]
 
     def reads(captured):  # the page and the count, over the ids
-        return [q["sql"] for q in captured if q["sql"].startswith(('SELECT "documents_document"."id", ', "SELECT COUNT(*)"))
-                and '"documents_document"."id" = ANY(' in q["sql"]]
+        return [
+            q["sql"]
+            for q in captured
+            if q["sql"].startswith(('SELECT "documents_document"."id", ', "SELECT COUNT(*)"))
+            and '"documents_document"."id" = ANY(' in q["sql"]
+        ]
 
     assert not reads(plain_ctx.captured_queries)
-    assert [q for q in plain_ctx.captured_queries if q["sql"].startswith("SELECT COUNT(*)") and "documents_document" in q["sql"]]
+    assert [
+        q
+        for q in plain_ctx.captured_queries
+        if q["sql"].startswith("SELECT COUNT(*)") and "documents_document" in q["sql"]
+    ]
     reads = reads(ctx.captured_queries)
     if "direction" not in query:
         # No filter but the scope: the scope's ids are the rows, their number the count shown.
         # No COUNT query at all (it read each id by the primary key: 38,000 buffers for a unit
         # head's 9,700 documents), only the page over the ids after the first.
-        assert not [q for q in ctx.captured_queries if q["sql"].startswith("SELECT COUNT(*)") and "documents_document" in q["sql"]]
+        assert not [
+            q
+            for q in ctx.captured_queries
+            if q["sql"].startswith("SELECT COUNT(*)") and "documents_document" in q["sql"]
+        ]
         assert len(reads) == (1 if "page=2" in query else 0), [q["sql"][:120] for q in ctx.captured_queries]
         return
     assert len(reads) == 1, [q["sql"][:120] for q in ctx.captured_queries]
@@ -208,8 +247,7 @@ def count_queries(captured) -> int:
     return len([q for q in captured if "COUNT(" in q["sql"].upper() and "documents_document" in q["sql"]])
 
 
-def test_count_known_from_the_scope_ids_is_the_plain_count_and_forgotten_after_a_filter(
-        agency, documents, monkeypatch):
+def test_count_known_from_the_scope_ids_is_the_plain_count_and_forgotten_after_a_filter(agency, documents, monkeypatch):
     """The scope's ids read for a narrowed register or search give its count without a COUNT
     query — only while no filter narrows the rows further (issue 16)."""
     require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
@@ -233,8 +271,12 @@ def test_count_known_from_the_scope_ids_is_the_plain_count_and_forgotten_after_a
         assert narrowed.extra(where=["direction = %s"], params=[Direction.INCOMING]).count() == incoming
     assert count_queries(ctx.captured_queries) == 3
     assert narrowed.none().count() == 0
-    assert narrowed.values_list("pk", flat=True).union(
-        Document.objects.filter(department=agency.dept_b).values_list("pk", flat=True)).count() > expected
+    assert (
+        narrowed.values_list("pk", flat=True)
+        .union(Document.objects.filter(department=agency.dept_b).values_list("pk", flat=True))
+        .count()
+        > expected
+    )
     # A filter before the narrowing: the ids are the scope's, not the rows', so a query too.
     filtered = Document.objects.visible_to(head).filter(direction=Direction.INCOMING).in_small_scope()
     with CaptureQueriesContext(connection) as ctx:
@@ -263,8 +305,11 @@ def test_count_of_a_scoped_search_is_its_matches_without_a_count_query(agency, d
             assert found.count() == expected
         assert count_queries(ctx.captured_queries) == 0
         # A filter after the search: a COUNT query, and the right number.
-        incoming = Document.objects.visible_to(user).filter(
-            search_text__contains="quyet dinh", direction=Direction.INTERNAL).count()
+        incoming = (
+            Document.objects.visible_to(user)
+            .filter(search_text__contains="quyet dinh", direction=Direction.INTERNAL)
+            .count()
+        )
         with CaptureQueriesContext(connection) as ctx:
             assert found.filter(direction=Direction.INTERNAL).count() == incoming
         # (No matches at all: `pk IN ()`, which Django answers without a query.)
@@ -273,7 +318,9 @@ def test_count_of_a_scoped_search_is_its_matches_without_a_count_query(agency, d
     monkeypatch.setattr(querysets, "RARE_MATCHES", 2000)
     rare = Document.objects.visible_to(agency.head_a).search("dau tu")
     with CaptureQueriesContext(connection) as ctx:
-        assert rare.count() == len(list(Document.objects.visible_to(agency.head_a).filter(search_text__contains="dau tu")))
+        assert rare.count() == len(
+            list(Document.objects.visible_to(agency.head_a).filter(search_text__contains="dau tu"))
+        )
     assert count_queries(ctx.captured_queries) >= 1
 
 
@@ -291,7 +338,95 @@ def test_head_filtered_register_count_reads_the_direction_index_alone(agency, do
     with CaptureQueriesContext(connection) as ctx, pytest.MonkeyPatch.context() as patch:
         patch.setattr(querysets, "SMALL_SCOPE_IDS", 1)  # a scope too large to be read by its ids
         assert register_ids(client, url)
-    count = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT COUNT(*)") and "documents_document" in q["sql"]]
+    count = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if q["sql"].startswith("SELECT COUNT(*)") and "documents_document" in q["sql"]
+    ]
     assert len(count) == 1, [q["sql"][:120] for q in ctx.captured_queries]
     plan = explain(count[0], "enable_bitmapscan")
     assert "Index Only Scan using doc_direction_scope" in plan, plan
+
+
+def undated(document, **fields):
+    """The document without a register date (an imported one may have none)."""
+    Document.objects.filter(pk=document.pk).update(register_date=None, **fields)
+    return document
+
+
+def page_query(captured) -> str:
+    pages = [q["sql"] for q in captured if q["sql"].startswith('SELECT "documents_document"."id", ')]
+    assert len(pages) == 1, [q["sql"][:120] for q in captured]
+    return pages[0]
+
+
+def array_length(sql: str) -> int:
+    """The number of ids in the page's `"documents_document"."id" = ANY('{…}')` (one such array)."""
+    arrays = re.findall(r"\"documents_document\".\"id\" = ANY\('\{([\d,]*)\}'", sql)
+    assert len(arrays) == 1, sql[:300]
+    return len(arrays[0].split(","))
+
+
+@pytest.mark.parametrize("small", [True, False])
+def test_register_pages_chosen_by_the_scopes_dates_are_the_plain_pages(
+    agency, documents, make_document, monkeypatch, small
+):
+    """A page of a head's register in the model's order (-register_date, -id) reads just its rows
+    (issue 16): a small scope's page is chosen from the dates read with its ids (a unit head's
+    page 150 read all his 9,687 rows to sort them), a large scope's from the entries of
+    `doc_date_scope` (the head of ten units' page 200 walked the date index through the heap).
+    The rows are the plain query's, in its order — ties on the date by id, a document without a
+    date first, as PostgreSQL sorts NULL in a descending order."""
+    require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
+    no_date = undated(make_document(agency.dept_a))
+    if not small:
+        monkeypatch.setattr(querysets, "SMALL_SCOPE_IDS", 5)
+    head = agency.head_a
+    plain = Document.objects.visible_to(head).select_related("department", "officer")
+    total = plain.count()
+    assert total > 2000 and plain[0:1][0].pk == no_date.pk
+    for start, stop in [(0, 51), (50, 101), (1950, 2001), (total - 30, total + 21)]:
+        expected = [d.pk for d in plain[start:stop]]
+        narrowed = plain.in_small_scope()
+        with CaptureQueriesContext(connection) as ctx:
+            assert [d.pk for d in narrowed[start:stop]] == expected, (start, stop)
+        sql = page_query(ctx.captured_queries)
+        if small:  # the slice's ids alone, by the primary key
+            assert array_length(sql) == len(expected)
+            assert "Index Cond: (id = ANY (" in explain(sql), explain(sql)
+        else:  # the ids chosen by an index-only walk of doc_date_scope, then those rows
+            assert "Index Only Scan Backward using doc_date_scope" in explain(sql, "enable_bitmapscan"), explain(sql)
+    # The whole register's order too (every page of it).
+    assert [d.pk for d in plain.in_small_scope()[0:total]] == [d.pk for d in plain[0:total]]
+    # Another order, a filter: the slice is Django's (the ids are not the rows' order or the rows).
+    by_number = plain.in_small_scope().order_by("number", "id")
+    assert [d.pk for d in by_number[10:20]] == [d.pk for d in plain.order_by("number", "id")[10:20]]
+    incoming = plain.in_small_scope().filter(direction=Direction.INTERNAL)
+    assert [d.pk for d in incoming[0:5]] == [d.pk for d in plain.filter(direction=Direction.INTERNAL)[0:5]]
+
+
+def test_scoped_search_page_reads_only_its_matches_in_order(agency, documents, make_document, monkeypatch, login):
+    """A head's search reads its matches with their dates: the page is the slice's ids alone (the
+    head's `trien khai` read all 4,961 matches to sort them: 19,961 buffers, 617 after), the
+    rows and the count shown are the plain search's."""
+    require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
+    from django.urls import reverse
+
+    no_date = undated(make_document(agency.unit_a1), search_text=search_key("Văn bản thử không ngày"))
+    monkeypatch.setattr(querysets, "RARE_MATCHES", 1)  # the scope's matches are read
+    head = agency.head_a
+    expected = [d.pk for d in Document.objects.visible_to(head).filter(search_text__contains="van ban thu")]
+    assert len(expected) > 2000 and expected[0] == no_date.pk
+    found = Document.objects.visible_to(head).search("Văn bản thử")
+    with CaptureQueriesContext(connection) as ctx:
+        assert [d.pk for d in found[0:51]] == expected[0:51]
+    assert array_length(page_query(ctx.captured_queries)) == 51
+    assert [d.pk for d in found[1000:1051]] == expected[1000:1051]
+    assert [d.pk for d in found[0 : len(expected)]] == expected
+
+    client = login(head)
+    with CaptureQueriesContext(connection) as ctx:
+        ids, shown = register_page(client, reverse("documents:list") + "?q=van+ban+thu&page=3")
+    assert ids == expected[100:150] and f"{len(expected):,}".replace(",", ".") in shown, shown
+    assert array_length(page_query(ctx.captured_queries)) == 51
+    assert count_queries(ctx.captured_queries) == 0
