@@ -67,8 +67,7 @@ class Page:
     def __init__(self, agency, month, keys):
         self.targets = {Metric.ELECTRONIC_EXCHANGE: agency.target_electronic_exchange,
                         Metric.ELECTRONIC_DOSSIERS: agency.target_electronic_dossiers}
-        self.values = {(metric, ytd): q.figures_for(metric, keys, month, year_to_date=ytd)
-                       for metric in self.METRICS for ytd in (False, True)}
+        self.values = q.page_figures(self.METRICS, keys, month)
         self.links = {(metric, ytd): q.Links(metric, month, year_to_date=ytd)
                       for metric in self.METRICS for ytd in (False, True)}
         states = months.states_between(month.replace(month=1), next_month(month))
@@ -132,8 +131,8 @@ def build(user, month: datetime.date, department=None) -> Dashboard:
             headline = page.row(top.name, q.department_key(top.pk), department_id=top.pk)
             trend_key = q.department_key(top.pk)
         rows = [page.row(d.name, q.department_key(d.pk), depth=d.depth, department_id=d.pk) for d in departments]
-    e_trend = q.trend(Metric.ELECTRONIC_EXCHANGE, trend_key, month)
-    h_trend = q.trend(Metric.ELECTRONIC_DOSSIERS, trend_key, month)
+    trends = q.trends((Metric.ELECTRONIC_EXCHANGE, Metric.ELECTRONIC_DOSSIERS), trend_key, month)
+    e_trend, h_trend = trends[Metric.ELECTRONIC_EXCHANGE], trends[Metric.ELECTRONIC_DOSSIERS]
     dashboard = Dashboard(
         month=month, scope=scope, headline=headline, rows=rows, units=units,
         trend=[{"month": e["month"], "e": e["ratio"], "h": h["ratio"]} for e, h in zip(e_trend, h_trend)],
@@ -142,7 +141,7 @@ def build(user, month: datetime.date, department=None) -> Dashboard:
     counts = dict(q.violations_visible_to(user).filter(period__year=month.year).order_by()
                   .values_list("status").annotate(n=Count("id")))
     dashboard.violations_by_status = {label: counts.get(value, 0) for value, label in Violation.Status.choices}
-    dashboard.paper, dashboard.paper_counted_at = _paper(headline, month), timezone.now()
+    dashboard.paper, dashboard.paper_counted_at = _paper(headline, month, department), timezone.now()
     if month == _this_month():
         from .nudges import gap_message
 
@@ -161,14 +160,16 @@ def _this_month() -> datetime.date:
     return timezone.localdate().replace(day=1)
 
 
-def _paper(headline: Row, month: datetime.date) -> dict:
-    """Beside E: the headline's paper documents of the month with and without a justified reason."""
+def _paper(headline: Row, month: datetime.date, department=None) -> dict:
+    """Beside E: the headline's paper documents of the month with and without a justified reason
+    (`department`: the department page's, already read)."""
     from documents.querysets import paper_counts
     from recordsportal.models import Department, User
 
     from .compliance import exclude_confidential
 
-    department = Department.objects.filter(pk=headline.department_id).first() if headline.department_id else None
+    if department is None or department.pk != headline.department_id:
+        department = Department.objects.filter(pk=headline.department_id).first() if headline.department_id else None
     officer = User(pk=headline.officer_id) if headline.officer_id else None
     return paper_counts(start=month, end=next_month(month), department=department, officer=officer,
                         exclude_confidential=exclude_confidential())
@@ -178,23 +179,25 @@ def _officer_rows(page, department, month) -> list[Row]:
     """The people counted for `department` in the period (by the department recorded on their
     records), today's members without records too, and the records with no officer: the rows add
     up to the department's figure. Former members are marked."""
-    from django.db.models import Q
+    from django.db.models import BooleanField, ExpressionWrapper, Q
     from django.utils.translation import gettext as _
 
     from recordsportal.models import User
 
     figures = q.drill_down(department, month)
     counted = [pk for pk in figures if pk is not None]
-    members = q.officers_in(department)
-    people = (User.objects.filter(Q(pk__in=counted) | Q(pk__in=members.values("pk")))
-              .select_related("department"))
-    member_ids = set(members.values_list("pk", flat=True))
+    # Today's members (querysets.officers_in) and the people counted, each with whether they are a
+    # member, in one query of the two columns shown (issue 14: a second query of the members'
+    # ids, and a User object with its department per row, before).
+    member = Q(is_active=True, department__path__startswith=department.path)
+    people = (User.objects.filter(Q(pk__in=counted) | Q(pk__in=q.officers_in(department).values("pk")))
+              .values_list("pk", "full_name", ExpressionWrapper(member, output_field=BooleanField())))
+    moved = _(" (đã chuyển khỏi đơn vị)")
     rows = []
-    for person in people:
-        former = person.pk not in member_ids
-        label = person.full_name + (_(" (đã chuyển khỏi đơn vị)") if former else "")
-        rows.append(page.drill_row(label, figures.get(person.pk, {}), department_id=department.pk,
-                                   officer_id=person.pk, former=former))
+    for pk, full_name, is_member in people:
+        former = not is_member
+        rows.append(page.drill_row(full_name + moved if former else full_name, figures.get(pk, {}),
+                                   department_id=department.pk, officer_id=pk, former=former))
     if None in figures:
         rows.append(page.drill_row(_("Chưa giao cán bộ"), figures[None], department_id=department.pk, officer_id=None))
     return rows

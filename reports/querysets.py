@@ -70,22 +70,54 @@ def figures_for(metric, scope_keys, month, *, year_to_date=False) -> dict[str, t
     return _sums(metric, scope_keys, start, end)
 
 
+def page_figures(metrics, scope_keys, month) -> dict[tuple[str, bool], dict[str, tuple[int, int, int]]]:
+    """`figures_for` of each metric, for the month and for the year to date, in one aggregate
+    over the year's snapshots of `scope_keys` (issue 14: four statements per page of figures
+    before, each compiled by the ORM). {(metric, year_to_date): {scope_key: (n, d, x)}}; a scope
+    has a month's figures when it has a snapshot of the month, as in figures_for."""
+    from django.db.models import Q
+
+    start, end = months_of_year_until(month)
+    in_month = Q(month=month)
+    rows = (
+        Snapshot.objects.filter(metric__in=metrics, scope_key__in=scope_keys, month__in=months_list(start, end))
+        .values_list("metric", "scope_key").order_by()
+        .annotate(n=Sum("numerator"), d=Sum("denominator"), x=Sum("excluded"),
+                  mn=Sum("numerator", filter=in_month), md=Sum("denominator", filter=in_month),
+                  mx=Sum("excluded", filter=in_month))
+    )
+    figures = {(metric, ytd): {} for metric in metrics for ytd in (False, True)}
+    for metric, key, n, d, x, mn, md, mx in rows:
+        figures[(metric, True)][key] = (n, d, x)
+        if mn is not None:
+            figures[(metric, False)][key] = (mn, md, mx)
+    return figures
+
+
 def trend(metric, scope_key, last_month, months=12) -> list[dict]:
+    return trends([metric], scope_key, last_month, months)[metric]
+
+
+def trends(metrics, scope_key, last_month, months=12) -> dict[str, list[dict]]:
+    """The ratio of each metric for the `months` months up to `last_month`, in one query."""
     first = last_month
     for _ in range(months - 1):
         first = (first - datetime.timedelta(days=1)).replace(day=1)
     rows = {
-        month: (numerator, denominator)
-        for month, numerator, denominator in Snapshot.objects.filter(
-            metric=metric, scope_key=scope_key, month__in=months_list(first, next_month(last_month))
-        ).values_list("month", "numerator", "denominator")
+        (metric, month): (numerator, denominator)
+        for metric, month, numerator, denominator in Snapshot.objects.filter(
+            metric__in=metrics, scope_key=scope_key, month__in=months_list(first, next_month(last_month))
+        ).values_list("metric", "month", "numerator", "denominator")
     }
-    points, month = [], first
-    while month <= last_month:
-        numerator, denominator = rows.get(month, (0, 0))
-        points.append({"month": month, "ratio": float(ratio_shown(numerator * 100 / denominator)) if denominator else None})
-        month = next_month(month)
-    return points
+    result = {}
+    for metric in metrics:
+        points, month = [], first
+        while month <= last_month:
+            numerator, denominator = rows.get((metric, month), (0, 0))
+            points.append({"month": month, "ratio": float(ratio_shown(numerator * 100 / denominator)) if denominator else None})
+            month = next_month(month)
+        result[metric] = points
+    return result
 
 
 def departments_in_view(user):
