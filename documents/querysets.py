@@ -2,14 +2,15 @@
 document shown inside another record."""
 
 import datetime
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import OperationalError, connections, models, transaction
 from django.db.models import BooleanField, Q, Value
+from django.db.models.expressions import Col, RawSQL
 from django.db.models.functions import StrIndex
-from django.db.models.lookups import GreaterThan
-from django.db.models.expressions import RawSQL
+from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual, LessThan, LessThanOrEqual, Range
 from django.db.models.sql.where import AND, WhereNode
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -63,8 +64,52 @@ def _id_in(ids) -> Q:
 def _newest_first(pairs) -> list[int]:
     """The ids of (id, register_date) pairs in the model's order, `-register_date, -id`, as
     PostgreSQL sorts it (a NULL date is the greatest: first when descending)."""
-    order = sorted(dict(pairs).items(), key=lambda p: (p[1] is None, p[1] or datetime.date.min, p[0]), reverse=True)
+    order = sorted(pairs, key=lambda p: (p[1] is None, p[1] or datetime.date.min, p[0]), reverse=True)
     return [pk for pk, _day in order]
+
+
+# The values read with a scope's ids (`_DATED`, from the covering indexes' entries, migration
+# documents/0017), and the conditions on them that `_row_test` evaluates as PostgreSQL would.
+_DATED = ("pk", "register_date", "direction", "register_year")
+_ROW_VALUES = {"register_date": (0, datetime.date), "direction": (1, str), "register_year": (2, int)}
+_ROW_TESTS = {
+    Exact: operator.eq,
+    GreaterThan: operator.gt,
+    GreaterThanOrEqual: operator.ge,
+    LessThan: operator.lt,
+    LessThanOrEqual: operator.le,
+}
+
+
+def _row_test(node, table: str):
+    """A function of a row's values read with its id (register_date, direction, register_year)
+    that is true exactly when the condition `node` (a filter's lookup) holds for the row, or
+    None for any other condition: `direction = …`, and `=`, `<`, `<=`, `>`, `>=`, BETWEEN on the
+    date and the year, with plain values (NULL satisfies none of them, as in SQL)."""
+    lhs, rhs = getattr(node, "lhs", None), getattr(node, "rhs", None)
+    lookup = next((cls for cls in (*_ROW_TESTS, Range) if isinstance(node, cls)), None)
+    if lookup is None or not isinstance(lhs, Col) or lhs.alias != table or lhs.target.attname not in _ROW_VALUES:
+        return None
+    name = lhs.target.attname
+    if name == "direction" and lookup is not Exact:
+        return None  # strings: only equality (an order would be the collation's, not Python's)
+    index, kind = _ROW_VALUES[name]
+    bounds = list(rhs) if lookup is Range and isinstance(rhs, (list, tuple)) else [rhs]
+    if lookup is Range and len(bounds) != 2:
+        return None
+    for value in bounds:
+        if (
+            not isinstance(value, kind)
+            or isinstance(value, (bool, datetime.datetime))
+            or (kind is str and type(value) not in (str, Direction))
+            or (kind is int and not 0 <= value <= 32767)  # the year's column: beyond, Django answers alone
+        ):
+            return None
+    if lookup is Range:
+        low, high = bounds
+        return lambda row: row[index] is not None and low <= row[index] <= high
+    test = _ROW_TESTS[lookup]
+    return lambda row: row[index] is not None and test(row[index], rhs)
 
 
 def _contains_all(words) -> Q:
@@ -124,9 +169,16 @@ class DocumentQuerySet(models.QuerySet):
     # n (`exact` False). `count()` answers from it without a query (issue 16: the capped count of
     # a head's register read 10,000-38,000 buffers for a number the ids already gave).
     _known_count = None
-    # The rows' ids in the model's order (`-register_date, -id`), when the ids read with their
-    # dates are the rows: a slice in that order is then those ids alone (`__getitem__`).
-    _ordered_ids = None
+    # The number of the query's `where` conditions once `visible_to` has added the scope's.
+    _scope_at = 0
+    # {id: (register_date, direction, register_year)} of the ids the query was narrowed to
+    # (`in_small_scope`, `search`), read with them from the same index entries; the position of
+    # that narrowing among the `where` conditions; and the positions of the conditions those ids
+    # satisfy (the scope's, a search's words). `_rows_from_ids` evaluates the others it can on
+    # the values, whether they came before the narrowing or after.
+    _dated = None
+    _ids_at = 0
+    _checked = frozenset()
     # True for a large scope's register with no filter (`in_small_scope`): a slice in the
     # model's order chooses its ids from `doc_date_scope` alone first (`__getitem__`).
     _deferred_page = False
@@ -137,12 +189,17 @@ class DocumentQuerySet(models.QuerySet):
         clone._narrowed_to_ids = self._narrowed_to_ids
         clone._scope_only = self._scope_only
         clone._known_count = self._known_count
-        clone._ordered_ids = self._ordered_ids
+        clone._scope_at, clone._dated, clone._ids_at, clone._checked = (
+            self._scope_at,
+            self._dated,
+            self._ids_at,
+            self._checked,
+        )
         clone._deferred_page = self._deferred_page
         return clone
 
     def _forget_rows(self):
-        self._scope_only, self._known_count, self._ordered_ids, self._deferred_page = False, None, None, False
+        self._scope_only, self._known_count, self._deferred_page = False, None, False
 
     def _filter_or_exclude_inplace(self, negate, args, kwargs):
         # Other rows than those counted: neither the scope alone nor a known number any more.
@@ -152,6 +209,61 @@ class DocumentQuerySet(models.QuerySet):
     def extra(self, *args, **kwargs):
         clone = super().extra(*args, **kwargs)
         clone._forget_rows()  # its `where` narrows the rows too
+        clone._dated = None
+        return clone
+
+    def _narrowed(self, dated: dict, checked):
+        """This query narrowed to the ids of `dated` (id: values read with it), which are the
+        rows that satisfy its `where` conditions at the positions `checked`."""
+        narrowed = self.filter(_id_in(sorted(dated)))
+        narrowed._narrowed_to_ids = True
+        narrowed._dated, narrowed._ids_at = dated, len(narrowed.query.where.children) - 1
+        narrowed._checked = frozenset([*checked, narrowed._ids_at])
+        return narrowed
+
+    def _rows_from_ids(self, ordered: bool, sliced: bool = False):
+        """(ids, exact, filtered) from the ids the query was narrowed to, or None (not narrowed
+        with their values, or changed otherwise than by filters): the ids that pass every other
+        condition of the query that `_row_test` can evaluate, in the model's order if `ordered`;
+        `exact` when they are the rows (every other condition was evaluated); `filtered` when
+        there are other conditions (a filter)."""
+        if self._dated is None or self._result_cache is not None:
+            return None
+        query, n = self.query, self._ids_at
+        where = query.where
+        if (
+            query.combinator
+            or query.distinct
+            or query.is_empty()
+            or query.extra
+            or query.annotations
+            or (query.is_sliced and not sliced)
+            or where.connector != AND
+            or where.negated
+            or len(where.children) <= n
+            or not isinstance(getattr(where.children[n], "lhs", None), _IdsIn)
+        ):
+            return None
+        others = [node for i, node in enumerate(where.children) if i not in self._checked]
+        tests = [_row_test(node, query.base_table) for node in others]
+        exact = None not in tests
+        tests = [test for test in tests if test is not None]
+        rows = self._dated.items()
+        if tests:
+            rows = [(pk, values) for pk, values in rows if all(test(values) for test in tests)]
+        if ordered:
+            return _newest_first([(pk, values[0]) for pk, values in rows]), exact, bool(others)
+        return [pk for pk, _values in rows], exact, bool(others)
+
+    def _with_ids(self, ids):
+        """The same query over `ids` in place of every id it was narrowed to (not beside them:
+        with two arrays on the primary key PostgreSQL costs a descent per pair of elements, and
+        scans the table instead)."""
+        clone = self._chain()
+        clone.query.where = clone.query.where.clone()
+        del clone.query.where.children[self._ids_at]
+        clone._dated, clone._known_count = None, None
+        clone.query.add_q(_id_in(ids))
         return clone
 
     def _in_model_order(self) -> bool:
@@ -166,43 +278,42 @@ class DocumentQuerySet(models.QuerySet):
 
     def __getitem__(self, k):
         """As Django's; a page (a slice) of rows whose order is known reads just its rows:
-        - `_ordered_ids` (a small scope's ids or a search's matches, read with their dates): the
+        - `_dated` (a small scope's ids or a search's matches, read with their dates): the
           slice's ids, looked up by the primary key, instead of every id read to sort them
-          (a unit head's page 150: 9,687 rows, 38,913 buffers);
+          (a unit head's page 150: 9,687 rows, 38,913 buffers), a filter on the direction, the
+          date or the year evaluated on the values read with them; another filter or order:
+          the ids that pass those, sorted and sliced by PostgreSQL;
         - `_deferred_page` (a large scope, no filter): the slice's ids chosen from the entries of
           `doc_date_scope` (register_date, id, with the scope's columns), an index-only walk,
           then those rows, instead of walking the date index through the heap (the head of ten
           units' page 200: 16,874 buffers).
         Every condition of the query still applies to the rows read: the same rows, in order."""
         if (
-            isinstance(k, slice)
-            and k.step is None
-            and k.stop is not None
-            and self._result_cache is None
-            and (self._ordered_ids is not None or self._deferred_page)
-            and self._rows_unchanged()
-            and self._in_model_order()
+            not isinstance(k, slice)
+            or k.step is not None
+            or k.stop is None
+            or (k.start or 0) < 0
+            or k.stop < (k.start or 0)
         ):
-            start = k.start or 0
-            if start >= 0 and k.stop >= start:
-                if self._ordered_ids is not None:
-                    # In place of all the ids, not beside them: with two arrays on the primary key
-                    # PostgreSQL costs a descent per pair of elements, and scans the table instead.
-                    page = self._chain()
-                    where = page.query.where
-                    kept = [c for c in where.children if not isinstance(getattr(c, "lhs", None), _IdsIn)]
-                    if where.connector == AND and not where.negated and len(kept) == len(where.children) - 1:
-                        page.query.where = where.clone()
-                        page.query.where.children = kept
-                        return page.filter(_id_in(self._ordered_ids[start : k.stop]))
-                    return super().__getitem__(k)
-                ids = self.order_by(*self.model._meta.ordering).values("pk")
-                ids._forget_rows()
-                # The rows are those ids, every condition applied in choosing them: not tested again
-                # (the scope's subqueries built twice, each row's filter run again).
-                page = self._chain()
-                page.query.where = WhereNode()
-                return page.filter(pk__in=ids[start : k.stop])
+            return super().__getitem__(k)
+        start = k.start or 0
+        in_order = self._in_model_order()
+        # (In another order, e.g. capped_count's unordered slice, Django's: the count that
+        # follows still knows the ids.)
+        found = self._rows_from_ids(ordered=True) if in_order else None
+        if found is not None:
+            ids, exact, _filtered = found
+            if exact:
+                return self._with_ids(ids[start : k.stop])
+            return self._with_ids(ids)[k]
+        if self._deferred_page and self._rows_unchanged() and in_order and self._result_cache is None:
+            ids = self.order_by(*self.model._meta.ordering).values("pk")
+            ids._forget_rows()
+            # The rows are those ids, every condition applied in choosing them: not tested again
+            # (the scope's subqueries built twice, each row's filter run again).
+            page = self._chain()
+            page.query.where = WhereNode()
+            return page.filter(pk__in=ids[start : k.stop])
         return super().__getitem__(k)
 
     def _rows_are_the_scope(self) -> bool:
@@ -210,7 +321,7 @@ class DocumentQuerySet(models.QuerySet):
         return self._scope_only and self._rows_unchanged()
 
     def _rows_unchanged(self) -> bool:
-        """Nothing but filters (which clear what was known of the rows) changes them since."""
+        """Nothing but filters (which clear what was known of the rows) changed them since."""
         query = self.query
         return (
             not query.is_sliced
@@ -228,7 +339,16 @@ class DocumentQuerySet(models.QuerySet):
 
     def count(self):
         """As Django's, but without a query when the ids already read tell the number of rows
-        (`_known_count`): `capped_count`'s `[:10001].count()` of a head's register or search."""
+        (`_known_count`, `_rows_from_ids`): `capped_count`'s `[:10001].count()` of a head's
+        register or search. A filter since the ids were read: counted by a query, over the ids
+        that pass the filters `_row_test` can evaluate."""
+        found = self._rows_from_ids(ordered=False, sliced=True)
+        if found is not None:
+            ids, exact, filtered = found
+            if exact and not filtered:
+                self = self._with_known_count(len(ids), exact=True)
+            else:
+                return self._with_ids(ids).count()
         if (
             self._known_count is not None
             and self._result_cache is None
@@ -289,6 +409,7 @@ class DocumentQuerySet(models.QuerySet):
             scoped._scope_branches = _ScopeBranches(self, named)
         # Its branches are read from `self` (`base`): their ids are these rows until a filter.
         scoped._scope_only = True
+        scoped._scope_at = len(scoped.query.where.children)
         return scoped
 
     def to_handle_by(self, user):
@@ -320,14 +441,13 @@ class DocumentQuerySet(models.QuerySet):
                 # The same words, tested so that the trigram index is no option: with the ids
                 # at hand, PostgreSQL reads just them (it preferred the trigram bitmap of all
                 # 60,000 matches of a common phrase, its guess being ~1,000).
-                pks = [pk for pk, _day in ids] if scope_matches else ids  # the step's: with dates
-                narrowed = self.filter(_contains_all(words), _id_in(pks))
+                if scope_matches:  # with their values: the scope's matches, and with no other filter the rows
+                    before = len(self.query.where.children)
+                    matching = self.filter(_contains_all(words))
+                    words_at = range(before, len(matching.query.where.children))
+                    return matching._narrowed({pk: values for pk, *values in ids}, [*range(self._scope_at), *words_at])
+                narrowed = self.filter(_contains_all(words), _id_in(ids))
                 narrowed._narrowed_to_ids = True
-                if scope_matches and self._rows_are_the_scope():
-                    # The scope's matches, no other filter: as many rows as ids (a union: distinct),
-                    # and their order known from the dates read with them.
-                    narrowed._known_count = (len(pks), True)
-                    narrowed._ordered_ids = _newest_first(ids)
                 return narrowed
         for word in words:
             self = self.filter(search_text__contains=word)
@@ -354,9 +474,9 @@ class DocumentQuerySet(models.QuerySet):
         ):
             return self
         branches = self._scope_branches
-        # With their dates, from the same index entries (migration documents/0017): the order of
-        # the rows is then known without reading them.
-        base = branches.base.order_by().values_list("pk", "register_date")
+        # With their dates, directions and years, from the same index entries (migration
+        # documents/0017): the order of the rows is then known without reading them.
+        base = branches.base.order_by().values_list(*_DATED)
         ids = base.filter(branches.named)
         if branches.departments is not None:
             normal = Q(confidentiality=Confidentiality.NORMAL)
@@ -368,7 +488,7 @@ class DocumentQuerySet(models.QuerySet):
                 all=True,
             )
         rows = list(ids[: SMALL_SCOPE_IDS + 1])
-        dated = dict(rows)  # a document may be in two branches
+        dated = {pk: values for pk, *values in rows}  # a document may be in two branches
         scope_only = self._rows_are_the_scope()
         if len(rows) > SMALL_SCOPE_IDS:
             if not scope_only:
@@ -379,12 +499,9 @@ class DocumentQuerySet(models.QuerySet):
             large._deferred_page = True
             return large
         # One array parameter, not thousands of placeholders; its length is known to the planner.
-        narrowed = self.filter(_id_in(sorted(dated)))
-        narrowed._narrowed_to_ids = True
-        if scope_only:  # no filter: these ids are the rows, their number the count, their dates the order
-            narrowed._known_count = (len(dated), True)
-            narrowed._ordered_ids = _newest_first(dated.items())
-        return narrowed
+        # No filter: these ids are the rows, their number the count, their dates the order; a
+        # filter on the direction, date or year is evaluated on the values (`_rows_from_ids`).
+        return self._narrowed(dated, range(self._scope_at))
 
     def _few_matches(self, words) -> list[int] | None:
         """The ids of every document the words match, whoever may see it, when they are few
@@ -449,9 +566,9 @@ class DocumentQuerySet(models.QuerySet):
           QLĐT and its 9 units, 156 of the search's 276 ms.)
         """
         branches = self._scope_branches
-        # With their dates, from the same index entries (migration documents/0017): the page is
-        # then chosen without reading every match (`__getitem__`).
-        base = branches.base.order_by().values_list("pk", "register_date")
+        # With their dates, directions and years, from the same index entries (migration
+        # documents/0017): the page is then chosen without reading every match (`__getitem__`).
+        base = branches.base.order_by().values_list(*_DATED)
         words_in = _contains_all(words)
         ids = base.filter(branches.named & words_in)
         if branches.departments is not None:

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from documents import querysets
@@ -430,3 +431,50 @@ def test_scoped_search_page_reads_only_its_matches_in_order(agency, documents, m
     assert ids == expected[100:150] and f"{len(expected):,}".replace(",", ".") in shown, shown
     assert array_length(page_query(ctx.captured_queries)) == 51
     assert count_queries(ctx.captured_queries) == 0
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"direction": Direction.INCOMING},
+        {"register_year": 2026, "register_date__range": ("2026-01-01", "2026-12-31")},
+        {"register_date__gte": "2026-03-10", "register_date__lt": "2026-03-11", "direction": Direction.INTERNAL},
+        {"register_date__lte": "2020-01-01"},
+        {"number__gt": 5, "direction": Direction.INCOMING},  # the number: left to PostgreSQL
+    ],
+)
+def test_filters_on_the_values_read_with_the_ids_give_the_plain_rows(agency, documents, make_document, filters):
+    """A filtered small-scope register (`?direction=incoming&year=2025`: a unit head's count read
+    his 9,687 ids by the primary key for 718 rows): the direction, the date and the year read with
+    the ids (migration documents/0018) are tested on them, so the page reads its rows alone and
+    the count only the ids that pass. The rows, their order and their number are the plain
+    query's, whichever conditions are evaluated there and whichever are left to PostgreSQL."""
+    require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
+    undated(make_document(agency.dept_a))
+    make_document(agency.unit_a1, direction=Direction.INTERNAL)
+    head = agency.head_a
+    plain = Document.objects.visible_to(head).filter(**filters).select_related("department", "officer")
+    expected = [d.pk for d in plain]
+    narrowed = Document.objects.visible_to(head).filter(**filters).select_related("department").in_small_scope()
+    for start, stop in [(0, 51), (50, 101), (len(expected) - 3, len(expected) + 48)]:
+        with CaptureQueriesContext(connection) as ctx:
+            assert [d.pk for d in narrowed[max(start, 0) : stop]] == expected[max(start, 0) : stop]
+        if expected[max(start, 0) : stop] and "number__gt" not in filters:  # evaluated: the slice's ids alone
+            assert array_length(page_query(ctx.captured_queries)) <= stop - max(start, 0)
+    with CaptureQueriesContext(connection) as ctx:
+        assert narrowed.count() == len(expected)
+    if expected:  # counted by a query (a filter), over the ids that pass the conditions evaluated
+        count = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
+        assert len(count) == 1 and array_length(count[0]) >= len(expected), count
+        if "number__gt" not in filters:
+            assert array_length(count[0]) == len(expected)
+    # The same after a search: the words' matches, then the filter.
+    searched = Document.objects.visible_to(head).search("van ban thu").filter(**filters)
+    plain_search = Document.objects.visible_to(head).filter(search_text__contains="van ban thu", **filters)
+    assert [d.pk for d in searched[0:51]] == [d.pk for d in plain_search[0:51]]
+    assert searched.count() == plain_search.count()
+    # A condition that is not a plain lookup (an OR, an exclude): left to PostgreSQL, same rows.
+    either = narrowed.filter(Q(direction=Direction.INTERNAL) | Q(kind="QD")).exclude(number=1)
+    assert [d.pk for d in either[0:51]] == [
+        d.pk for d in plain.filter(Q(direction=Direction.INTERNAL) | Q(kind="QD")).exclude(number=1)[0:51]
+    ]
