@@ -447,7 +447,10 @@ def main():
         subprocess.run([sys.executable, str(ROOT / "manage.py"), "collectstatic", "--noinput", "--clear", "-v", "0"],
                        env=env, check=True, cwd=ROOT)
     port = free_port()
-    gunicorn_cmd = [str(VENV_BIN / "gunicorn"), "recordsportal.wsgi:application", "--bind", f"127.0.0.1:{port}",
+    # The production image's configuration file (logging, and each worker's garbage collector tuned
+    # once the portal is loaded: recordsportal/gunicorn_conf.py).
+    gunicorn_cmd = [str(VENV_BIN / "gunicorn"), "recordsportal.wsgi:application", "--config",
+                    "python:recordsportal.gunicorn_conf", "--bind", f"127.0.0.1:{port}",
                     "--workers", str(args.workers), "--timeout", "60", "--graceful-timeout", "10"]
     if args.threads > 1:
         gunicorn_cmd += ["--worker-class", "gthread", "--threads", str(args.threads), "--keep-alive", str(args.keep_alive)]
