@@ -168,3 +168,22 @@ def test_people_counted_for_the_department_who_are_no_longer_active_members_are_
         == "Đỗ Thị Cán Bộ A2 (đã chuyển khỏi đơn vị)"
     )
     assert next(r for r in data.rows if r.officer_id == newcomer.pk).label == "Người Mới"
+
+
+@pytest.mark.parametrize("month", [datetime.date(2026, 1, 1), datetime.date(2026, 2, 1), datetime.date(2026, 4, 1)])
+def test_the_drill_down_statement_compiled_once_reads_what_its_queryset_reads(busy, month):
+    """querysets.drill_down runs the statement compiled once per number of months, with the
+    department's path and the months swapped in: the same rows as the queryset for that month."""
+    from django.db import connection
+
+    for department in (busy.dept_a, busy.unit_a1, busy.dept_b, busy.office):
+        expected = sorted(
+            q.drill_down_rows(department.path, q.months_list(*q.months_of_year_until(month)), month), key=str
+        )
+        sql, params = q.drill_down_statement(department.path, month)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            assert sorted(cursor.fetchall(), key=str) == expected, (department.name, month)
+    # officer_a in April: February's and April's letter and dossier, all electronic (March not computed).
+    figures = q.drill_down(busy.dept_a, datetime.date(2026, 4, 1))[busy.officer_a.pk]
+    assert figures == {("E", True): (2, 2, 0), ("E", False): (1, 1, 0), ("H", True): (2, 2, 0), ("H", False): (1, 1, 0)}
