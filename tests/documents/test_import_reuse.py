@@ -156,3 +156,44 @@ def test_discarding_an_import_deletes_the_kept_rows_with_the_upload(agency, logi
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("documents:import_delete", args=[record.pk]))
     assert not path.exists() and not RegisterImport.objects.exists()
+
+
+def test_the_import_after_a_dry_run_checks_the_database_once_per_chunk(agency, login, held):
+    """The dry run's rows are checked once, under the counter locks as they are written, not a
+    first time before the writing transaction and again inside it (issue 16)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(agency.clerk)
+    record = dry_run(client, xlsx(1_200))
+    client.post(reverse("documents:import_confirm", args=[record.pk]))
+    with CaptureQueriesContext(connection) as queries:
+        assert register_import_task.apply(args=[record.pk, True]).get() == "done"
+    by_key = [q["sql"] for q in queries if q["sql"].startswith("SELECT") and "import_key" in q["sql"].split("WHERE")[-1]]
+    assert len(by_key) == 2  # two chunks of 1,000 rows, once each
+    record.refresh_from_db()
+    assert (record.created_count, record.rows_read) == (1_200, 1_200)
+
+
+def test_a_number_taken_since_the_dry_run_in_a_later_chunk_refuses_the_whole_file(agency, login, held):
+    """The first chunk is written before the second is checked: the number registered by hand
+    between the dry run and the import, found in the second chunk, rolls the first back too."""
+    from documents import services
+    from documents.models import NumberCounter
+    from documents.services import series_for
+
+    client = login(agency.clerk)
+    record = dry_run(client, xlsx(1_200))
+    NumberCounter.objects.update_or_create(series=series_for("incoming", "normal"), year=2026,
+                                           defaults={"last_number": 1_099})
+    services.incoming_register(acting_user=agency.clerk, issuer="Sở khác", number_symbol="9/SK-VP",
+                               document_date=datetime.date(2026, 3, 1), arrival_date=datetime.date(2026, 3, 2),
+                               summary="Văn bản đăng ký tay", form="paper")
+    assert Document.objects.get().number == 1_100
+    client.post(reverse("documents:import_confirm", args=[record.pk]))
+    assert register_import_task.apply(args=[record.pk, True]).get() == "refused"
+    record.refresh_from_db()
+    assert record.error_count == 1
+    assert "Dòng 1102, cột A (Số đến): số 1100 năm 2026 đã được dùng trong sổ" in record.errors[0]
+    assert Document.all_objects.count() == 1  # the first chunk's 1,000 rows rolled back
+    assert NumberCounter.objects.get(series=series_for("incoming", "normal"), year=2026).last_number == 1_100
