@@ -60,7 +60,8 @@ class Dashboard:
 
 
 class Page:
-    """Everything a page of figures needs, fetched once: four snapshot queries and the links."""
+    """Everything a page of figures needs, fetched once: the snapshots' sums of both metrics for the
+    month and the year to date (one aggregate, querysets.page_figures), the months' states and the links."""
 
     METRICS = (Metric.ELECTRONIC_EXCHANGE, Metric.ELECTRONIC_DOSSIERS)
 
