@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from recordsportal.forms import BootstrapFormMixin
 from recordsportal.models import Department, User
-from recordsportal.params import YearFilter
+from recordsportal.params import DepartmentFilter, YearFilter
 
 from .choices import Confidentiality, Direction, Form, Kind, PaperReason, Status, Urgency
 from .models import Document
@@ -39,7 +39,7 @@ class DocumentFilter(django_filters.FilterSet):
     date_to = django_filters.DateFilter(label=_("Đến ngày"), field_name="register_date", lookup_expr="lte", widget=DATE_INPUT)
     year = YearFilter(label=_("Năm"), field_name="register_year", method="filter_year")
     kind = django_filters.ChoiceFilter(label=_("Tên loại"), choices=Kind.choices, empty_label=ALL)
-    department = django_filters.ModelChoiceFilter(
+    department = DepartmentFilter(
         label=_("Phòng, đơn vị"), queryset=Department.objects.active(), method="filter_department", empty_label=ALL
     )
     officer = django_filters.ModelChoiceFilter(label=_("Cán bộ"), queryset=User.objects.filter(is_active=True), empty_label=ALL)

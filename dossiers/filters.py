@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from recordsportal.forms import BootstrapFormMixin
 from recordsportal.models import Department, User
-from recordsportal.params import YearFilter
+from recordsportal.params import DepartmentFilter, YearFilter
 
 from .choices import Form, Status
 from .models import Dossier
@@ -31,7 +31,7 @@ class DossierFilter(django_filters.FilterSet):
                                           widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}))
     status = django_filters.ChoiceFilter(label=_("Trạng thái"), choices=Status.choices, empty_label=ALL)
     form = django_filters.ChoiceFilter(label=_("Hình thức"), choices=Form.choices, empty_label=ALL)
-    department = django_filters.ModelChoiceFilter(
+    department = DepartmentFilter(
         label=_("Đơn vị"), queryset=Department.objects.active(), method="filter_department", empty_label=ALL)
     officer = django_filters.ModelChoiceFilter(label=_("Người lập"), queryset=User.objects.filter(is_active=True),
                                                empty_label=ALL)

@@ -124,3 +124,27 @@ class YearFilter(django_filters.NumberFilter):
     shows it and ignores the filter; the API answers 400), never a query."""
 
     field_class = YearField
+
+
+class _NameChoiceIterator(django_filters.fields.ModelChoiceIterator):
+    """A department select's options as (id, name) read with values_list: the same options as
+    one model instance per row (`str(department)` is its name), without building ~200 instances
+    on every register page (issue 16: ~2 ms of the register's CPU)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
+        yield from self.queryset.values_list("pk", "name")
+
+
+class _NameChoiceField(django_filters.fields.ModelChoiceField):
+    iterator = _NameChoiceIterator
+
+
+class DepartmentFilter(django_filters.ModelChoiceFilter):
+    """`?department=` of a list: a ModelChoiceFilter of departments (validation reads the chosen
+    one, as before) whose select lists (id, name) pairs instead of model instances."""
+
+    field_class = _NameChoiceField
