@@ -272,6 +272,7 @@ class DocumentQuerySet(models.QuerySet):
         return (
             not query.order_by
             and query.default_ordering
+            and query.standard_ordering  # not reverse()d
             and not query.extra_order_by
             and list(self.model._meta.ordering) == ["-register_date", "-id"]
         )

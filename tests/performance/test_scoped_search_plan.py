@@ -399,6 +399,8 @@ def test_register_pages_chosen_by_the_scopes_dates_are_the_plain_pages(
             assert "Index Only Scan Backward using doc_date_scope" in explain(sql, "enable_bitmapscan"), explain(sql)
     # The whole register's order too (every page of it).
     assert [d.pk for d in plain.in_small_scope()[0:total]] == [d.pk for d in plain[0:total]]
+    # reverse(): the oldest first.
+    assert [d.pk for d in plain.in_small_scope().reverse()[0:60]] == [d.pk for d in plain.reverse()[0:60]]
     # Another order, a filter: the slice is Django's (the ids are not the rows' order or the rows).
     by_number = plain.in_small_scope().order_by("number", "id")
     assert [d.pk for d in by_number[10:20]] == [d.pk for d in plain.order_by("number", "id")[10:20]]
