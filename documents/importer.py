@@ -987,8 +987,11 @@ def _lookup(conditions: list[tuple[str, list]], extra: tuple[str, ...] = ()) -> 
 
 
 def _digest(text: str) -> int:
-    """64 bits of a SHA-256: what the rows read so far are remembered by (not their text)."""
-    return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "big")
+    """What the rows read so far are remembered by (not their text): the string's own 64-bit
+    hash (SipHash, keyed per process; the digests live only as long as the run's `Reading`),
+    the chance of two different rows meeting as good as the 64 bits of a SHA-256 used before,
+    at a tenth of the cost (three per row)."""
+    return hash(text)
 
 
 def _identity(values) -> tuple | None:
