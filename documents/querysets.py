@@ -34,6 +34,14 @@ SCOPED_SEARCH_IDS = 10_000
 # A rare word whose probe runs out of time is still found, by reading the scope.
 RARE_MATCHES = 2_000
 RARE_PROBE_MS = 25
+# The agency's search for words that are not rare (the probe above found more than RARE_MATCHES
+# matches or ran out of time): a page in the register's order is chosen by walking the date
+# index backwards, the words tested on each row, and stopped once the page is full — a plan
+# chosen here, not by PostgreSQL's guess of the words' selectivity (a re-ANALYZE that guessed 204
+# rows for `trien khai`'s 79,895 sorted them all: 0.7-1.5 s instead of 1 ms). A walk that has
+# not found its page in this many milliseconds (words rarer than the probe could tell, a deep
+# page) is cancelled and the plain query runs (`DocumentQuerySet._walked_page`).
+WALK_PAGE_MS = 150
 # A register list in a department head's scope of at most this many documents reads its count
 # and deep pages over the scope's ids (`DocumentQuerySet.in_small_scope`).
 SMALL_SCOPE_IDS = 15_000
@@ -112,6 +120,26 @@ def _row_test(node, table: str):
     return lambda row: row[index] is not None and test(row[index], rhs)
 
 
+def _within_budget(using: str, sql: str, params, ms: int) -> list | None:
+    """The first column of `sql`'s rows, or None when the statement has not finished within `ms`
+    milliseconds (cancelled by a transaction-local statement_timeout, in a savepoint, and the
+    previous timeout restored: a request may run inside a transaction)."""
+    connection = connections[using]
+    try:
+        with transaction.atomic(using=using), connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('statement_timeout')")
+            (timeout,) = cursor.fetchone()
+            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [f"{ms}ms"])
+            cursor.execute(sql, params)
+            rows = [row[0] for row in cursor.fetchall()]
+            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [timeout])
+    except OperationalError as error:  # QueryCanceled
+        if getattr(error.__cause__, "sqlstate", None) != "57014":
+            raise
+        return None
+    return rows
+
+
 def _contains_all(words) -> Q:
     """Every word is in search_text: `strpos(search_text, word) > 0`, the same test as
     `search_text LIKE '%word%'` (Django escapes the word's % and _), written so that the trigram
@@ -182,6 +210,9 @@ class DocumentQuerySet(models.QuerySet):
     # True for a large scope's register with no filter (`in_small_scope`): a slice in the
     # model's order chooses its ids from `doc_date_scope` alone first (`__getitem__`).
     _deferred_page = False
+    # (words, positions of their LIKE conditions in `where`) of the agency's search for words
+    # that are not rare: a slice in the model's order walks the date index (`_walked_page`).
+    _walk_words = None
 
     def _clone(self):
         clone = super()._clone()
@@ -196,6 +227,7 @@ class DocumentQuerySet(models.QuerySet):
             self._checked,
         )
         clone._deferred_page = self._deferred_page
+        clone._walk_words = self._walk_words
         return clone
 
     def _forget_rows(self):
@@ -315,7 +347,42 @@ class DocumentQuerySet(models.QuerySet):
             page = self._chain()
             page.query.where = WhereNode()
             return page.filter(pk__in=ids[start : k.stop])
+        if self._walk_words is not None and in_order and self._result_cache is None and self._rows_unchanged():
+            page = self._walked_page(start, k.stop)
+            if page is not None:
+                return page
         return super().__getitem__(k)
+
+    def _walked_page(self, start: int, stop: int):
+        """The rows [start:stop] of the agency's search for words that are not rare, their ids
+        chosen by a walk of the date index, or None (the walk did not finish in WALK_PAGE_MS).
+
+        The words are tested by `strpos` (`_contains_all`), which the trigram index cannot
+        serve, and whose selectivity PostgreSQL does not guess from statistics (a default third
+        per word): the plans left for `ORDER BY register_date DESC, id DESC LIMIT …` are that
+        walk, stopped at the page's last row, or a scan of the whole table and a sort, which
+        it costs far higher while the words are few (a long phrase's thirds multiply: a scan,
+        then, cut by the budget). With LIKE, a low guess of the words' matches made PostgreSQL
+        collect every match by the trigram bitmap and sort them (issue 16: `trien khai`, 79,895
+        matches guessed 204: 0.7-1.9 s, 60,900 buffers). Every condition of the query is applied in the walk; the rows are then those
+        ids, read by the primary key and sorted as the query orders them."""
+        words, positions = self._walk_words
+        walk = self._chain()
+        walk._walk_words = None
+        walk.query.where = walk.query.where.clone()
+        for position in sorted(positions, reverse=True):
+            del walk.query.where.children[position]
+        walk.query.add_q(_contains_all(words))
+        sql, params = (
+            walk.order_by(*self.model._meta.ordering).values_list("pk", flat=True)[start:stop].query.sql_with_params()
+        )
+        ids = _within_budget(self.db, sql, params, WALK_PAGE_MS)
+        if ids is None:
+            return None
+        page = self._chain()
+        page._walk_words = None
+        page.query.where = WhereNode()  # applied in the walk (the manager's trash filter too)
+        return page.filter(_id_in(ids))
 
     def _rows_are_the_scope(self) -> bool:
         """No filter since `visible_to` (the ordering and select_related change no rows)."""
@@ -433,7 +500,24 @@ class DocumentQuerySet(models.QuerySet):
         """Accent-insensitive: every word must appear in the number, summary or issuer.
         On PostgreSQL a trigram index on `search_text` serves the LIKE."""
         words = search_key(text).split()
-        if words and self._scope_branches is not None and connections[self.db].vendor == "postgresql":
+        postgresql = connections[self.db].vendor == "postgresql"
+        if words and postgresql and self._scope_branches is None and self._rows_unchanged():
+            # The agency (issue 16): the probe tells a rare word, whose few ids are then the rows;
+            # for any other, a page walks the date index (`_walked_page`). Neither is left to
+            # PostgreSQL's guess of the words' matches from the trigram statistics.
+            # The probe reads the matches with their dates, directions and years: the page is
+            # then its own ids, looked up by the primary key, and the count known.
+            rows = self._few_matches(words, base=self.order_by().values_list(*_DATED))
+            if rows is not None:
+                matching = self.filter(_contains_all(words))
+                checked = range(len(matching.query.where.children))  # the probe tested them all
+                return matching._narrowed({pk: values for pk, *values in rows}, checked)
+            before = len(self.query.where.children)
+            for word in words:
+                self = self.filter(search_text__contains=word)
+            self._walk_words = (words, range(before, len(self.query.where.children)))
+            return self
+        if words and self._scope_branches is not None and postgresql:
             ids = self._few_matches(words)  # every match in the agency, not only the scope's
             scope_matches = ids is None
             if scope_matches:
@@ -504,8 +588,9 @@ class DocumentQuerySet(models.QuerySet):
         # filter on the direction, date or year is evaluated on the values (`_rows_from_ids`).
         return self._narrowed(dated, range(self._scope_at))
 
-    def _few_matches(self, words) -> list[int] | None:
-        """The ids of every document the words match, whoever may see it, when they are few
+    def _few_matches(self, words, base=None) -> list | None:
+        """The ids of every document the words match, whoever may see it (or, with `base`, the
+        rows of `base` they match: ids, or tuples of its values), when they are few
         (at most RARE_MATCHES) and the trigram index finds them within RARE_PROBE_MS; else None.
 
         A rare word is found at once by the trigram index alone, while reading a large scope
@@ -515,7 +600,8 @@ class DocumentQuerySet(models.QuerySet):
         trigram bitmap are switched off for this one query (a LIMIT would otherwise invite a
         sequential scan), it stops after RARE_MATCHES + 1 rows, and a statement that has not
         finished in RARE_PROBE_MS is cancelled — a common word then costs that much more."""
-        base = self._scope_branches.base.order_by().values_list("pk", flat=True)
+        if base is None:
+            base = self._scope_branches.base.order_by().values_list("pk", flat=True)
         probe = base.filter(*[Q(search_text__contains=word) for word in words])[: RARE_MATCHES + 1]
         sql, params = probe.query.sql_with_params()
         connection = connections[self.db]
@@ -531,7 +617,7 @@ class DocumentQuerySet(models.QuerySet):
                     [f"{RARE_PROBE_MS}ms"],
                 )
                 cursor.execute(sql, params)
-                ids = [row[0] for row in cursor.fetchall()]
+                ids = [row if len(row) > 1 else row[0] for row in cursor.fetchall()]  # (pk, …) or pk
                 cursor.execute(
                     "SELECT set_config('statement_timeout', %s, true), "
                     "set_config('enable_seqscan', 'on', true), set_config('enable_indexscan', 'on', true)",
