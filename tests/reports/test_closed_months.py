@@ -101,6 +101,47 @@ def test_a_recomputation_that_changes_nothing_leaves_nothing_to_review(agency, m
     assert months.state_of(MARCH).status == ReportMonth.Status.CLOSED
 
 
+def test_a_candidate_where_only_e_changed_carries_the_unchanged_h_figures(agency, march):
+    """The candidate replaces the whole month on acceptance: a metric that did not change is in it
+    too, with the frozen figures (the recomputation compares and writes per metric)."""
+    from dossiers.models import Dossier
+
+    for index, form in enumerate(("electronic", "paper")):
+        Dossier.objects.create(department=agency.dept_a, officer=agency.officer_a, opened_on=datetime.date(2026, 3, 3 + index),
+                               title=f"Hồ sơ {index}", number_symbol=f"0{index}.QLĐT", code=f"X.2026.0{index}", form=form,
+                               year=2026)
+    compute_month(MARCH)
+    frozen_h = sorted(Snapshot.objects.filter(month=MARCH, metric="H").values_list("scope_key", "numerator", "denominator"))
+    assert ("agency", 1, 2) in frozen_h
+    months.close_month(MARCH, acting_user=agency.clerk, today=APRIL_15)
+    back_dated_paper_document(agency)
+
+    compute_month(MARCH)
+
+    diff = months.month_diff(MARCH)
+    assert {s.metric for s in diff.scopes} == {"E"}
+    months.candidate_accept(MARCH, acting_user=agency.clerk)
+    assert e_figure(agency.dept_a) == (3, 5)
+    assert sorted(Snapshot.objects.filter(month=MARCH, metric="H").values_list(
+        "scope_key", "numerator", "denominator")) == frozen_h
+
+
+def test_a_closed_month_whose_records_all_went_shows_a_candidate_that_empties_it(agency, march):
+    """Every record of the month deleted: the recomputation has no figures at all, which differs
+    from the frozen ones (and must not pass for "unchanged")."""
+    months.close_month(MARCH, acting_user=agency.clerk, today=APRIL_15)
+    Document.objects.update(is_deleted=True)
+
+    compute_month(MARCH)
+
+    assert months.state_of(MARCH).status == ReportMonth.Status.CANDIDATE
+    changes = {(s.metric, s.scope_key): (s.before, s.after) for s in months.month_diff(MARCH).scopes}
+    assert changes[("E", "agency")] == ((5, 6), None)
+    assert e_figure(agency.dept_a) == (3, 4)  # frozen until accepted
+    months.candidate_accept(MARCH, acting_user=agency.clerk)
+    assert not Snapshot.objects.filter(month=MARCH, metric="E").exists()
+
+
 def test_only_the_office_closes_and_only_a_month_that_has_ended(agency, march):
     with pytest.raises(DomainError, match="Chỉ Văn phòng"):
         months.close_month(MARCH, acting_user=agency.head_a, today=APRIL_15)
