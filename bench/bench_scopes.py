@@ -117,7 +117,10 @@ def start_server(url, args, static_root, tmp):
         subprocess.run([sys.executable, str(ROOT / "manage.py"), "collectstatic", "--noinput", "-v", "0"],
                        env=env, check=True, cwd=ROOT)
     port = free_port()
-    cmd = [str(VENV_BIN / "gunicorn"), "recordsportal.wsgi:application", "--bind", f"127.0.0.1:{port}",
+    # The production image's configuration file (its logging, and each worker's garbage collector
+    # tuned once the portal is loaded: recordsportal/gunicorn_conf.py), as run_load.py does.
+    cmd = [str(VENV_BIN / "gunicorn"), "recordsportal.wsgi:application", "--config", "python:recordsportal.gunicorn_conf",
+           "--bind", f"127.0.0.1:{port}",
            "--workers", str(args.workers), "--timeout", "60", "--worker-class", "gthread",
            "--threads", str(args.threads), "--keep-alive", "30"]
     log = open(OUT / f"gunicorn-scopes-{args.label}.log", "w")
