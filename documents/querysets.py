@@ -120,19 +120,22 @@ def _row_test(node, table: str):
     return lambda row: row[index] is not None and test(row[index], rhs)
 
 
-def _within_budget(using: str, sql: str, params, ms: int) -> list | None:
-    """The first column of `sql`'s rows, or None when the statement has not finished within `ms`
-    milliseconds (cancelled by a transaction-local statement_timeout, in a savepoint, and the
-    previous timeout restored: a request may run inside a transaction)."""
+def _within_budget(using: str, sql: str, params, ms: int, *, plans_off: tuple[str, ...] = ()) -> list | None:
+    """`sql`'s rows, or None when the statement has not finished within `ms` milliseconds
+    (cancelled by a transaction-local statement_timeout, in a savepoint, and the previous timeout
+    restored: a request may run inside a transaction). `plans_off`: planner settings
+    (`enable_seqscan`…) switched off for this statement only."""
     connection = connections[using]
+    off = "".join(f", set_config('{name}', 'off', true)" for name in plans_off)
+    on = "".join(f", set_config('{name}', 'on', true)" for name in plans_off)
     try:
         with transaction.atomic(using=using), connection.cursor() as cursor:
             cursor.execute("SELECT current_setting('statement_timeout')")
             (timeout,) = cursor.fetchone()
-            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [f"{ms}ms"])
+            cursor.execute(f"SELECT set_config('statement_timeout', %s, true){off}", [f"{ms}ms"])  # nosec B608: our names
             cursor.execute(sql, params)
-            rows = [row[0] for row in cursor.fetchall()]
-            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [timeout])
+            rows = cursor.fetchall()
+            cursor.execute(f"SELECT set_config('statement_timeout', %s, true){on}", [timeout])  # nosec B608: our names
     except OperationalError as error:  # QueryCanceled
         if getattr(error.__cause__, "sqlstate", None) != "57014":
             raise
@@ -376,9 +379,10 @@ class DocumentQuerySet(models.QuerySet):
         sql, params = (
             walk.order_by(*self.model._meta.ordering).values_list("pk", flat=True)[start:stop].query.sql_with_params()
         )
-        ids = _within_budget(self.db, sql, params, WALK_PAGE_MS)
-        if ids is None:
+        rows = _within_budget(self.db, sql, params, WALK_PAGE_MS)
+        if rows is None:
             return None
+        ids = [pk for (pk,) in rows]
         page = self._chain()
         page._walk_words = None
         page.query.where = WhereNode()  # applied in the walk (the manager's trash filter too)
@@ -604,29 +608,11 @@ class DocumentQuerySet(models.QuerySet):
             base = self._scope_branches.base.order_by().values_list("pk", flat=True)
         probe = base.filter(*[Q(search_text__contains=word) for word in words])[: RARE_MATCHES + 1]
         sql, params = probe.query.sql_with_params()
-        connection = connections[self.db]
-        try:
-            with transaction.atomic(using=self.db), connection.cursor() as cursor:
-                # Transaction-local settings, undone with the savepoint when the probe is cancelled
-                # and restored explicitly when it is not (a request may run inside a transaction).
-                cursor.execute("SELECT current_setting('statement_timeout')")
-                (timeout,) = cursor.fetchone()
-                cursor.execute(
-                    "SELECT set_config('statement_timeout', %s, true), "
-                    "set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)",
-                    [f"{RARE_PROBE_MS}ms"],
-                )
-                cursor.execute(sql, params)
-                ids = [row if len(row) > 1 else row[0] for row in cursor.fetchall()]  # (pk, …) or pk
-                cursor.execute(
-                    "SELECT set_config('statement_timeout', %s, true), "
-                    "set_config('enable_seqscan', 'on', true), set_config('enable_indexscan', 'on', true)",
-                    [timeout],
-                )
-        except OperationalError as error:  # QueryCanceled: not a rare word
-            if getattr(error.__cause__, "sqlstate", None) != "57014":
-                raise
+        # Only the trigram bitmap: a LIMIT would otherwise invite a sequential scan.
+        rows = _within_budget(self.db, sql, params, RARE_PROBE_MS, plans_off=("enable_seqscan", "enable_indexscan"))
+        if rows is None:  # cancelled: not a rare word
             return None
+        ids = [row if len(row) > 1 else row[0] for row in rows]  # (pk, …) or pk
         return ids if len(ids) <= RARE_MATCHES else None
 
     def _matches_in_scope(self, words) -> list[int] | None:

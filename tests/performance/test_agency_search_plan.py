@@ -106,7 +106,7 @@ def test_agency_search_of_common_words_walks_the_date_index_whatever_the_estimat
 
 def test_agency_search_page_falls_back_to_the_plain_query_when_the_walk_runs_out_of_time(agency, common, monkeypatch):
     monkeypatch.setattr(querysets, "RARE_MATCHES", 10)
-    monkeypatch.setattr(querysets, "_within_budget", lambda *args: None)
+    monkeypatch.setattr(querysets, "_within_budget", lambda *args, **kwargs: None)
     searched = Document.objects.visible_to(agency.clerk).search("trien khai")
     shown = counted_page(searched, "2", page_size=20)
     assert [d.pk for d in shown.rows] == list(
