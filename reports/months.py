@@ -2,9 +2,10 @@
 
 - `close_month`: the Office closes a past month (or `close_due_months`, on the beat schedule, closes
   the previous month on REPORTS_MONTH_CLOSE_DAY): its figures are computed one last time and frozen.
-- A later `compliance.compute_month` of a closed month writes candidate figures; `candidate_written`
-  keeps them only when they differ from the frozen ones (a nightly run over a settled month leaves
-  nothing to review).
+- A later `compliance.compute_month` of a closed month writes its differences from the frozen
+  figures as the candidate: the scopes whose figures changed or are new, with their new figures,
+  and those that have none any more (marked STALE); a run over a settled month writes nothing and
+  leaves nothing to review.
 - `month_diff`: per scope, before → after numerator and denominator, and the records of the month
   changed since the frozen figures were computed, with who changed them and when (the history).
 - `candidate_accept` / `candidate_discard`: the Office's decision, one history row naming it.
@@ -26,6 +27,7 @@ from recordsportal.models import Department, User
 from recordsportal.roles import Role
 from recordsportal.services import DomainError
 
+from .compliance import STALE
 from .models import CandidateSnapshot, ReportMonth, ScopeKind, Snapshot, month_start, next_month
 
 SNAPSHOT_COLUMNS = "month, metric, scope, scope_key, department_id, officer_id, numerator, denominator, excluded, computed_at"
@@ -93,31 +95,17 @@ def _figures(model, month) -> dict[tuple[str, str], tuple[int, int, int]]:
         "metric", "scope_key", "numerator", "denominator", "excluded")}
 
 
-# Whether a closed month's candidate differs from its frozen figures, compared in the database
-# (two sets of a few thousand rows each; reading both into Python cost more than computing them).
-CANDIDATE_DIFFERS = """
-SELECT EXISTS (SELECT metric, scope_key, numerator, denominator, excluded FROM {candidate} WHERE month = %s
-               EXCEPT SELECT metric, scope_key, numerator, denominator, excluded FROM {snapshot} WHERE month = %s)
-    OR EXISTS (SELECT metric, scope_key, numerator, denominator, excluded FROM {snapshot} WHERE month = %s
-               EXCEPT SELECT metric, scope_key, numerator, denominator, excluded FROM {candidate} WHERE month = %s)
-"""
-
-
-def candidate_differs(month: datetime.date) -> bool:
-    sql = CANDIDATE_DIFFERS.format(candidate=CandidateSnapshot._meta.db_table, snapshot=Snapshot._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [connection.ops.adapt_datefield_value(month)] * 4)
-        return bool(cursor.fetchone()[0])
-
-
-def candidate_written(state: ReportMonth, computed_at) -> None:
-    """Called by compute_month after it wrote a closed month's candidate: keep it pending if it
-    differs from the frozen figures, otherwise drop it."""
-    if not candidate_differs(state.month):
-        CandidateSnapshot.objects.filter(month=state.month).delete()
-        ReportMonth.objects.filter(pk=state.pk).update(candidate_at=None)
-    else:
-        ReportMonth.objects.filter(pk=state.pk).update(candidate_at=computed_at)
+def _candidate_figures(month, frozen: dict) -> dict[tuple[str, str], tuple[int, int, int]]:
+    """The month's figures once its candidate is applied to the frozen ones (`frozen`, as
+    `_figures` reads them): the candidate holds only the scopes that changed."""
+    after = dict(frozen)
+    for metric, key, scope, *figures in CandidateSnapshot.objects.filter(month=month).values_list(
+            "metric", "scope_key", "scope", "numerator", "denominator", "excluded"):
+        if scope == STALE:
+            after.pop((metric, key), None)
+        else:
+            after[(metric, key)] = tuple(figures)
+    return after
 
 
 @dataclass
@@ -197,7 +185,8 @@ def month_diff(month: datetime.date) -> MonthDiff:
     diff = MonthDiff(state)
     if state.candidate_at is None:
         return diff
-    before, after = _figures(Snapshot, state.month), _figures(CandidateSnapshot, state.month)
+    before = _figures(Snapshot, state.month)
+    after = _candidate_figures(state.month, before)
     keys = sorted(set(before) | set(after))
     changed = [key for key in keys if before.get(key) != after.get(key)]
     department_ids, officer_ids = [], []
@@ -234,10 +223,14 @@ def candidate_accept(month: datetime.date, *, acting_user: User) -> ReportMonth:
 
     state = _decide(month, acting_user)
     table, candidates = Snapshot._meta.db_table, CandidateSnapshot._meta.db_table
-    Snapshot.objects.filter(month=state.month).delete()
+    month_value = connection.ops.adapt_datefield_value(state.month)
+    # The candidate's scopes replace the frozen ones with their keys; its stale scopes go.
     with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE month = %s AND EXISTS (SELECT 1 FROM {candidates} c "  # nosec B608: table names from the models
+                       f"WHERE c.month = {table}.month AND c.metric = {table}.metric AND c.scope_key = {table}.scope_key)",
+                       [month_value])
         cursor.execute(f"INSERT INTO {table} ({SNAPSHOT_COLUMNS}) SELECT {SNAPSHOT_COLUMNS} "  # nosec B608: table names from the models
-                       f"FROM {candidates} WHERE month = %s", [connection.ops.adapt_datefield_value(state.month)])
+                       f"FROM {candidates} WHERE month = %s AND scope <> %s", [month_value, STALE])
     CandidateSnapshot.objects.filter(month=state.month).delete()
     if not audit.claim(state, expected={"candidate_at": state.candidate_at}, acting_user=acting_user,
                        changes={"computed_at": state.candidate_at, "candidate_at": None},

@@ -14,7 +14,7 @@ from recordsportal import audit
 from recordsportal.services import DomainError
 from reports import months
 from reports.compliance import compute_month
-from reports.models import ReportMonth, Snapshot, Violation
+from reports.models import CandidateSnapshot, ReportMonth, Snapshot, Violation
 from reports.violations import detect_month
 
 pytestmark = pytest.mark.django_db
@@ -140,6 +140,49 @@ def test_a_closed_month_whose_records_all_went_shows_a_candidate_that_empties_it
     assert e_figure(agency.dept_a) == (3, 4)  # frozen until accepted
     months.candidate_accept(MARCH, acting_user=agency.clerk)
     assert not Snapshot.objects.filter(month=MARCH, metric="E").exists()
+
+
+def _month_figures():
+    return sorted(Snapshot.objects.filter(month=MARCH).values_list("metric", "scope_key", "numerator", "denominator",
+                                                                    "excluded"))
+
+
+def test_a_closed_months_candidate_holds_only_the_scopes_that_changed(agency, march):
+    """The candidate is the diff: one back-dated letter of dept_a's officer changes the agency's,
+    dept_a's and the officer's E and nothing else; accepted, the month's figures are those a
+    fresh computation gives."""
+    months.close_month(MARCH, acting_user=agency.clerk, today=APRIL_15)
+    frozen = _month_figures()
+    back_dated_paper_document(agency)
+
+    compute_month(MARCH)
+
+    written = set(CandidateSnapshot.objects.filter(month=MARCH).values_list("metric", "scope_key"))
+    assert written == {("E", "agency"), ("E", f"department:{agency.dept_a.pk}"), ("E", f"officer:{agency.officer_a.pk}")}
+    assert _month_figures() == frozen  # frozen until accepted
+    months.candidate_accept(MARCH, acting_user=agency.clerk)
+    accepted = _month_figures()
+    assert accepted != frozen and not CandidateSnapshot.objects.exists()
+    ReportMonth.objects.filter(month=MARCH).update(closed_at=None)  # the same month computed afresh
+    Snapshot.objects.filter(month=MARCH).delete()
+    compute_month(MARCH)
+    assert _month_figures() == accepted
+
+
+def test_a_scope_that_lost_its_records_leaves_the_month_when_its_candidate_is_accepted(agency, march):
+    """dept_b's two documents moved to dept_a after the close: dept_b's and its officer's scopes
+    are in the candidate as gone, the diff shows them emptied, and accepting removes them."""
+    months.close_month(MARCH, acting_user=agency.clerk, today=APRIL_15)
+    Document.objects.filter(department=agency.dept_b).update(department=agency.dept_a, officer=agency.officer_a)
+
+    compute_month(MARCH)
+
+    gone = {(s.metric, s.scope_key) for s in months.month_diff(MARCH).scopes if s.after is None}
+    assert gone == {("E", f"department:{agency.dept_b.pk}"), ("E", f"officer:{agency.officer_b.pk}")}
+    assert e_figure(agency.dept_b) == (2, 2)  # frozen until accepted
+    months.candidate_accept(MARCH, acting_user=agency.clerk)
+    assert not Snapshot.objects.filter(month=MARCH, scope_key=f"department:{agency.dept_b.pk}").exists()
+    assert e_figure(agency.dept_a) == (5, 6)
 
 
 def test_only_the_office_closes_and_only_a_month_that_has_ended(agency, march):
