@@ -31,6 +31,15 @@ class NumberCounter(models.Model):
         return f"{self.series} {self.year}: {self.last_number}"
 
 
+# The Document's foreign keys that most documents leave empty (every imported or newly registered
+# one): indexed only where set. Such an index still serves the lookups by user (deleting a user
+# checks `assigned_by_id = ANY(...)`, which implies NOT NULL) and a register import does not write
+# an entry per row into each (issue 16, docs/benchmarks.md "h16imp").
+SPARSE_USER_KEYS = ("assigned_by", "dispatched_by", "submitted_to", "deleted_by")
+HISTORY_UNINDEXED = ["department", "officer", "created_by", "assigned_by", "dispatched_by", "submitted_to",
+                     "deleted_by", "register_date", "import_key"]
+
+
 class Document(models.Model):
     """An incoming, outgoing or internal document, as registered by the Office.
 
@@ -97,7 +106,7 @@ class Document(models.Model):
     direction_note = models.TextField(_("ý kiến chỉ đạo"), blank=True)
     deadline = models.DateField(_("hạn xử lý"), null=True, blank=True)
     assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     assigned_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(_("hoàn thành lúc"), null=True, blank=True)
@@ -106,12 +115,12 @@ class Document(models.Model):
     # head's dispatch, and why it was last sent back.
     submitted_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("trình lãnh đạo"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+",
+        related_name="+", db_index=False,
     )
     submitted_at = models.DateTimeField(_("trình lúc"), null=True, blank=True)
     leadership_deadline = models.DateField(_("hạn lãnh đạo giao"), null=True, blank=True)
     dispatched_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     dispatched_at = models.DateTimeField(_("giao việc lúc"), null=True, blank=True)
     return_reason = models.TextField(_("lý do trả lại"), blank=True)
@@ -127,12 +136,17 @@ class Document(models.Model):
     is_deleted = models.BooleanField(default=False)
     deleted_at = models.DateTimeField(null=True, blank=True)
     deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     # The reason of a history row holds the note of a dispatch, reassignment or return (a text:
     # notes are longer than simple-history's default 100 characters).
+    # The history rows are read by document (`id`), by date and by user (the document's page, the
+    # journal, a month's changes): simple-history's indexes on the other copied keys (its own
+    # copy of every foreign key and of `register_date` and `import_key`) served no query and cost
+    # a register import a tenth of its writing (issue 16, docs/benchmarks.md "h16imp").
     history = HistoricalRecords(excluded_fields=["search_text", "updated_at"],
-                                history_change_reason_field=models.TextField(null=True))
+                                history_change_reason_field=models.TextField(null=True),
+                                no_db_index=HISTORY_UNINDEXED)
 
     objects = DocumentManager.from_queryset(DocumentQuerySet)()
     all_objects = models.Manager.from_queryset(DocumentQuerySet)()
@@ -189,6 +203,8 @@ class Document(models.Model):
             # Office's count of overdue ones from the index alone (139 ms).
             models.Index(fields=["deadline", "id"], include=["direction", "is_deleted"], condition=Q(status__in=OPEN_STATUSES),
                          name="doc_open_deadline"),
+            *(models.Index(fields=[key], condition=Q(**{f"{key}__isnull": False}), name=f"doc_{key}_set")
+              for key in SPARSE_USER_KEYS),
         ]
 
     def __str__(self):
