@@ -150,10 +150,9 @@ SELECT 'dept_officer', 'dept_officer:' || COALESCE(CAST(g.department_id AS text)
 # aggregate). The
 # month's ReportMonth row, locked by compute_month's first statement, keeps two computations of
 # the same month from racing here.
-INSERT_NEW = """
-INSERT INTO {snapshot} (month, metric, scope, scope_key, department_id, officer_id, numerator, denominator,
-                        excluded, computed_at)
-""" + SCOPED_CTES + """
+SNAPSHOT_COLUMNS = "month, metric, scope, scope_key, department_id, officer_id, numerator, denominator, excluded, computed_at"
+INSERT_INTO = "INSERT INTO {target} (" + SNAPSHOT_COLUMNS + ")\n"
+INSERT_NEW = INSERT_INTO + SCOPED_CTES + """
 SELECT %s, %s, scope, scope_key, department_id, officer_id, numerator, denominator, excluded, %s FROM scoped
 """
 # The drill-down by the department recorded at the time (reports/querysets.py `drill_down`): an
@@ -170,24 +169,33 @@ SELECT %s, %s, scope, scope_key, department_id, officer_id, numerator, denominat
 # figures: 0.9 s). No temporary table (issue 16: creating, filling and dropping
 # one per metric cost as much as the aggregate itself).
 STALE = "stale"
-UPSERT = """
-INSERT INTO {snapshot} (month, metric, scope, scope_key, department_id, officer_id, numerator, denominator,
-                        excluded, computed_at)
-""" + SCOPED_CTES + """
+# The scopes whose figures differ from those of the month and metric in {compared} (changed or
+# new, with their figures), and {compared}'s scopes that have none now (marked STALE): what a
+# refresh upserts into the snapshots and what a closed month's recomputation writes as its
+# candidate. Parameters: `_changes_params`.
+CHANGED_SCOPES = SCOPED_CTES + """
 SELECT %s, %s, s.scope, s.scope_key, s.department_id, s.officer_id, s.numerator, s.denominator, s.excluded, %s
   FROM scoped s
  WHERE NOT EXISTS (
-       SELECT 1 FROM {snapshot} t
+       SELECT 1 FROM {compared} t
         WHERE t.month = %s AND t.metric = %s AND t.scope_key = s.scope_key
           AND t.numerator = s.numerator AND t.denominator = s.denominator AND t.excluded = s.excluded)
 UNION ALL
-SELECT t.month, t.metric, '""" + STALE + """', t.scope_key, t.department_id, t.officer_id, 0, 0, 0, t.computed_at
-  FROM {snapshot} t
+SELECT t.month, t.metric, '""" + STALE + """', t.scope_key, t.department_id, t.officer_id, 0, 0, 0, %s
+  FROM {compared} t
  WHERE t.month = %s AND t.metric = %s AND t.scope_key NOT IN (SELECT scope_key FROM scoped)
-ON CONFLICT (month, metric, scope_key) DO UPDATE SET
+"""
+UPSERT = INSERT_INTO + CHANGED_SCOPES + """ON CONFLICT (month, metric, scope_key) DO UPDATE SET
     scope = excluded.scope, numerator = excluded.numerator, denominator = excluded.denominator,
     excluded = excluded.excluded, computed_at = excluded.computed_at
 """
+
+
+def _changes_params(grouped_params, month_value, metric, now) -> list:
+    """The parameters of CHANGED_SCOPES (and of the statements built on it)."""
+    return [*grouped_params, month_value, metric, now, month_value, metric, now, month_value, metric]
+
+
 # Once for both metrics, and only after an upsert that wrote something (a settled month's nightly
 # refresh writes nothing: no delete, no recount; issue 16).
 DELETE_STALE = "DELETE FROM {snapshot} WHERE month = %s AND scope = '" + STALE + "'"
@@ -200,21 +208,7 @@ DELETE_STALE = "DELETE FROM {snapshot} WHERE month = %s AND scope = '" + STALE +
 # review. (Issue 16: a whole candidate computed into a temporary table, compared there and copied
 # when it differed cost 2.0x the raw aggregate unchanged and 3.7x with one record changed, most of
 # it creating, filling and writing 4,341 rows; the diff of one record is a handful of rows.)
-CANDIDATE_CHANGES = """
-INSERT INTO {candidate} (month, metric, scope, scope_key, department_id, officer_id, numerator, denominator,
-                         excluded, computed_at)
-""" + SCOPED_CTES + """
-SELECT %s, %s, s.scope, s.scope_key, s.department_id, s.officer_id, s.numerator, s.denominator, s.excluded, %s
-  FROM scoped s
- WHERE NOT EXISTS (
-       SELECT 1 FROM {frozen} t
-        WHERE t.month = %s AND t.metric = %s AND t.scope_key = s.scope_key
-          AND t.numerator = s.numerator AND t.denominator = s.denominator AND t.excluded = s.excluded)
-UNION ALL
-SELECT t.month, t.metric, '""" + STALE + """', t.scope_key, t.department_id, t.officer_id, 0, 0, 0, %s
-  FROM {frozen} t
- WHERE t.month = %s AND t.metric = %s AND t.scope_key NOT IN (SELECT scope_key FROM scoped)
-"""
+CANDIDATE_CHANGES = INSERT_INTO + CHANGED_SCOPES
 # The scopes of the recomputed month per metric: the frozen ones, plus the candidate's new scopes,
 # less its stale ones (a few rows read, not the month recounted).
 CANDIDATE_SCOPES = """
@@ -237,8 +231,9 @@ def _compute_candidate(cursor, start, end, month_value, now, computed_at) -> dic
               "frozen": Snapshot._meta.db_table}
     cursor.execute(f"DELETE FROM {tables['candidate']} WHERE month = %s", [month_value])  # nosec B608
     for metric, grouped_sql, grouped_params in grouped_statements(start, end):
-        cursor.execute(CANDIDATE_CHANGES.format(grouped=grouped_sql, **tables),
-                       [*grouped_params, month_value, metric, now, month_value, metric, now, month_value, metric])
+        cursor.execute(CANDIDATE_CHANGES.format(grouped=grouped_sql, target=tables["candidate"], compared=tables["frozen"],
+                                                department=tables["department"]),
+                       _changes_params(grouped_params, month_value, metric, now))
     cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {tables['candidate']} WHERE month = %s)", [month_value])  # nosec B608
     differs = bool(cursor.fetchone()[0])
     ReportMonth.objects.filter(month=start).update(candidate_at=computed_at if differs else None)
@@ -282,12 +277,12 @@ def compute_month(month: datetime.date) -> dict[str, int]:
         upserted = False
         for metric, grouped_sql, grouped_params in grouped_statements(start, end):
             if metric not in written:
-                cursor.execute(INSERT_NEW.format(grouped=grouped_sql, **tables),
+                cursor.execute(INSERT_NEW.format(grouped=grouped_sql, target=tables["snapshot"], **tables),
                                [*grouped_params, month_value, metric, now])
                 written[metric] = cursor.rowcount
                 continue
-            cursor.execute(UPSERT.format(grouped=grouped_sql, **tables),
-                           [*grouped_params, month_value, metric, now, month_value, metric, month_value, metric])
+            cursor.execute(UPSERT.format(grouped=grouped_sql, target=tables["snapshot"], compared=tables["snapshot"], **tables),
+                           _changes_params(grouped_params, month_value, metric, now))
             upserted = upserted or cursor.rowcount != 0  # rows changed or marked stale (-1: unknown)
         if upserted:
             cursor.execute(DELETE_STALE.format(**tables), [month_value])

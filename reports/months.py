@@ -27,10 +27,8 @@ from recordsportal.models import Department, User
 from recordsportal.roles import Role
 from recordsportal.services import DomainError
 
-from .compliance import STALE
+from .compliance import SNAPSHOT_COLUMNS, STALE
 from .models import CandidateSnapshot, ReportMonth, ScopeKind, Snapshot, month_start, next_month
-
-SNAPSHOT_COLUMNS = "month, metric, scope, scope_key, department_id, officer_id, numerator, denominator, excluded, computed_at"
 
 
 def close_day() -> int:
